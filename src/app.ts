@@ -1,0 +1,72 @@
+import fs from 'node:fs';
+import cookie from '@fastify/cookie';
+import formbody from '@fastify/formbody';
+import fastifyStatic from '@fastify/static';
+import Fastify, { type FastifyInstance } from 'fastify';
+import type { Config } from './config.ts';
+import type { Database } from './db/client.ts';
+import { accountRoutes } from './modules/account/routes.ts';
+import { auditRoutes } from './modules/audit/routes.ts';
+import { homeRoutes } from './modules/home/routes.ts';
+import { organisationRoutes } from './modules/organisations/routes.ts';
+import { userRoutes } from './modules/users/routes.ts';
+import type { AppDeps } from './platform/deps.ts';
+import { setUpWebSecurity } from './platform/security.ts';
+import { createViewEnvironment, frontendAssets } from './platform/views.ts';
+import {
+  type RouteAccess,
+  setUpAuthorisation,
+  setUpCsrf,
+  setUpErrorPages,
+  setUpPages,
+  setUpRouteRegistry,
+  setUpSessions,
+} from './platform/web.ts';
+
+export type App = FastifyInstance & { routeAccess: RouteAccess[] };
+
+/** Form posts are small; anything larger is refused before it is read. */
+const bodyLimitBytes = 64 * 1024;
+
+/** Builds the app: every plugin and module's routes, in a fixed order. It does not listen. */
+export async function buildApp(database: Database, config: Config): Promise<App> {
+  const app = Fastify({
+    logger:
+      config.logLevel === 'silent'
+        ? false
+        : { level: config.logLevel, redact: ['req.headers.cookie', 'req.headers.authorization'] },
+    trustProxy: config.trustProxy,
+    bodyLimit: bodyLimitBytes,
+    // Errors from bad ids are ours to answer (404), not the router's.
+    routerOptions: { maxParamLength: 200 },
+  });
+  const routeAccess = setUpRouteRegistry(app);
+  setUpWebSecurity(app, { secureCookies: config.trustProxy });
+  await app.register(cookie);
+  await app.register(formbody, { bodyLimit: bodyLimitBytes });
+  setUpPages(app, createViewEnvironment());
+  setUpErrorPages(app);
+  setUpStaticAssets(app);
+  setUpSessions(app, database.db);
+  setUpAuthorisation(app);
+  setUpCsrf(app, { secureCookies: config.trustProxy });
+
+  const deps: AppDeps = { database, config };
+  for (const routes of [homeRoutes, accountRoutes, organisationRoutes, userRoutes, auditRoutes]) routes(app, deps);
+  await app.ready();
+  const built = app as App;
+  built.routeAccess = routeAccess;
+  return built;
+}
+
+function setUpStaticAssets(app: FastifyInstance): void {
+  app.register(fastifyStatic, { root: frontendAssets.images, prefix: '/assets/', decorateReply: false, maxAge: '1d' });
+  const file = (url: string, path: string, type: string) =>
+    app.get(url, { config: { access: 'public' } }, async (_request, reply) =>
+      reply.type(type).header('cache-control', 'public, max-age=86400').send(fs.createReadStream(path)),
+    );
+  file('/assets/nhsuk-frontend.min.css', frontendAssets.css, 'text/css; charset=utf-8');
+  file('/assets/nhsuk-frontend.min.js', frontendAssets.js, 'text/javascript; charset=utf-8');
+  file('/assets/app.css', frontendAssets.ownCss, 'text/css; charset=utf-8');
+  file('/assets/init.js', frontendAssets.init, 'text/javascript; charset=utf-8');
+}

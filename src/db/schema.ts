@@ -1,0 +1,5 @@
+// Every table, for Drizzle's typed queries and for drizzle-kit's migrations.
+export * from '../modules/audit/schema.ts';
+export * from '../modules/organisations/schema.ts';
+export * from '../modules/users/schema.ts';
+export * from '../platform/sessions.schema.ts';

@@ -1,0 +1,48 @@
+import { buildApp } from './app.ts';
+import { ConfigError, loadConfig } from './config.ts';
+import { openDatabase } from './db/client.ts';
+import { DataDirectoryLockedError } from './db/lock.ts';
+import { migrate } from './db/migrate.ts';
+import { demoPassword, seedDemoIfEmpty } from './demo/seed.ts';
+
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const database = await openDatabase({
+    databaseUrl: config.databaseUrl,
+    dataDir: config.dataDir,
+    purpose: 'the Prevent Assure service',
+  });
+  await migrate(database);
+  const seeded = config.demo ? await seedDemoIfEmpty(database) : null;
+  const app = await buildApp(database, config);
+
+  const shutdown = async () => {
+    await app.close();
+    await database.close();
+    process.exit(0);
+  };
+  process.once('SIGINT', shutdown);
+  process.once('SIGTERM', shutdown);
+
+  const address = await app.listen({ port: config.port, host: config.host });
+  const lines = [
+    '',
+    `Prevent Assure is running at ${address.replace('127.0.0.1', 'localhost')}`,
+    `Database: ${database.kind === 'embedded' ? `embedded PostgreSQL in ${database.location}` : `PostgreSQL server at ${database.location}`}`,
+    `Multi-factor authentication: ${config.requireMfa ? 'required for roles that see case data' : 'optional (REQUIRE_MFA=false)'}`,
+  ];
+  if (seeded) {
+    lines.push('', `Demo accounts (synthetic data; every password is "${demoPassword}"):`);
+    for (const account of seeded) lines.push(`  ${account.email.padEnd(42)} ${account.role}, ${account.organisation}`);
+  }
+  console.log(lines.join('\n'));
+}
+
+main().catch((error: unknown) => {
+  if (error instanceof ConfigError || error instanceof DataDirectoryLockedError) {
+    console.error(error.message);
+    process.exit(1);
+  }
+  console.error(error);
+  process.exit(1);
+});

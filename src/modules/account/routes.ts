@@ -1,0 +1,156 @@
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { AppDeps } from '../../platform/deps.ts';
+import { InputError } from '../../platform/errors.ts';
+import { sessionCookie } from '../../platform/sessions.ts';
+import { contextOf, formBody, showFormErrors } from '../../platform/web.ts';
+import * as account from './service.ts';
+
+/** Only a path on this site, so that the sign-in page cannot be used to send people elsewhere. */
+function safeNext(next: unknown): string {
+  return typeof next === 'string' && next.startsWith('/') && !next.startsWith('//') && !next.startsWith('/\\') ? next : '/';
+}
+
+export function accountRoutes(app: FastifyInstance, { database, config }: AppDeps): void {
+  const db = database.db;
+  const secure = config.trustProxy;
+  const policy = { requireMfa: config.requireMfa, sessionHours: config.sessionHours };
+
+  const setSessionCookie = (reply: FastifyReply, token: string) =>
+    reply.setCookie(sessionCookie, token, {
+      path: '/',
+      httpOnly: true,
+      sameSite: 'lax',
+      secure,
+      maxAge: config.sessionHours * 3600,
+    });
+
+  app.get('/sign-in', { config: { access: 'public' } }, async (request, reply) => {
+    if (request.session?.stage === 'signed-in') return reply.redirect('/', 303);
+    const query = request.query as Record<string, string | undefined>;
+    const notice = query.signedOut
+      ? 'You have signed out.'
+      : query.passwordSet
+        ? 'Your password is set. Sign in with it now.'
+        : query.passwordChanged
+          ? 'Your password was changed and you were signed out everywhere. Sign in with your new password.'
+          : null;
+    return reply.page('account/views/sign-in.njk', { next: safeNext(query.next), values: {}, notice });
+  });
+
+  app.post('/sign-in', { config: { access: 'public' } }, async (request, reply) => {
+    const body = formBody(request);
+    const next = safeNext(body.next);
+    try {
+      const result = await account.signIn(db, policy, body, request.ip);
+      setSessionCookie(reply, result.token);
+      if (result.next === 'mfa-challenge') return reply.redirect(`/sign-in/mfa?next=${encodeURIComponent(next)}`, 303);
+      if (result.next === 'mfa-enrolment') return reply.redirect('/account/mfa', 303);
+      return reply.redirect(next, 303);
+    } catch (error) {
+      return showFormErrors(reply, error, 'account/views/sign-in.njk', { next, values: { email: body.email } });
+    }
+  });
+
+  app.get('/sign-in/mfa', { config: { access: 'public' } }, async (request, reply) => {
+    if (request.session?.stage !== 'mfa-challenge') return reply.redirect('/sign-in', 303);
+    const query = request.query as Record<string, string | undefined>;
+    return reply.page('account/views/mfa-challenge.njk', { next: safeNext(query.next) });
+  });
+
+  app.post('/sign-in/mfa', { config: { access: 'public' } }, async (request, reply) => {
+    const session = request.session;
+    if (session?.stage !== 'mfa-challenge') return reply.redirect('/sign-in', 303);
+    const body = formBody(request);
+    try {
+      await account.completeMfaChallenge(db, session, body, request.ip);
+      return reply.redirect(safeNext(body.next), 303);
+    } catch (error) {
+      return showFormErrors(reply, error, 'account/views/mfa-challenge.njk', { next: safeNext(body.next) });
+    }
+  });
+
+  // Enrolment is reached both mid-sign-in (when MFA is required) and from "Your account".
+  app.get('/account/mfa', { config: { access: 'public' } }, async (request, reply) => {
+    const session = request.session;
+    if (!session || session.stage === 'mfa-challenge') return reply.redirect('/sign-in', 303);
+    if (session.user.mfaEnabled) return reply.page('account/views/mfa-enrolled.njk');
+    const enrolment = await account.beginMfaEnrolment(db, session);
+    return reply.page('account/views/mfa-enrol.njk', { enrolment, required: session.stage === 'mfa-enrolment' });
+  });
+
+  app.post('/account/mfa', { config: { access: 'public' } }, async (request, reply) => {
+    const session = request.session;
+    if (!session || session.stage === 'mfa-challenge') return reply.redirect('/sign-in', 303);
+    try {
+      await account.confirmMfaEnrolment(db, session, formBody(request), request.ip);
+      return reply.redirect('/account?mfa=enrolled', 303);
+    } catch (error) {
+      const enrolment = await account.beginMfaEnrolment(db, session);
+      return showFormErrors(reply, error, 'account/views/mfa-enrol.njk', {
+        enrolment,
+        required: session.stage === 'mfa-enrolment',
+      });
+    }
+  });
+
+  app.post('/sign-out', { config: { access: 'public' } }, async (request, reply) => {
+    if (request.session) await account.signOut(db, request.session, request.ip);
+    reply.clearCookie(sessionCookie, { path: '/' });
+    return reply.redirect('/sign-in?signedOut=1', 303);
+  });
+
+  app.get('/account', { config: { access: 'signed-in' } }, async (request, reply) => {
+    const query = request.query as Record<string, string | undefined>;
+    return reply.page('account/views/account.njk', {
+      notice: query.mfa === 'enrolled' ? 'mfa' : query.switched ? 'switched' : null,
+    });
+  });
+
+  app.post('/account/organisation', { config: { access: 'signed-in' } }, async (request, reply) => {
+    const ctx = contextOf(request);
+    const session = request.session;
+    if (!session) return reply.redirect('/sign-in', 303);
+    try {
+      await account.switchOrganisation(db, ctx, session, formBody(request).orgId);
+      return reply.redirect('/account?switched=1', 303);
+    } catch (error) {
+      return showFormErrors(reply, error, 'account/views/account.njk', {});
+    }
+  });
+
+  app.get('/account/password', { config: { access: 'signed-in' } }, async (_request, reply) =>
+    reply.page('account/views/password.njk'),
+  );
+
+  app.post('/account/password', { config: { access: 'signed-in' } }, async (request, reply) => {
+    const ctx = contextOf(request);
+    try {
+      await account.changePassword(db, ctx, formBody(request));
+      reply.clearCookie(sessionCookie, { path: '/' });
+      return reply.redirect('/sign-in?passwordChanged=1', 303);
+    } catch (error) {
+      return showFormErrors(reply, error, 'account/views/password.njk', {});
+    }
+  });
+
+  app.get('/invitations/:token', { config: { access: 'public' } }, async (request, reply) => {
+    const { token } = request.params as { token: string };
+    const invitation = token.length <= 100 ? await account.invitationIsOpen(db, token) : undefined;
+    if (!invitation) return reply.code(404).page('account/views/invitation-closed.njk');
+    return reply.page('account/views/invitation.njk', { email: invitation.email, token });
+  });
+
+  app.post('/invitations/:token', { config: { access: 'public' } }, async (request, reply) => {
+    const { token } = request.params as { token: string };
+    const invitation = token.length <= 100 ? await account.invitationIsOpen(db, token) : undefined;
+    if (!invitation) return reply.code(404).page('account/views/invitation-closed.njk');
+    try {
+      if (!(await account.acceptInvitation(db, token, formBody(request), request.ip))) {
+        throw new InputError({ password: 'This invitation can no longer be used' });
+      }
+      return reply.redirect('/sign-in?passwordSet=1', 303);
+    } catch (error) {
+      return showFormErrors(reply, error, 'account/views/invitation.njk', { email: invitation.email, token });
+    }
+  });
+}

@@ -1,0 +1,75 @@
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import { withScope } from '../../db/tenancy.ts';
+import type { AppDeps } from '../../platform/deps.ts';
+import { InputError } from '../../platform/errors.ts';
+import { blankToUndefined, parseInput } from '../../platform/validation.ts';
+import { contextOf, errorList } from '../../platform/web.ts';
+import * as audit from './service.ts';
+
+const pageSize = 50;
+const isoDate = z.preprocess(
+  blankToUndefined,
+  z
+    .string()
+    .regex(/^\d{4}-\d{2}-\d{2}$/, 'Enter a date like 2026-04-01')
+    .refine((d) => !Number.isNaN(Date.parse(d)), 'Enter a real date')
+    .optional(),
+);
+const filters = z.object({
+  action: z.preprocess(blankToUndefined, z.string().max(100).optional()),
+  actor: z.preprocess(blankToUndefined, z.string().max(200).optional()),
+  recordId: z.preprocess(blankToUndefined, z.string().max(100).optional()),
+  from: isoDate,
+  to: isoDate,
+  page: z.coerce.number().int().min(1).max(10_000).default(1),
+});
+
+export function auditRoutes(app: FastifyInstance, { database }: AppDeps): void {
+  app.get('/audit', { config: { access: 'audit:read' } }, async (request, reply) => {
+    const ctx = contextOf(request);
+    const query = request.query as Record<string, unknown>;
+    let chosen: z.infer<typeof filters>;
+    try {
+      chosen = parseInput(filters, query);
+      if (chosen.from && chosen.to && chosen.from > chosen.to)
+        throw new InputError({ to: 'The “to” date must be on or after the “from” date' });
+    } catch (error) {
+      if (!(error instanceof InputError)) throw error;
+      reply.code(400);
+      return reply.page('audit/views/list.njk', {
+        events: [],
+        actions: [],
+        values: query,
+        errors: error.fieldErrors,
+        errorList: errorList(error.fieldErrors),
+      });
+    }
+    const { events, actions } = await withScope(database.db, ctx.scope, async (tx) => ({
+      events: await audit.search(
+        tx,
+        {
+          orgId: ctx.user.activeOrg.id,
+          action: chosen.action,
+          actor: chosen.actor,
+          recordId: chosen.recordId,
+          from: chosen.from ? new Date(`${chosen.from}T00:00:00Z`) : undefined,
+          to: chosen.to ? new Date(Date.parse(`${chosen.to}T00:00:00Z`) + 86_400_000) : undefined,
+        },
+        pageSize + 1,
+        (chosen.page - 1) * pageSize,
+      ),
+      actions: await audit.actionsUsed(tx, ctx.user.activeOrg.id),
+    }));
+    const params = new URLSearchParams(
+      Object.entries({ ...chosen, page: undefined }).filter((e): e is [string, string] => typeof e[1] === 'string'),
+    );
+    return reply.page('audit/views/list.njk', {
+      events: events.slice(0, pageSize),
+      actions,
+      values: chosen,
+      previous: chosen.page > 1 ? `/audit?${params}&page=${chosen.page - 1}` : null,
+      next: events.length > pageSize ? `/audit?${params}&page=${chosen.page + 1}` : null,
+    });
+  });
+}

@@ -1,0 +1,26 @@
+import { bigint, index, jsonb, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+
+/**
+ * Append-only, hash-chained: each row stores the hash of the one before it, so an edit or
+ * deletion anywhere breaks the chain. A trigger refuses UPDATE and DELETE (see migrations).
+ */
+export const auditEvents = pgTable(
+  'audit_events',
+  {
+    seq: bigint('seq', { mode: 'number' }).primaryKey().generatedAlwaysAsIdentity(),
+    id: uuid('id').notNull().unique(),
+    occurredAt: timestamp('occurred_at', { withTimezone: true, precision: 3 }).notNull(),
+    orgId: uuid('org_id'),
+    actorUserId: uuid('actor_user_id'),
+    /** Who acted, as text, so the row reads on its own (e.g. a CLI operator or an unknown e-mail). */
+    actorLabel: text('actor_label').notNull(),
+    action: text('action').notNull(),
+    recordType: text('record_type'),
+    recordId: text('record_id'),
+    ip: text('ip'),
+    details: jsonb('details').$type<Record<string, string | number | boolean | null>>().notNull(),
+    prevHash: text('prev_hash').notNull(),
+    hash: text('hash').notNull(),
+  },
+  (t) => [index('audit_events_org_time_idx').on(t.orgId, t.occurredAt)],
+);

@@ -1,0 +1,36 @@
+import type { Scope } from '../db/tenancy.ts';
+import type { Actor } from '../modules/audit/service.ts';
+import type { OrganisationKind } from '../modules/organisations/schema.ts';
+import type { Permission, Role } from './permissions.ts';
+
+export type OrganisationSummary = { id: string; odsCode: string; name: string; kind: OrganisationKind; region: string };
+
+export type Grant = { id: string; orgId: string; role: Role };
+
+/** The signed-in person, as every service sees them: who, acting for which organisation, allowed what. */
+export type CurrentUser = {
+  id: string;
+  email: string;
+  displayName: string;
+  mfaEnabled: boolean;
+  /** Every organisation the person holds a role in. */
+  organisations: OrganisationSummary[];
+  activeOrg: OrganisationSummary;
+  roles: Role[];
+  permissions: Set<Permission>;
+};
+
+/** What a service needs to act for a request: who, and the database scope they act in. */
+export type RequestContext = {
+  user: CurrentUser;
+  actor: Actor;
+  scope: Scope;
+};
+
+export function contextFor(user: CurrentUser, ip: string | null): RequestContext {
+  return {
+    user,
+    actor: { userId: user.id, label: `${user.displayName} <${user.email}>`, ip },
+    scope: { userId: user.id, orgIds: [user.activeOrg.id] },
+  };
+}

@@ -1,0 +1,63 @@
+/**
+ * Roles and what each may do, as data. Every route names one permission (or 'public' /
+ * 'signed-in'); the authorisation matrix test reads this table and every registered route.
+ */
+export const roles = [
+  'staff',
+  'safeguarding_practitioner',
+  'operational_lead',
+  'accountable_lead',
+  'training_admin',
+  'board_viewer',
+  'commissioner_lead',
+  'regional_lead',
+  'system_admin',
+] as const;
+export type Role = (typeof roles)[number];
+
+export const roleNames: Record<Role, string> = {
+  staff: 'Staff member',
+  safeguarding_practitioner: 'Safeguarding practitioner',
+  operational_lead: 'Operational Prevent lead',
+  accountable_lead: 'Accountable Prevent lead',
+  training_admin: 'Training administrator',
+  board_viewer: 'Board or auditor viewer',
+  commissioner_lead: 'Commissioner lead',
+  regional_lead: 'Regional lead',
+  system_admin: 'System administrator',
+};
+
+export const permissions = [
+  'organisations:read',
+  'organisations:manage',
+  'providers:read',
+  'users:manage',
+  'audit:read',
+] as const;
+export type Permission = (typeof permissions)[number];
+
+/** Route access: a permission, or one of the two levels that need none. */
+export type Access = Permission | 'public' | 'signed-in';
+
+export const rolePermissions: Record<Role, readonly Permission[]> = {
+  staff: [],
+  safeguarding_practitioner: [],
+  operational_lead: ['organisations:read', 'audit:read'],
+  accountable_lead: ['organisations:read', 'audit:read'],
+  training_admin: [],
+  board_viewer: ['organisations:read'],
+  commissioner_lead: ['organisations:read', 'providers:read', 'audit:read'],
+  regional_lead: ['organisations:read', 'providers:read'],
+  system_admin: ['organisations:read', 'organisations:manage', 'users:manage', 'audit:read'],
+};
+
+/** Roles that can see identifiable case data: multi-factor sign-in is required for them when REQUIRE_MFA is on. */
+export const caseDataRoles: readonly Role[] = ['safeguarding_practitioner', 'operational_lead', 'accountable_lead'];
+
+export function permissionsOf(held: readonly Role[]): Set<Permission> {
+  return new Set(held.flatMap((role) => rolePermissions[role]));
+}
+
+export function isRole(value: string): value is Role {
+  return (roles as readonly string[]).includes(value);
+}

@@ -1,0 +1,72 @@
+import { createHash, randomBytes } from 'node:crypto';
+import type { Db, Tx } from '../db/client.ts';
+import { noScope, setScope, withScope } from '../db/tenancy.ts';
+import { describeUser } from '../modules/users/service.ts';
+import type { CurrentUser } from './context.ts';
+import * as repository from './sessions.repository.ts';
+import type { SessionStage } from './sessions.schema.ts';
+
+export type { SessionStage };
+
+export type LoadedSession = {
+  idHash: string;
+  stage: SessionStage;
+  csrfToken: string;
+  user: CurrentUser;
+};
+
+export const sessionCookie = 'pa_session';
+
+const hashToken = (token: string) => createHash('sha256').update(token).digest('hex');
+const newToken = () => randomBytes(32).toString('base64url');
+
+/** Starts a session; returns the token for the cookie. Only the token's hash is stored. */
+export async function startSession(
+  tx: Tx,
+  userId: string,
+  activeOrgId: string,
+  stage: SessionStage,
+  hours: number,
+): Promise<string> {
+  const token = newToken();
+  await repository.insert(tx, {
+    idHash: hashToken(token),
+    userId,
+    activeOrgId,
+    stage,
+    csrfToken: newToken(),
+    expiresAt: new Date(Date.now() + hours * 3_600_000),
+  });
+  return token;
+}
+
+const touchEveryMs = 5 * 60_000;
+
+/** The session behind a cookie, with its user as services see them; null if absent, expired, or the user can no longer sign in. */
+export async function loadSession(db: Db, token: string | undefined): Promise<LoadedSession | null> {
+  if (!token || token.length > 100) return null;
+  const idHash = hashToken(token);
+  return withScope(db, noScope, async (tx) => {
+    const session = await repository.byIdHash(tx, idHash);
+    if (!session) return null;
+    await setScope(tx, { userId: session.userId, orgIds: [] });
+    const user = await describeUser(tx, session.userId, session.activeOrgId);
+    if (!user) {
+      await repository.remove(tx, idHash);
+      return null;
+    }
+    if (Date.now() - session.lastSeenAt.getTime() > touchEveryMs) {
+      await repository.update(tx, idHash, { lastSeenAt: new Date() });
+    }
+    return { idHash, stage: session.stage, csrfToken: session.csrfToken, user };
+  });
+}
+
+export const setStage = (tx: Tx, idHash: string, stage: SessionStage) => repository.update(tx, idHash, { stage });
+export const setActiveOrganisation = (tx: Tx, idHash: string, activeOrgId: string) =>
+  repository.update(tx, idHash, { activeOrgId });
+export const endSession = (tx: Tx, idHash: string) => repository.remove(tx, idHash);
+export const endAllSessionsOf = (tx: Tx, userId: string) => repository.removeAllFor(tx, userId);
+export const recordSignInAttempt = repository.recordAttempt;
+export const failedSignInsFrom = repository.failuresSince;
+export { hashToken };

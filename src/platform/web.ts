@@ -1,0 +1,187 @@
+import { randomBytes, timingSafeEqual } from 'node:crypto';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type nunjucks from 'nunjucks';
+import type { Db } from '../db/client.ts';
+import { contextFor, type RequestContext } from './context.ts';
+import { ForbiddenError, InputError, NotFoundError } from './errors.ts';
+import { navigationFor } from './navigation.ts';
+import type { Access } from './permissions.ts';
+import { type LoadedSession, loadSession, sessionCookie } from './sessions.ts';
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** Who may use the route: a permission, 'signed-in', or 'public'. Every route must say. */
+    access?: Access;
+  }
+  interface FastifyRequest {
+    cspNonce: string;
+    session: LoadedSession | null;
+  }
+  interface FastifyReply {
+    page(template: string, data?: Record<string, unknown>): FastifyReply;
+  }
+}
+
+export type RouteAccess = { method: string; url: string; access: Access };
+
+const anonymousCsrfCookie = 'pa_csrf';
+
+/** Every route with the access it declared, for the authorisation matrix. */
+export function setUpRouteRegistry(app: FastifyInstance): RouteAccess[] {
+  const registry: RouteAccess[] = [];
+  app.addHook('onRoute', (route) => {
+    const access = route.config?.access ?? (route.url.startsWith('/assets/') ? 'public' : undefined);
+    if (!access) throw new Error(`Route ${String(route.method)} ${route.url} does not declare who may use it (config.access)`);
+    route.config = { ...route.config, access };
+    for (const method of [route.method].flat()) registry.push({ method, url: route.url, access });
+  });
+  return registry;
+}
+
+export function setUpSessions(app: FastifyInstance, db: Db): void {
+  app.decorateRequest('session', null);
+  app.addHook('onRequest', async (request) => {
+    if (request.url.startsWith('/assets/') || request.url === '/ping' || request.url === '/health') return;
+    request.session = await loadSession(db, request.cookies[sessionCookie]);
+  });
+}
+
+/** The request's context for services. Only on routes whose access needs a signed-in user. */
+export function contextOf(request: FastifyRequest): RequestContext {
+  const session = request.session;
+  if (!session || session.stage !== 'signed-in') throw new ForbiddenError('Not signed in');
+  return contextFor(session.user, request.ip);
+}
+
+export function setUpAuthorisation(app: FastifyInstance): void {
+  app.addHook('preValidation', async (request, reply) => {
+    const access = request.routeOptions.config?.access;
+    if (access === undefined || access === 'public') return;
+    const session = request.session;
+    if (!session) {
+      if (request.url.startsWith('/api/')) return reply.code(401).send({ error: 'Sign in first' });
+      return reply.redirect(`/sign-in?next=${encodeURIComponent(request.url)}`, 303);
+    }
+    if (session.stage === 'mfa-challenge') return reply.redirect('/sign-in/mfa', 303);
+    if (session.stage === 'mfa-enrolment') return reply.redirect('/account/mfa', 303);
+    if (access !== 'signed-in' && !session.user.permissions.has(access)) throw new ForbiddenError();
+  });
+}
+
+function sameToken(a: string, b: string): boolean {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
+}
+
+/**
+ * Every form posts a token: the session's, or for a visitor not yet signed in, the one in
+ * their own cookie. A page from another site cannot read either.
+ */
+export function setUpCsrf(app: FastifyInstance, options: { secureCookies: boolean }): void {
+  app.addHook('preValidation', async (request, reply) => {
+    if (request.method === 'GET' || request.method === 'HEAD' || request.method === 'OPTIONS') {
+      if (!request.session && !request.cookies[anonymousCsrfCookie] && !request.url.startsWith('/assets/')) {
+        const token = randomBytes(24).toString('base64url');
+        request.cookies[anonymousCsrfCookie] = token;
+        reply.setCookie(anonymousCsrfCookie, token, {
+          path: '/',
+          httpOnly: true,
+          sameSite: 'lax',
+          secure: options.secureCookies,
+        });
+      }
+      return;
+    }
+    if (request.url.startsWith('/api/')) return;
+    const sent = (request.body as Record<string, unknown> | undefined)?._csrf;
+    const expected = request.session?.csrfToken ?? request.cookies[anonymousCsrfCookie];
+    if (typeof sent !== 'string' || !expected || !sameToken(sent, expected)) {
+      reply.code(403);
+      return reply.page('errors/csrf.njk');
+    }
+  });
+}
+
+export function csrfTokenOf(request: FastifyRequest): string {
+  return request.session?.csrfToken ?? request.cookies[anonymousCsrfCookie] ?? '';
+}
+
+export function setUpPages(app: FastifyInstance, env: nunjucks.Environment): void {
+  app.decorateReply('page', function (this: FastifyReply, template: string, data: Record<string, unknown> = {}) {
+    const request = this.request;
+    const session = request.session;
+    const user = session?.stage === 'signed-in' ? session.user : null;
+    const currentPath = request.url.split('?')[0] ?? '/';
+    const html = env.render(template, {
+      ...data,
+      user,
+      stage: session?.stage ?? null,
+      navigation: user ? navigationFor(user.permissions, currentPath) : [],
+      csrfToken: csrfTokenOf(request),
+      cspNonce: request.cspNonce,
+      currentPath,
+    });
+    return this.type('text/html; charset=utf-8').send(html);
+  });
+}
+
+/** The NHS error summary's list: each message links to its field. */
+export function errorList(fieldErrors: Record<string, string>) {
+  return Object.entries(fieldErrors).map(([field, text]) => ({ text, href: `#${field}` }));
+}
+
+/** Renders a form again with its errors (400), or rethrows anything that is not bad input. */
+export function showFormErrors(
+  reply: FastifyReply,
+  error: unknown,
+  template: string,
+  data: Record<string, unknown>,
+): FastifyReply {
+  if (!(error instanceof InputError)) throw error;
+  reply.code(400);
+  return reply.page(template, { ...data, errors: error.fieldErrors, errorList: errorList(error.fieldErrors) });
+}
+
+const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** A record id from the URL; anything that is not a well-formed id is simply not found. */
+export function idParam(request: FastifyRequest, name = 'id'): string {
+  const value = (request.params as Record<string, string>)[name];
+  if (!value || !uuidPattern.test(value)) throw new NotFoundError();
+  return value.toLowerCase();
+}
+
+export function formBody(request: FastifyRequest): Record<string, unknown> {
+  const body = request.body;
+  return body && typeof body === 'object' ? (body as Record<string, unknown>) : {};
+}
+
+export function setUpErrorPages(app: FastifyInstance): void {
+  app.setNotFoundHandler((request, reply) => {
+    reply.code(404);
+    if (request.url.startsWith('/api/')) return reply.send({ error: 'Not found' });
+    return reply.page('errors/404.njk');
+  });
+  app.setErrorHandler((error: Error & { statusCode?: number; code?: string; validation?: unknown }, request, reply) => {
+    const api = request.url.startsWith('/api/');
+    let status = error instanceof NotFoundError ? 404 : error instanceof ForbiddenError ? 403 : (error.statusCode ?? 500);
+    if (error instanceof InputError) status = 400;
+    if (status >= 500) request.log.error({ err: error }, 'request failed');
+    reply.code(status);
+    if (api) {
+      const body =
+        error instanceof InputError
+          ? { error: 'Invalid input', fields: error.fieldErrors }
+          : { error: status >= 500 ? 'Something went wrong' : error.message };
+      return reply.send(body);
+    }
+    if (status === 404) return reply.page('errors/404.njk');
+    if (status === 403) return reply.page('errors/403.njk');
+    if (status === 413) return reply.page('errors/400.njk', { message: 'What you sent is too large. Shorten it and try again.' });
+    if (error instanceof InputError) return reply.page('errors/400.njk', { errorList: errorList(error.fieldErrors) });
+    if (status < 500)
+      return reply.page('errors/400.njk', { message: 'The request could not be understood. Go back and try again.' });
+    return reply.page('errors/500.njk');
+  });
+}
