@@ -23,13 +23,18 @@ import {
   setUpSessions,
 } from './platform/web.ts';
 
-export type App = FastifyInstance & { routeAccess: RouteAccess[] };
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Every route and who may use it, for the authorisation matrix. */
+    routeAccess: RouteAccess[];
+  }
+}
 
 /** Form posts are small; anything larger is refused before it is read. */
 const bodyLimitBytes = 64 * 1024;
 
 /** Builds the app: every plugin and module's routes, in a fixed order. It does not listen. */
-export async function buildApp(database: Database, config: Config): Promise<App> {
+export async function buildApp(database: Database, config: Config): Promise<FastifyInstance> {
   const app = Fastify({
     logger:
       config.logLevel === 'silent'
@@ -40,7 +45,7 @@ export async function buildApp(database: Database, config: Config): Promise<App>
     // Errors from bad ids are ours to answer (404), not the router's.
     routerOptions: { maxParamLength: 200 },
   });
-  const routeAccess = setUpRouteRegistry(app);
+  app.decorate('routeAccess', setUpRouteRegistry(app));
   setUpWebSecurity(app, { secureCookies: config.trustProxy });
   await app.register(cookie);
   await app.register(formbody, { bodyLimit: bodyLimitBytes });
@@ -54,9 +59,7 @@ export async function buildApp(database: Database, config: Config): Promise<App>
   const deps: AppDeps = { database, config };
   for (const routes of [homeRoutes, accountRoutes, organisationRoutes, userRoutes, auditRoutes]) routes(app, deps);
   await app.ready();
-  const built = app as App;
-  built.routeAccess = routeAccess;
-  return built;
+  return app;
 }
 
 function setUpStaticAssets(app: FastifyInstance): void {

@@ -49,7 +49,7 @@ export function setUpSessions(app: FastifyInstance, db: Db): void {
 /** The request's context for services. Only on routes whose access needs a signed-in user. */
 export function contextOf(request: FastifyRequest): RequestContext {
   const session = request.session;
-  if (!session || session.stage !== 'signed-in') throw new ForbiddenError('Not signed in');
+  if (session?.stage !== 'signed-in') throw new ForbiddenError('Not signed in');
   return contextFor(session.user, request.ip);
 }
 

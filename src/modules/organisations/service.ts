@@ -80,7 +80,7 @@ async function resolveCommissioner(
     throw new InputError({ commissionerOds: 'Only a provider has a commissioner; leave this blank' });
   }
   const commissioner = await repository.byOdsCode(tx, commissionerOds);
-  if (!commissioner || commissioner.kind !== 'icb') {
+  if (commissioner?.kind !== 'icb') {
     throw new InputError({ commissionerOds: `No ICB has the ODS code ${commissionerOds}` });
   }
   return commissioner.id;
