@@ -31,7 +31,7 @@ export function organisationRoutes(app: FastifyInstance, { database }: AppDeps):
 
   app.get('/organisations/new', { config: { access: 'organisations:manage' } }, async (request, reply) => {
     const ctx = contextOf(request);
-    if (ctx.user.activeOrg.kind !== 'icb') return reply.code(403).page('errors/403.njk');
+    if (ctx.user.activeOrg.kind !== 'icb') return reply.page('organisations/views/added-by-icb.njk');
     return reply.page('organisations/views/new.njk', {
       values: { commissionerOds: ctx.user.activeOrg.odsCode, region: ctx.user.activeOrg.region },
       kinds: kindItems(),
@@ -40,15 +40,9 @@ export function organisationRoutes(app: FastifyInstance, { database }: AppDeps):
 
   app.post('/organisations', { config: { access: 'organisations:manage' } }, async (request, reply) => {
     const ctx = contextOf(request);
-    if (ctx.user.activeOrg.kind !== 'icb') return reply.code(403).page('errors/403.njk');
     const body = formBody(request);
     try {
-      const created = await organisations.addOrganisation(
-        db,
-        ctx.actor,
-        { ...body, commissionerOds: ctx.user.activeOrg.odsCode },
-        ctx.user.activeOrg.id,
-      );
+      const created = await organisations.addProvider(db, ctx, body);
       return reply.redirect(`/organisations/${created.id}`, 303);
     } catch (error) {
       return showFormErrors(reply, error, 'organisations/views/new.njk', { values: body, kinds: kindItems(body.kind) });

@@ -131,6 +131,19 @@ export async function addOrganisation(
   });
 }
 
+/** An ICB's administrator adds a provider that the ICB commissions. */
+export async function addProvider(db: Db, ctx: RequestContext, input: unknown): Promise<Organisation> {
+  const icb = ctx.user.activeOrg;
+  if (icb.kind !== 'icb')
+    throw new InputError({ odsCode: 'Providers are added by the administrator of their commissioning ICB' });
+  const fields = input && typeof input === 'object' ? input : {};
+  const kind = (fields as { kind?: unknown }).kind;
+  if (typeof kind === 'string' && !providerKinds.includes(kind as OrganisationKind)) {
+    throw new InputError({ kind: 'Choose an NHS foundation trust, an NHS trust or an independent provider' });
+  }
+  return addOrganisation(db, ctx.actor, { ...fields, commissionerOds: icb.odsCode }, icb.id);
+}
+
 /**
  * The organisations a person may see in the directory from their active organisation:
  * their own; an ICB's providers (for a commissioner or administrator at the ICB); a region's
