@@ -91,6 +91,18 @@ export function userRoutes(app: FastifyInstance, { database }: AppDeps): void {
     });
   }
 
+  app.post('/users/:id/mfa/reset', { config: { access: 'users:manage' } }, async (request, reply) => {
+    const ctx = contextOf(request);
+    const id = idParam(request);
+    const member = await users.getMember(db, ctx, id);
+    try {
+      await users.resetMfa(db, ctx, id, endAllSessionsOf);
+      return reply.redirect(`/users/${id}`, 303);
+    } catch (error) {
+      return showFormErrors(reply, error, 'users/views/show.njk', { member, roleItems: roleItems(), isSelf: id === ctx.user.id });
+    }
+  });
+
   app.post('/users/:id/invitation', { config: { access: 'users:manage' } }, async (request, reply) => {
     const ctx = contextOf(request);
     const id = idParam(request);

@@ -231,6 +231,32 @@ export async function setActive(
   });
 }
 
+/**
+ * For a person who has lost their authenticator: they set it up again at their next sign-in
+ * (where their role requires it). Their sessions end, since the old device may be in other hands.
+ */
+export async function resetMfa(
+  db: Db,
+  ctx: RequestContext,
+  userId: string,
+  endSessions: (tx: Tx, userId: string) => Promise<void>,
+): Promise<void> {
+  await withScope(db, ctx.scope, async (tx) => {
+    const member = await memberIn(tx, ctx, userId);
+    if (!member.user.totpEnabledAt && !member.user.totpSecret) {
+      throw new InputError({ form: 'Multi-factor authentication is not set up for this person' });
+    }
+    await repository.update(tx, userId, { totpSecret: null, totpEnabledAt: null, totpLastStep: null });
+    await endSessions(tx, userId);
+    await audit.record(tx, ctx.actor, {
+      orgId: ctx.user.activeOrg.id,
+      action: 'mfa.reset',
+      recordType: 'user',
+      recordId: userId,
+    });
+  });
+}
+
 const passwordFields = z.object({
   password: z.string({ error: 'Enter a password' }),
   confirmPassword: z.string({ error: 'Enter the password again' }),

@@ -1,5 +1,6 @@
+import { generate } from 'otplib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { demo, signedIn, type TestApp, testApp, textOf, Visitor } from '../../../test/harness.ts';
+import { demo, demoPassword, signedIn, type TestApp, testApp, textOf, Visitor } from '../../../test/harness.ts';
 import * as users from './service.ts';
 
 describe('user administration', () => {
@@ -64,6 +65,27 @@ describe('user administration', () => {
     expect((await again.signIn(demo.boardViewer)).statusCode).toBe(400);
     expect((await admin.post(`/users/${id}/reactivate`, {})).statusCode).toBe(303);
     expect((await new Visitor(t.app).signIn(demo.boardViewer)).statusCode).toBe(303);
+  });
+
+  it('resets a person’s multi-factor authentication when they lose their authenticator', async () => {
+    const practitioner = await signedIn(t.app, demo.practitioner);
+    const secret = /id="totp-key">([A-Z2-7]+)</.exec((await practitioner.get('/account/mfa')).body)?.[1] ?? '';
+    expect((await practitioner.post('/account/mfa', { code: await generate({ secret }) })).statusCode).toBe(303);
+    const again = new Visitor(t.app);
+    await again.get('/sign-in');
+    expect(
+      (await again.post('/sign-in', { email: demo.practitioner, password: demoPassword, next: '/' })).headers.location,
+    ).toMatch(/^\/sign-in\/mfa/);
+
+    const admin = await signedIn(t.app, demo.systemAdmin);
+    const id = (await users.findByEmail(t.database.db, demo.practitioner))?.id ?? '';
+    expect(textOf((await admin.get(`/users/${id}`)).body)).toContain('Reset multi-factor authentication');
+    expect((await admin.post(`/users/${id}/mfa/reset`, {})).statusCode).toBe(303);
+    expect((await practitioner.get('/')).statusCode).toBe(303);
+    expect((await new Visitor(t.app).signIn(demo.practitioner)).headers.location).toBe('/');
+    const twice = await admin.post(`/users/${id}/mfa/reset`, {});
+    expect(twice.statusCode).toBe(400);
+    expect(textOf(twice.body)).toContain('not set up for this person');
   });
 
   it('stops administrators locking themselves out', async () => {
