@@ -36,6 +36,10 @@ export async function removeExpired(tx: Executor): Promise<void> {
   await tx.delete(sessions).where(lt(sessions.expiresAt, new Date()));
 }
 
+export async function removeAttemptsBefore(tx: Executor, before: Date): Promise<void> {
+  await tx.delete(signInAttempts).where(lt(signInAttempts.at, before));
+}
+
 export async function recordAttempt(tx: Executor, ip: string, succeeded: boolean): Promise<void> {
   await tx.insert(signInAttempts).values({ ip, succeeded });
 }

@@ -68,5 +68,11 @@ export const setActiveOrganisation = (tx: Tx, idHash: string, activeOrgId: strin
 export const endSession = (tx: Tx, idHash: string) => repository.remove(tx, idHash);
 export const endAllSessionsOf = (tx: Tx, userId: string) => repository.removeAllFor(tx, userId);
 export const recordSignInAttempt = repository.recordAttempt;
+
+/** Sessions past their end and attempts older than any rate-limit window are of no further use. */
+export async function clearStale(tx: Tx): Promise<void> {
+  await repository.removeExpired(tx);
+  await repository.removeAttemptsBefore(tx, new Date(Date.now() - 86_400_000));
+}
 export const failedSignInsFrom = repository.failuresSince;
 export { hashToken };

@@ -5,9 +5,13 @@ import { sessionCookie } from '../../platform/sessions.ts';
 import { contextOf, formBody, showFormErrors } from '../../platform/web.ts';
 import * as account from './service.ts';
 
-/** Only a path on this site, so that the sign-in page cannot be used to send people elsewhere. */
+/**
+ * Only a path on this site, so that the sign-in page cannot be used to send people elsewhere.
+ * Printable ASCII only, no backslash: browsers drop tabs and newlines from a URL ("/\t/evil" is
+ * "//evil"), and a control character in a Location header is a server error.
+ */
 function safeNext(next: unknown): string {
-  return typeof next === 'string' && next.startsWith('/') && !next.startsWith('//') && !next.startsWith('/\\') ? next : '/';
+  return typeof next === 'string' && /^\/(?![/\\])[\x21-\x5b\x5d-\x7e]*$/.test(next) ? next : '/';
 }
 
 export function accountRoutes(app: FastifyInstance, { database, config }: AppDeps): void {

@@ -69,6 +69,7 @@ export async function signIn(db: Db, policy: SignInPolicy, input: unknown, ip: s
     const next = user.totpEnabledAt ? 'mfa-challenge' : needsMfa ? 'mfa-enrolment' : 'done';
     await users.updateUser(tx, user.id, { failedSignIns: 0, lockedUntil: null });
     await sessions.recordSignInAttempt(tx, ip, true);
+    await sessions.clearStale(tx);
     const token = await sessions.startSession(
       tx,
       user.id,
@@ -237,12 +238,13 @@ export async function acceptInvitation(db: Db, token: string, input: unknown, ip
     const found = await users.invitationFor(tx, token);
     if (!found) return false;
     const password = users.acceptablePassword(input, found.user);
+    // Claim the link before setting the password: of two uses at once, only one may set it.
+    if (!(await users.markInvitationUsed(tx, found.tokenHash))) return false;
     await users.updateUser(tx, found.user.id, {
       passwordHash: await hashPassword(password),
       failedSignIns: 0,
       lockedUntil: null,
     });
-    await users.markInvitationUsed(tx, found.tokenHash);
     await audit.record(
       tx,
       { userId: found.user.id, label: found.user.email, ip },

@@ -104,6 +104,12 @@ export async function openInvitation(tx: Executor, tokenHash: string) {
   return row;
 }
 
-export async function markInvitationUsed(tx: Executor, tokenHash: string): Promise<void> {
-  await tx.update(invitations).set({ usedAt: new Date() }).where(eq(invitations.tokenHash, tokenHash));
+/** Marks an invitation used; false if it already was (two uses at once: only the first gets it). */
+export async function markInvitationUsed(tx: Executor, tokenHash: string): Promise<boolean> {
+  const rows = await tx
+    .update(invitations)
+    .set({ usedAt: new Date() })
+    .where(and(eq(invitations.tokenHash, tokenHash), isNull(invitations.usedAt)))
+    .returning({ tokenHash: invitations.tokenHash });
+  return rows.length > 0;
 }
