@@ -62,7 +62,14 @@ export async function loadSession(db: Db, token: string | undefined): Promise<Lo
   });
 }
 
-export const setStage = (tx: Tx, idHash: string, stage: SessionStage) => repository.update(tx, idHash, { stage });
+/**
+ * Completes sign-in after the second factor with a new session id, so that a token seen
+ * before the second factor (e.g. on a shared computer) is worth nothing after it.
+ */
+export async function promoteToSignedIn(tx: Tx, session: LoadedSession, hours: number): Promise<string> {
+  await repository.remove(tx, session.idHash);
+  return startSession(tx, session.user.id, session.user.activeOrg.id, 'signed-in', hours);
+}
 export const setActiveOrganisation = (tx: Tx, idHash: string, activeOrgId: string) =>
   repository.update(tx, idHash, { activeOrgId });
 export const endSession = (tx: Tx, idHash: string) => repository.remove(tx, idHash);

@@ -383,9 +383,14 @@ describe('multi-factor authentication', () => {
 
     // The enrolment code's time step is used up, so take the next one (within the allowed drift).
     const code = await codeAt(leadSecret, 30);
+    const beforeSecondFactor = sessionToken(password);
     const right = await visitor.post('/sign-in/mfa', { code, next: 'https://evil.example' });
     expect(right.statusCode).toBe(303);
     expect(right.headers.location).toBe('/');
+    // The session id changes at the second factor: the half-signed-in token is now worthless.
+    expect(sessionToken(right)).toBeDefined();
+    expect(sessionToken(right)).not.toBe(beforeSecondFactor);
+    expect((await getWithCookie(t.app, '/', `pa_session=${beforeSecondFactor}`)).headers.location).toBe('/sign-in?next=%2F');
     const home = await visitor.get('/');
     expect(home.statusCode).toBe(200);
     expect(textOf(home.body)).toContain('You are signed in as Jordan Ellis');

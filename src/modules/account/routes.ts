@@ -66,7 +66,7 @@ export function accountRoutes(app: FastifyInstance, { database, config }: AppDep
     if (session?.stage !== 'mfa-challenge') return reply.redirect('/sign-in', 303);
     const body = formBody(request);
     try {
-      await account.completeMfaChallenge(db, session, body, request.ip);
+      setSessionCookie(reply, await account.completeMfaChallenge(db, policy, session, body, request.ip));
       return reply.redirect(safeNext(body.next), 303);
     } catch (error) {
       return showFormErrors(reply, error, 'account/views/mfa-challenge.njk', { next: safeNext(body.next) });
@@ -86,7 +86,7 @@ export function accountRoutes(app: FastifyInstance, { database, config }: AppDep
     const session = request.session;
     if (!session || session.stage === 'mfa-challenge') return reply.redirect('/sign-in', 303);
     try {
-      await account.confirmMfaEnrolment(db, session, formBody(request), request.ip);
+      setSessionCookie(reply, await account.confirmMfaEnrolment(db, policy, session, formBody(request), request.ip));
       return reply.redirect('/account?mfa=enrolled', 303);
     } catch (error) {
       const enrolment = await account.beginMfaEnrolment(db, session);

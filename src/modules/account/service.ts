@@ -112,33 +112,45 @@ const codeField = z.object({
 });
 
 /** The second step of sign-in: a code from the person's authenticator app. */
-export async function completeMfaChallenge(db: Db, session: LoadedSession, input: unknown, ip: string): Promise<void> {
+export async function completeMfaChallenge(
+  db: Db,
+  policy: SignInPolicy,
+  session: LoadedSession,
+  input: unknown,
+  ip: string,
+): Promise<string> {
   const { code } = parseInput(codeField, input);
-  const error = await withScope(db, { userId: session.user.id, orgIds: [] }, async (tx) => {
-    const user = await users.findById(tx, session.user.id);
-    if (!user?.totpSecret || !user.totpEnabledAt) return 'Multi-factor authentication is not set up for this account';
-    if (user.lockedUntil && user.lockedUntil > new Date()) {
-      return 'This account is locked for 15 minutes after repeated failed attempts. Try again later';
-    }
-    const step = await checkTotp(user.totpSecret, code, user.totpLastStep);
-    const actor = { userId: user.id, label: `${user.displayName} <${user.email}>`, ip };
-    if (step === null) {
-      await users.recordFailedSignIn(tx, user.id);
-      await audit.record(tx, actor, { orgId: null, action: 'mfa.failed', recordType: 'user', recordId: user.id });
-      return 'The code is not right, or it was already used. Enter the newest code from your authenticator app';
-    }
-    await users.updateUser(tx, user.id, { totpLastStep: step, failedSignIns: 0 });
-    await sessions.setStage(tx, session.idHash, 'signed-in');
-    await audit.record(tx, actor, {
-      orgId: session.user.activeOrg.id,
-      action: 'sign-in',
-      recordType: 'user',
-      recordId: user.id,
-      details: { mfa: true },
-    });
-    return null;
-  });
-  if (error) throw new InputError({ code: error });
+  const outcome = await withScope(
+    db,
+    { userId: session.user.id, orgIds: [] },
+    async (tx): Promise<{ error: string } | { token: string }> => {
+      const user = await users.findById(tx, session.user.id);
+      if (!user?.totpSecret || !user.totpEnabledAt)
+        return { error: 'Multi-factor authentication is not set up for this account' };
+      if (user.lockedUntil && user.lockedUntil > new Date()) {
+        return { error: 'This account is locked for 15 minutes after repeated failed attempts. Try again later' };
+      }
+      const step = await checkTotp(user.totpSecret, code, user.totpLastStep);
+      const actor = { userId: user.id, label: `${user.displayName} <${user.email}>`, ip };
+      if (step === null) {
+        await users.recordFailedSignIn(tx, user.id);
+        await audit.record(tx, actor, { orgId: null, action: 'mfa.failed', recordType: 'user', recordId: user.id });
+        return { error: 'The code is not right, or it was already used. Enter the newest code from your authenticator app' };
+      }
+      await users.updateUser(tx, user.id, { totpLastStep: step, failedSignIns: 0 });
+      const token = await sessions.promoteToSignedIn(tx, session, policy.sessionHours);
+      await audit.record(tx, actor, {
+        orgId: session.user.activeOrg.id,
+        action: 'sign-in',
+        recordType: 'user',
+        recordId: user.id,
+        details: { mfa: true },
+      });
+      return { token };
+    },
+  );
+  if ('error' in outcome) throw new InputError({ code: outcome.error });
+  return outcome.token;
 }
 
 /** Starts (or restarts) enrolment: a new secret, not yet in use until a code from it is confirmed. */
@@ -153,29 +165,41 @@ export async function beginMfaEnrolment(db: Db, session: LoadedSession): Promise
   });
 }
 
-export async function confirmMfaEnrolment(db: Db, session: LoadedSession, input: unknown, ip: string): Promise<void> {
+/** Confirms enrolment with a first code; returns the new session token (the session id changes). */
+export async function confirmMfaEnrolment(
+  db: Db,
+  policy: SignInPolicy,
+  session: LoadedSession,
+  input: unknown,
+  ip: string,
+): Promise<string> {
   const { code } = parseInput(codeField, input);
-  const error = await withScope(db, { userId: session.user.id, orgIds: [session.user.activeOrg.id] }, async (tx) => {
-    const user = await users.findById(tx, session.user.id);
-    if (!user?.totpSecret) return 'Start again: open this page to get a new key';
-    if (user.totpEnabledAt) return 'Multi-factor authentication is already set up for this account';
-    const step = await checkTotp(user.totpSecret, code, null);
-    if (step === null) return 'The code is not right. Check the key was entered correctly and enter the newest code';
-    await users.updateUser(tx, user.id, { totpEnabledAt: new Date(), totpLastStep: step });
-    await sessions.setStage(tx, session.idHash, 'signed-in');
-    await audit.record(
-      tx,
-      { userId: user.id, label: `${user.displayName} <${user.email}>`, ip },
-      {
-        orgId: session.user.activeOrg.id,
-        action: 'mfa.enrolled',
-        recordType: 'user',
-        recordId: user.id,
-      },
-    );
-    return null;
-  });
-  if (error) throw new InputError({ code: error });
+  const outcome = await withScope(
+    db,
+    { userId: session.user.id, orgIds: [session.user.activeOrg.id] },
+    async (tx): Promise<{ error: string } | { token: string }> => {
+      const user = await users.findById(tx, session.user.id);
+      if (!user?.totpSecret) return { error: 'Start again: open this page to get a new key' };
+      if (user.totpEnabledAt) return { error: 'Multi-factor authentication is already set up for this account' };
+      const step = await checkTotp(user.totpSecret, code, null);
+      if (step === null) return { error: 'The code is not right. Check the key was entered correctly and enter the newest code' };
+      await users.updateUser(tx, user.id, { totpEnabledAt: new Date(), totpLastStep: step });
+      const token = await sessions.promoteToSignedIn(tx, session, policy.sessionHours);
+      await audit.record(
+        tx,
+        { userId: user.id, label: `${user.displayName} <${user.email}>`, ip },
+        {
+          orgId: session.user.activeOrg.id,
+          action: 'mfa.enrolled',
+          recordType: 'user',
+          recordId: user.id,
+        },
+      );
+      return { token };
+    },
+  );
+  if ('error' in outcome) throw new InputError({ code: outcome.error });
+  return outcome.token;
 }
 
 export async function signOut(db: Db, session: LoadedSession, ip: string): Promise<void> {
