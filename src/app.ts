@@ -7,10 +7,15 @@ import type { Config } from './config.ts';
 import type { Database } from './db/client.ts';
 import { accountRoutes } from './modules/account/routes.ts';
 import { auditRoutes } from './modules/audit/routes.ts';
+import { contactRoutes } from './modules/contacts/routes.ts';
 import { homeRoutes } from './modules/home/routes.ts';
+import { notificationRoutes } from './modules/notifications/routes.ts';
 import { organisationRoutes } from './modules/organisations/routes.ts';
+import { policyRoutes } from './modules/policies/routes.ts';
+import { programmeRoutes } from './modules/programme/routes.ts';
 import { userRoutes } from './modules/users/routes.ts';
 import type { AppDeps } from './platform/deps.ts';
+import { configureMail } from './platform/mail.ts';
 import { setUpWebSecurity } from './platform/security.ts';
 import { createViewEnvironment, frontendAssets } from './platform/views.ts';
 import {
@@ -56,8 +61,9 @@ export async function buildApp(database: Database, config: Config): Promise<Fast
   setUpAuthorisation(app);
   setUpCsrf(app, { secureCookies: config.trustProxy });
 
+  configureMail(config, app.log);
   const deps: AppDeps = { database, config };
-  for (const routes of [homeRoutes, accountRoutes, organisationRoutes, userRoutes, auditRoutes]) routes(app, deps);
+  for (const routes of [homeRoutes, accountRoutes, organisationRoutes, userRoutes, auditRoutes, contactRoutes, programmeRoutes, notificationRoutes, policyRoutes]) routes(app, deps);
   await app.ready();
   return app;
 }

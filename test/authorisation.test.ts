@@ -35,6 +35,14 @@ const expectedHolders: Record<Permission, Role[]> = {
   'providers:read': ['commissioner_lead', 'regional_lead'],
   'users:manage': ['system_admin'],
   'audit:read': ['operational_lead', 'accountable_lead', 'commissioner_lead', 'system_admin'],
+  'leads:read': ['operational_lead', 'accountable_lead', 'board_viewer', 'commissioner_lead', 'system_admin'],
+  'leads:edit': ['operational_lead', 'accountable_lead', 'commissioner_lead', 'system_admin'],
+  'contacts:read': ['operational_lead', 'accountable_lead', 'board_viewer', 'commissioner_lead', 'system_admin'],
+  'contacts:edit': ['operational_lead', 'accountable_lead', 'commissioner_lead', 'system_admin'],
+  'programme:read': ['operational_lead', 'accountable_lead', 'board_viewer', 'commissioner_lead', 'system_admin'],
+  'programme:edit': ['operational_lead', 'accountable_lead', 'system_admin'],
+  'policies:read': ['operational_lead', 'accountable_lead', 'board_viewer', 'commissioner_lead', 'system_admin'],
+  'policies:edit': ['operational_lead', 'accountable_lead', 'system_admin'],
 };
 
 const holders = (permission: Permission) => roles.filter((role) => rolePermissions[role].includes(permission));

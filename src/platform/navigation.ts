@@ -5,6 +5,9 @@ type NavigationItem = { text: string; href: string; access: Access };
 /** The header's navigation: each item shows only to those whose role carries its permission. */
 const items: NavigationItem[] = [
   { text: 'Home', href: '/', access: 'signed-in' },
+  { text: 'Contacts', href: '/contacts', access: 'contacts:read' },
+  { text: 'Work programme', href: '/programme', access: 'programme:read' },
+  { text: 'Policies', href: '/policies', access: 'policies:read' },
   { text: 'Organisations', href: '/organisations', access: 'organisations:read' },
   { text: 'Users', href: '/users', access: 'users:manage' },
   { text: 'Audit trail', href: '/audit', access: 'audit:read' },

@@ -33,6 +33,14 @@ export const permissions = [
   'providers:read',
   'users:manage',
   'audit:read',
+  'leads:read',
+  'leads:edit',
+  'contacts:read',
+  'contacts:edit',
+  'programme:read',
+  'programme:edit',
+  'policies:read',
+  'policies:edit',
 ] as const;
 export type Permission = (typeof permissions)[number];
 
@@ -42,13 +50,13 @@ export type Access = Permission | 'public' | 'signed-in';
 export const rolePermissions: Record<Role, readonly Permission[]> = {
   staff: [],
   safeguarding_practitioner: [],
-  operational_lead: ['organisations:read', 'audit:read'],
-  accountable_lead: ['organisations:read', 'audit:read'],
+  operational_lead: ['organisations:read', 'audit:read', 'leads:read', 'leads:edit', 'contacts:read', 'contacts:edit', 'programme:read', 'programme:edit', 'policies:read', 'policies:edit'],
+  accountable_lead: ['organisations:read', 'audit:read', 'leads:read', 'leads:edit', 'contacts:read', 'contacts:edit', 'programme:read', 'programme:edit', 'policies:read', 'policies:edit'],
   training_admin: [],
-  board_viewer: ['organisations:read'],
-  commissioner_lead: ['organisations:read', 'providers:read', 'audit:read'],
+  board_viewer: ['organisations:read', 'leads:read', 'contacts:read', 'programme:read', 'policies:read'],
+  commissioner_lead: ['organisations:read', 'providers:read', 'audit:read', 'leads:read', 'leads:edit', 'contacts:read', 'contacts:edit', 'programme:read', 'policies:read'],
   regional_lead: ['organisations:read', 'providers:read'],
-  system_admin: ['organisations:read', 'organisations:manage', 'users:manage', 'audit:read'],
+  system_admin: ['organisations:read', 'organisations:manage', 'users:manage', 'audit:read', 'leads:read', 'leads:edit', 'contacts:read', 'contacts:edit', 'programme:read', 'programme:edit', 'policies:read', 'policies:edit'],
 };
 
 /** Roles that can see identifiable case data: multi-factor sign-in is required for them when REQUIRE_MFA is on. */
