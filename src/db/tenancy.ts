@@ -17,18 +17,26 @@ const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{1
  */
 export async function withScope<T>(db: Db, scope: Scope, work: (tx: Tx) => Promise<T>): Promise<T> {
   return db.transaction(async (tx) => {
-    await tx.execute(sql`set local role prevent_app`);
-    await setScope(tx as Tx, scope);
+    // One statement: the role switch is a transaction-local setting like the scope itself.
+    await applyScope(tx as Tx, scope, true);
     return work(tx as Tx);
   });
 }
 
 /** Narrows or widens the scope inside a transaction opened by withScope (e.g. once the session's user is known). */
 export async function setScope(tx: Tx, scope: Scope): Promise<void> {
+  await applyScope(tx, scope, false);
+}
+
+async function applyScope(tx: Tx, scope: Scope, switchRole: boolean): Promise<void> {
   for (const id of [scope.userId, ...scope.orgIds]) {
     if (id !== null && !uuidPattern.test(id)) throw new Error('A scope holds only organisation and user ids');
   }
+  const orgIds = scope.orgIds.join(',');
+  const userId = scope.userId ?? '';
   await tx.execute(
-    sql`select set_config('app.org_ids', ${scope.orgIds.join(',')}, true), set_config('app.user_id', ${scope.userId ?? ''}, true)`,
+    switchRole
+      ? sql`select set_config('role', 'prevent_app', true), set_config('app.org_ids', ${orgIds}, true), set_config('app.user_id', ${userId}, true)`
+      : sql`select set_config('app.org_ids', ${orgIds}, true), set_config('app.user_id', ${userId}, true)`,
   );
 }

@@ -12,6 +12,26 @@ export async function byEmail(tx: Executor, email: string): Promise<UserRow | un
   return row;
 }
 
+/** What the service shows of a person: never the password hash or the authenticator secret. */
+const personColumns = {
+  id: users.id,
+  email: users.email,
+  displayName: users.displayName,
+  totpEnabledAt: users.totpEnabledAt,
+  deactivatedAt: users.deactivatedAt,
+  createdAt: users.createdAt,
+  hasPassword: sql<boolean>`${users.passwordHash} is not null`,
+};
+export type Person = {
+  [K in keyof typeof personColumns]: K extends 'hasPassword' ? boolean : UserRow[Exclude<K, 'hasPassword'>];
+};
+
+export async function personById(tx: Executor, id: string): Promise<Person | undefined> {
+  const [row] = await tx.select(personColumns).from(users).where(eq(users.id, id));
+  return row;
+}
+
+/** The whole row, secrets included: only for signing in and changing credentials. */
 export async function byId(tx: Executor, id: string): Promise<UserRow | undefined> {
   const [row] = await tx.select().from(users).where(eq(users.id, id));
   return row;
@@ -65,8 +85,28 @@ export async function activeGrantsOf(tx: Executor, userId: string) {
 export async function usersInOrganisation(tx: Executor, orgId: string) {
   const grants = await tx.select().from(roleGrants).where(eq(roleGrants.orgId, orgId)).orderBy(asc(roleGrants.grantedAt));
   const ids = [...new Set(grants.map((g) => g.userId))];
-  const people = ids.length ? await tx.select().from(users).where(inArray(users.id, ids)).orderBy(asc(users.displayName)) : [];
+  const people = ids.length
+    ? await tx.select(personColumns).from(users).where(inArray(users.id, ids)).orderBy(asc(users.displayName))
+    : [];
   return people.map((user) => ({ user, grants: grants.filter((g) => g.userId === user.id) }));
+}
+
+/** People who can sign in and currently hold any of `held` in the organisation, each once. */
+export async function activeHoldersOf(tx: Executor, orgId: string, held: readonly Role[]) {
+  if (held.length === 0) return [];
+  return tx
+    .selectDistinct({ id: users.id, email: users.email, displayName: users.displayName })
+    .from(users)
+    .innerJoin(roleGrants, eq(roleGrants.userId, users.id))
+    .where(
+      and(
+        eq(roleGrants.orgId, orgId),
+        inArray(roleGrants.role, [...held]),
+        isNull(roleGrants.revokedAt),
+        isNull(users.deactivatedAt),
+      ),
+    )
+    .orderBy(asc(users.displayName), asc(users.id));
 }
 
 export async function grantsOfUserInOrganisation(tx: Executor, userId: string, orgId: string): Promise<GrantRow[]> {

@@ -15,7 +15,7 @@ export type User = repository.UserRow;
 
 /** The person behind a session as the services see them, or null if they may no longer sign in. */
 export async function describeUser(tx: Executor, userId: string, activeOrgId: string | null): Promise<CurrentUser | null> {
-  const user = await repository.byId(tx, userId);
+  const user = await repository.personById(tx, userId);
   if (!user || user.deactivatedAt) return null;
   const grants = await repository.activeGrantsOf(tx, userId);
   if (grants.length === 0) return null;
@@ -149,7 +149,8 @@ export async function reinvite(db: Db, ctx: RequestContext, userId: string): Pro
   });
 }
 
-export type OrganisationMember = { user: User; grants: repository.GrantRow[] };
+export type Person = repository.Person;
+export type OrganisationMember = { user: Person; grants: repository.GrantRow[] };
 
 export async function listMembers(db: Db, ctx: RequestContext): Promise<OrganisationMember[]> {
   return withScope(db, ctx.scope, (tx) => repository.usersInOrganisation(tx, ctx.user.activeOrg.id));
@@ -160,9 +161,22 @@ export async function getMember(db: Db, ctx: RequestContext, userId: string): Pr
   return withScope(db, ctx.scope, (tx) => memberIn(tx, ctx, userId));
 }
 
+/** A person with a current role in the organisation, or undefined. For other modules choosing people (e.g. a lead). */
+export async function getMemberIn(tx: Tx, orgId: string, userId: string): Promise<OrganisationMember | undefined> {
+  const grants = (await repository.grantsOfUserInOrganisation(tx, userId, orgId)).filter((g) => g.revokedAt === null);
+  const user = grants.length ? await repository.personById(tx, userId) : undefined;
+  return user ? { user, grants } : undefined;
+}
+
+/** People who can currently sign in with a role in the active organisation, for choosing from a list. */
+export async function activeMembers(db: Db, ctx: RequestContext): Promise<Person[]> {
+  const members = await listMembers(db, ctx);
+  return members.filter((m) => !m.user.deactivatedAt && m.grants.some((g) => g.revokedAt === null)).map((m) => m.user);
+}
+
 async function memberIn(tx: Tx, ctx: RequestContext, userId: string): Promise<OrganisationMember> {
   const grants = await repository.grantsOfUserInOrganisation(tx, userId, ctx.user.activeOrg.id);
-  const user = grants.length ? await repository.byId(tx, userId) : undefined;
+  const user = grants.length ? await repository.personById(tx, userId) : undefined;
   if (!user) throw new NotFoundError('user');
   return { user, grants };
 }
@@ -243,7 +257,7 @@ export async function resetMfa(
 ): Promise<void> {
   await withScope(db, ctx.scope, async (tx) => {
     const member = await memberIn(tx, ctx, userId);
-    if (!member.user.totpEnabledAt && !member.user.totpSecret) {
+    if (!member.user.totpEnabledAt) {
       throw new InputError({ form: 'Multi-factor authentication is not set up for this person' });
     }
     await repository.update(tx, userId, { totpSecret: null, totpEnabledAt: null, totpLastStep: null });
@@ -255,6 +269,14 @@ export async function resetMfa(
       recordId: userId,
     });
   });
+}
+
+/**
+ * Everyone who can sign in and currently holds any of the roles in the organisation, each once.
+ * Not scoped: for background work that runs as the owner (e.g. notifying an organisation's leads).
+ */
+export async function activeHoldersOfRoles(tx: Executor, orgId: string, held: readonly Role[]) {
+  return repository.activeHoldersOf(tx, orgId, held);
 }
 
 const passwordFields = z.object({
