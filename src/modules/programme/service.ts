@@ -1,0 +1,730 @@
+import { z } from 'zod';
+import type { Database, Db, Executor, Tx } from '../../db/client.ts';
+import { withScope } from '../../db/tenancy.ts';
+import type { RequestContext } from '../../platform/context.ts';
+import { addDays, isRealDate, todayInLondon } from '../../platform/dates.ts';
+import { InputError, NotFoundError } from '../../platform/errors.ts';
+import { blankToUndefined, parseInput } from '../../platform/validation.ts';
+import * as audit from '../audit/service.ts';
+import type { OrganisationKind } from '../organisations/service.ts';
+import * as users from '../users/service.ts';
+import type { ItemRow, ProgrammeRow } from './repository.ts';
+import * as repository from './repository.ts';
+import { type EvidenceLink, type ItemStatus, itemStatuses, type ProgrammeArea, programmeAreas } from './schema.ts';
+
+export { type EvidenceLink, type ItemStatus, itemStatuses, type ProgrammeArea, programmeAreas };
+export type Programme = ProgrammeRow;
+export type Item = ItemRow;
+
+/** April: the NHS financial year, which the standard's annual cycle follows unless an organisation chooses otherwise. */
+export const defaultYearStartMonth = 4;
+
+export const monthNames = [
+  'January',
+  'February',
+  'March',
+  'April',
+  'May',
+  'June',
+  'July',
+  'August',
+  'September',
+  'October',
+  'November',
+  'December',
+] as const;
+
+export const areaNames: Record<ProgrammeArea, string> = {
+  training_needs_analysis: 'Training needs analysis',
+  risk_assessment: 'Risk assessment',
+  changes: 'Changes to legislation, guidance and the organisation',
+  local_delivery: 'Local Prevent delivery, Channel and the partnership plan',
+  primary_care: 'Engaging GPs and other primary care',
+  other: 'Other',
+};
+
+export const statusNames: Record<ItemStatus, string> = {
+  not_started: 'Not started',
+  in_progress: 'In progress',
+  done: 'Done',
+};
+
+// ---------------------------------------------------------------------------------------------
+// Programme years
+
+export type ProgrammeYear = { year: number; startsOn: string; endsOn: string };
+
+const pad = (n: number) => String(n).padStart(2, '0');
+
+/** The year as the organisation's settings define it, before any fitting to programmes already held. */
+export function programmeYearWindow(year: number, startMonth: number): ProgrammeYear {
+  const startsOn = `${year}-${pad(startMonth)}-01`;
+  const endsOn = addDays(`${year + 1}-${pad(startMonth)}-01`, -1);
+  return { year, startsOn, endsOn };
+}
+
+/** The programme year containing a day, named by the calendar year it starts in (2026 = April 2026 to March 2027). */
+export function programmeYearContaining(day: string, startMonth: number): ProgrammeYear {
+  const calendarYear = Number(day.slice(0, 4));
+  const month = Number(day.slice(5, 7));
+  return programmeYearWindow(month >= startMonth ? calendarYear : calendarYear - 1, startMonth);
+}
+
+export const yearOf = (programme: Pick<Programme, 'startsOn'>) => Number(programme.startsOn.slice(0, 4));
+
+export function yearLabel(startsOn: string, endsOn: string): string {
+  const from = startsOn.slice(0, 4);
+  const to = endsOn.slice(0, 4);
+  return from === to ? from : `${from} to ${to}`;
+}
+
+/** The same day a year on; 29 February becomes 28 February. */
+export function oneYearOn(day: string): string {
+  const next = `${Number(day.slice(0, 4)) + 1}${day.slice(4)}`;
+  return isRealDate(next) ? next : `${next.slice(0, 4)}-02-28`;
+}
+
+/** The day, or the nearer end of the period if it falls outside. */
+export function dayWithin(day: string, period: { startsOn: string; endsOn: string }): string {
+  if (day < period.startsOn) return period.startsOn;
+  if (day > period.endsOn) return period.endsOn;
+  return day;
+}
+
+async function startMonthOf(tx: Executor, orgId: string): Promise<number> {
+  return (await repository.yearStartMonth(tx, orgId)) ?? defaultYearStartMonth;
+}
+
+/**
+ * The dates a new programme for a year would run. Programmes follow one another with no gap
+ * or overlap, so after a change of start month the first programme is longer or shorter than a year.
+ */
+async function windowFor(tx: Executor, orgId: string, year: number): Promise<ProgrammeYear> {
+  const computed = programmeYearWindow(year, await startMonthOf(tx, orgId));
+  let { startsOn, endsOn } = computed;
+  const before = await repository.latestStartingBefore(tx, orgId, `${year}-01-01`);
+  if (before && (yearOf(before) === year - 1 || before.endsOn >= startsOn)) startsOn = addDays(before.endsOn, 1);
+  const after = await repository.earliestStartingAfter(tx, orgId, `${year}-12-31`);
+  if (after && after.startsOn <= endsOn) endsOn = addDays(after.startsOn, -1);
+  if (startsOn > endsOn || Number(startsOn.slice(0, 4)) !== year) {
+    throw new InputError({ form: `A ${year} programme would overlap the programmes already recorded` });
+  }
+  return { year, startsOn, endsOn };
+}
+
+/**
+ * The year whose programme is current: the one running today, or, if none is, the year
+ * that contains today (or the one after, when that year's programme ended early because the start month moved).
+ */
+async function currentYearIn(tx: Executor, orgId: string, today: string): Promise<number> {
+  const running = await repository.programmeContaining(tx, orgId, today);
+  if (running) return yearOf(running);
+  const computed = programmeYearContaining(today, await startMonthOf(tx, orgId)).year;
+  return (await repository.programmeStartingIn(tx, orgId, computed)) ? computed + 1 : computed;
+}
+
+export async function currentYear(db: Db, ctx: RequestContext, today = todayInLondon()): Promise<number> {
+  return withScope(db, ctx.scope, (tx) => currentYearIn(tx, ctx.user.activeOrg.id, today));
+}
+
+// ---------------------------------------------------------------------------------------------
+// What the standard requires
+
+type RequiredItem = { area: ProgrammeArea; title: string };
+
+const commissionerItems: RequiredItem[] = [
+  {
+    area: 'training_needs_analysis',
+    title: 'Undertake and maintain a training needs analysis for the board’s own staff and to support providers across the area',
+  },
+  {
+    area: 'risk_assessment',
+    title:
+      'Undertake a risk assessment to inform training requirements and the management of risk to and from people susceptible to radicalisation',
+  },
+  {
+    area: 'changes',
+    title: 'Take account of changes to legislation and guidance, and of organisational, structural and staff changes',
+  },
+  {
+    area: 'local_delivery',
+    title:
+      'Engage with local Prevent delivery, including Channel, and contribute to the local multi-agency Prevent partnership plan',
+  },
+  { area: 'primary_care', title: 'Put in place measures to engage GPs and other primary care providers with Prevent' },
+];
+
+const providerItems: RequiredItem[] = [
+  {
+    area: 'training_needs_analysis',
+    title:
+      'Undertake and maintain a Prevent training needs analysis, aligned to the NHS England Prevent training and competencies framework',
+  },
+  {
+    area: 'risk_assessment',
+    title:
+      'Undertake a risk assessment, reflecting the counter terrorism local profile, to inform training and the management of Prevent risk',
+  },
+  {
+    area: 'changes',
+    title: 'Take account of changes to legislation and guidance, and of organisational, structural and staff changes',
+  },
+  {
+    area: 'local_delivery',
+    title:
+      'Engage with local Prevent delivery, including Channel, and contribute to the local multi-agency Prevent partnership plan',
+  },
+];
+
+/** The items a new programme starts with: commissioners (ICBs) also engage primary care. */
+export function requiredItemsFor(kind: OrganisationKind): RequiredItem[] {
+  if (kind === 'icb') return commissionerItems;
+  if (kind === 'nhse_region') {
+    throw new InputError({ form: 'NHS England regions do not keep a Prevent work programme of their own' });
+  }
+  return providerItems;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Reading
+
+export type Progress = {
+  total: number;
+  done: number;
+  inProgress: number;
+  notStarted: number;
+  percent: number;
+  overdue: number;
+};
+
+export const isOverdue = (item: Pick<Item, 'status' | 'dueOn'>, today: string) =>
+  item.status !== 'done' && item.dueOn !== null && item.dueOn < today;
+
+export function progressOf(items: Pick<Item, 'status' | 'dueOn'>[], today: string): Progress {
+  const count = (status: ItemStatus) => items.filter((i) => i.status === status).length;
+  const done = count('done');
+  return {
+    total: items.length,
+    done,
+    inProgress: count('in_progress'),
+    notStarted: count('not_started'),
+    percent: items.length ? Math.round((done / items.length) * 100) : 0,
+    overdue: items.filter((i) => isOverdue(i, today)).length,
+  };
+}
+
+/**
+ * Progress of the programme running on `today` for an organisation, or null if none is.
+ * Reads with the caller's scope: call it inside a unit of work whose scope may read that
+ * organisation (itself, or its commissioning ICB: row-level security lets a commissioner read).
+ */
+export async function programmeProgress(
+  db: Executor,
+  orgId: string,
+  today: string,
+): Promise<{ year: number; total: number; done: number; percent: number; overdue: number } | null> {
+  const programme = await repository.programmeContaining(db, orgId, today);
+  if (!programme) return null;
+  const { total, done, percent, overdue } = progressOf(await repository.itemsOf(db, programme.id), today);
+  return { year: yearOf(programme), total, done, percent, overdue };
+}
+
+export type DueItem = repository.DueItemRow;
+
+/** How far ahead a reminder warns that an item is due. */
+export const dueSoonDays = 14;
+
+/**
+ * For reminders: every organisation's items not done that fall due within 14 days (today
+ * included), and those already overdue. Runs as the service itself, across organisations.
+ */
+export async function dueAndOverdueItems(
+  database: Database | Executor,
+  today: string,
+): Promise<{ dueSoon: DueItem[]; overdue: DueItem[] }> {
+  const db = 'exec' in database && 'kind' in database ? database.db : database;
+  return {
+    dueSoon: await repository.openItemsDueBetween(db, today, addDays(today, dueSoonDays)),
+    overdue: await repository.openItemsDueBefore(db, today),
+  };
+}
+
+export type ItemView = Item & { ownerLabel: string; overdue: boolean; areaName: string; statusName: string };
+
+export type YearSummary = { year: number; label: string; total: number; done: number; percent: number };
+
+export type ProgrammePage = {
+  year: number;
+  label: string;
+  currentYear: number;
+  programme: (Programme & { label: string; copiedFromYear: number | null }) | null;
+  /** The dates a programme for this year would run, when there is none yet. */
+  proposed: ProgrammeYear | null;
+  items: ItemView[];
+  progress: Progress;
+  years: YearSummary[];
+  /** The year may be started now: the current year or the next. */
+  canStart: boolean;
+  /** Last year's programme, which this year's can be copied forward from. */
+  previousYear: number | null;
+  /** The next year's programme can be started from this one. */
+  canCopyForward: boolean;
+  notKept: boolean;
+};
+
+async function ownerNames(db: Db, ctx: RequestContext): Promise<Map<string, string>> {
+  const members = await users.listMembers(db, ctx);
+  return new Map(members.map((m) => [m.user.id, m.user.displayName]));
+}
+
+function viewOf(item: Item, names: Map<string, string>, today: string): ItemView {
+  const ownerLabel = item.ownerUserId ? (names.get(item.ownerUserId) ?? 'A former member of staff') : (item.ownerName ?? '');
+  return {
+    ...item,
+    ownerLabel,
+    overdue: isOverdue(item, today),
+    areaName: areaNames[item.area],
+    statusName: statusNames[item.status],
+  };
+}
+
+export async function programmePage(
+  db: Db,
+  ctx: RequestContext,
+  year: number | null,
+  today = todayInLondon(),
+): Promise<ProgrammePage> {
+  const org = ctx.user.activeOrg;
+  const names = await ownerNames(db, ctx);
+  return withScope(db, ctx.scope, async (tx) => {
+    const current = await currentYearIn(tx, org.id, today);
+    const shown = year ?? current;
+    const all = await repository.programmesOf(tx, org.id);
+    const programme = all.find((p) => yearOf(p) === shown);
+    const items = programme ? (await repository.itemsOf(tx, programme.id)).map((i) => viewOf(i, names, today)) : [];
+    const notKept = org.kind === 'nhse_region';
+    const startable = !programme && !notKept && (shown === current || shown === current + 1);
+    let proposed: ProgrammeYear | null = null;
+    if (startable) {
+      try {
+        proposed = await windowFor(tx, org.id, shown);
+      } catch (error) {
+        if (!(error instanceof InputError)) throw error;
+      }
+    }
+    const copiedFrom = programme?.copiedFrom ? all.find((p) => p.id === programme.copiedFrom) : undefined;
+    const hasYear = (y: number) => all.some((p) => yearOf(p) === y);
+    return {
+      year: shown,
+      label: programme
+        ? yearLabel(programme.startsOn, programme.endsOn)
+        : yearLabel(...labelDates(shown, proposed, await startMonthOf(tx, org.id))),
+      currentYear: current,
+      programme: programme
+        ? {
+            ...programme,
+            label: yearLabel(programme.startsOn, programme.endsOn),
+            copiedFromYear: copiedFrom ? yearOf(copiedFrom) : null,
+          }
+        : null,
+      proposed,
+      items,
+      progress: progressOf(items, today),
+      years: all.map((p) => ({
+        year: yearOf(p),
+        label: yearLabel(p.startsOn, p.endsOn),
+        total: p.total,
+        done: p.done,
+        percent: p.total ? Math.round((p.done / p.total) * 100) : 0,
+      })),
+      canStart: proposed !== null,
+      previousYear: proposed && hasYear(shown - 1) ? shown - 1 : null,
+      canCopyForward: programme !== undefined && !hasYear(shown + 1) && shown <= current,
+      notKept,
+    };
+  });
+}
+
+function labelDates(year: number, proposed: ProgrammeYear | null, startMonth: number): [string, string] {
+  if (proposed) return [proposed.startsOn, proposed.endsOn];
+  // A year with no programme, and none that could be started now: named as the settings would make it.
+  const window = programmeYearWindow(year, startMonth);
+  return [window.startsOn, window.endsOn];
+}
+
+/** The organisation's programme for a year; another organisation's, or none, is not found. */
+export async function getProgramme(
+  db: Db,
+  ctx: RequestContext,
+  year: number,
+): Promise<Programme & { year: number; label: string }> {
+  const programme = await withScope(db, ctx.scope, (tx) => repository.programmeStartingIn(tx, ctx.user.activeOrg.id, year));
+  if (!programme) throw new NotFoundError('work programme');
+  return { ...programme, year, label: yearLabel(programme.startsOn, programme.endsOn) };
+}
+
+export async function getItem(
+  db: Db,
+  ctx: RequestContext,
+  id: string,
+  today = todayInLondon(),
+): Promise<{ item: ItemView; programme: Programme & { year: number; label: string } }> {
+  const names = await ownerNames(db, ctx);
+  const found = await withScope(db, ctx.scope, (tx) => repository.itemOf(tx, ctx.user.activeOrg.id, id));
+  if (!found) throw new NotFoundError('work programme item');
+  const { item, programme } = found;
+  return {
+    item: viewOf(item, names, today),
+    programme: { ...programme, year: yearOf(programme), label: yearLabel(programme.startsOn, programme.endsOn) },
+  };
+}
+
+/** People who can own an item: those with a current role in the organisation. */
+export async function ownerChoices(db: Db, ctx: RequestContext): Promise<{ id: string; name: string }[]> {
+  return (await users.activeMembers(db, ctx)).map((u) => ({ id: u.id, name: u.displayName }));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Changing
+
+async function programmeFor(tx: Tx, orgId: string, year: number): Promise<Programme> {
+  const programme = await repository.programmeStartingIn(tx, orgId, year);
+  if (!programme) throw new NotFoundError('work programme');
+  return programme;
+}
+
+/** Only this year's and next year's programmes may be started: earlier ones are history, later ones too far ahead to plan. */
+async function checkStartable(tx: Tx, orgId: string, year: number, today: string): Promise<ProgrammeYear> {
+  const existing = await repository.programmeStartingIn(tx, orgId, year);
+  if (existing) {
+    throw new InputError({
+      form: `The ${yearLabel(existing.startsOn, existing.endsOn)} programme has already been started`,
+    });
+  }
+  const current = await currentYearIn(tx, orgId, today);
+  if (year !== current && year !== current + 1) {
+    throw new InputError({ form: 'You can start only this year’s programme or next year’s' });
+  }
+  return windowFor(tx, orgId, year);
+}
+
+/** Starts a year's programme with the items the standard requires of this kind of organisation. */
+export async function startProgramme(db: Db, ctx: RequestContext, year: number, today = todayInLondon()): Promise<Programme> {
+  const org = ctx.user.activeOrg;
+  const required = requiredItemsFor(org.kind);
+  return withScope(db, ctx.scope, async (tx) => {
+    const window = await checkStartable(tx, org.id, year, today);
+    const programme = await repository.insertProgramme(tx, {
+      orgId: org.id,
+      startsOn: window.startsOn,
+      endsOn: window.endsOn,
+    });
+    // Due by the year's end unless the lead sets an earlier date: nothing is left without one to be reminded about.
+    await repository.insertItems(
+      tx,
+      required.map((r, position) => ({
+        orgId: org.id,
+        programmeId: programme.id,
+        area: r.area,
+        title: r.title,
+        required: true,
+        dueOn: window.endsOn,
+        position,
+      })),
+    );
+    await audit.record(tx, ctx.actor, {
+      orgId: org.id,
+      action: 'programme.started',
+      recordType: 'work_programme',
+      recordId: programme.id,
+      details: { year, startsOn: window.startsOn, endsOn: window.endsOn, items: required.length },
+    });
+    return programme;
+  });
+}
+
+/**
+ * Starts next year's programme from this one: the same items and owners, due dates a year
+ * on, every item not started again, with no notes or evidence (those belong to the year they were written in).
+ */
+export async function copyForward(db: Db, ctx: RequestContext, fromYear: number, today = todayInLondon()): Promise<Programme> {
+  const orgId = ctx.user.activeOrg.id;
+  return withScope(db, ctx.scope, async (tx) => {
+    const source = await programmeFor(tx, orgId, fromYear);
+    const existing = await repository.programmeStartingIn(tx, orgId, fromYear + 1);
+    if (existing) {
+      throw new InputError({
+        form: `The ${yearLabel(existing.startsOn, existing.endsOn)} programme already exists, so this one cannot be copied forward to it`,
+      });
+    }
+    const window = await checkStartable(tx, orgId, fromYear + 1, today);
+    const programme = await repository.insertProgramme(tx, {
+      orgId,
+      startsOn: window.startsOn,
+      endsOn: window.endsOn,
+      copiedFrom: source.id,
+    });
+    const items = await repository.itemsOf(tx, source.id);
+    // After a change of start month the new year is shorter or longer: a date a year on is kept inside it.
+    await repository.insertItems(
+      tx,
+      items.map((item) => ({
+        orgId,
+        programmeId: programme.id,
+        area: item.area,
+        title: item.title,
+        required: item.required,
+        ownerUserId: item.ownerUserId,
+        ownerName: item.ownerName,
+        dueOn: item.dueOn ? dayWithin(oneYearOn(item.dueOn), window) : null,
+        status: 'not_started' as const,
+        notes: null,
+        evidence: [],
+        position: item.position,
+      })),
+    );
+    await audit.record(tx, ctx.actor, {
+      orgId,
+      action: 'programme.copied_forward',
+      recordType: 'work_programme',
+      recordId: programme.id,
+      details: { year: fromYear + 1, fromYear, copiedFrom: source.id, items: items.length },
+    });
+    return programme;
+  });
+}
+
+/** Evidence rows a form offers: a label and a web address each. */
+export const maxEvidenceLinks = 10;
+
+const optionalText = (max: number, label: string) =>
+  z.preprocess(blankToUndefined, z.string().max(max, `${label} must be ${max} characters or fewer`).optional());
+
+const itemFields = z.object({
+  title: z.preprocess(
+    blankToUndefined,
+    z.string({ error: 'Enter what the item is' }).max(200, 'The item must be 200 characters or fewer'),
+  ),
+  ownerUserId: z.preprocess(blankToUndefined, z.uuid({ error: 'Choose a person from the list' }).optional()),
+  ownerName: optionalText(120, 'The owner’s name'),
+  dueOn: z.preprocess(
+    blankToUndefined,
+    z.string({ error: 'Enter the date it is due' }).refine(isRealDate, 'Enter a real date, like 2026-09-30'),
+  ),
+  status: z.enum(itemStatuses, { error: 'Choose the item’s status' }),
+  notes: optionalText(5000, 'Notes'),
+});
+
+const areaField = z.object({
+  area: z.enum(programmeAreas, { error: 'Choose the part of the standard this item covers' }),
+});
+
+function isWebAddress(value: string): boolean {
+  try {
+    const url = new URL(value);
+    return (url.protocol === 'https:' || url.protocol === 'http:') && url.hostname.includes('.');
+  } catch {
+    return false;
+  }
+}
+
+/** Evidence rows from the form (evidence0Label, evidence0Url, …): a blank row is skipped, a half-filled one is an error. */
+export function parseEvidence(input: Record<string, unknown>): EvidenceLink[] {
+  const links: EvidenceLink[] = [];
+  const errors: Record<string, string> = {};
+  for (let i = 0; i < maxEvidenceLinks; i++) {
+    const label = blankToUndefined(input[`evidence${i}Label`]);
+    const url = blankToUndefined(input[`evidence${i}Url`]);
+    if (label === undefined && url === undefined) continue;
+    if (typeof label !== 'string') errors[`evidence${i}Label`] = 'Enter a label for this link';
+    else if (label.length > 200) errors[`evidence${i}Label`] = 'The label must be 200 characters or fewer';
+    if (typeof url !== 'string') errors[`evidence${i}Url`] = 'Enter the web address this link goes to';
+    else if (url.length > 2000 || !isWebAddress(url)) {
+      errors[`evidence${i}Url`] = 'Enter a web address starting with https:// or http://, like https://intranet.example/tna';
+    }
+    if (typeof label === 'string' && typeof url === 'string') links.push({ label, url });
+  }
+  if (Object.keys(errors).length) throw new InputError(errors);
+  return links;
+}
+
+type ItemInput = {
+  title: string;
+  area: ProgrammeArea | undefined;
+  ownerUserId?: string | undefined;
+  ownerName?: string | undefined;
+  dueOn: string;
+  status: ItemStatus;
+  notes?: string | undefined;
+  evidence: EvidenceLink[];
+};
+
+/**
+ * Every problem with an item form at once, so that each shows next to its field: the form's
+ * own rules, then the due date against the programme year and the owner against the organisation.
+ * Someone who has since left may stay the owner of an item they already had (`keptOwner`), so its status can still be updated.
+ */
+async function validateItem(
+  tx: Tx,
+  orgId: string,
+  programme: Pick<Programme, 'startsOn' | 'endsOn'>,
+  input: unknown,
+  options: { withArea: boolean; keptOwner?: string | null },
+): Promise<ItemInput> {
+  const body = input && typeof input === 'object' ? (input as Record<string, unknown>) : {};
+  const errors: Record<string, string> = {};
+  const attempt = <T>(parse: () => T): T | undefined => {
+    try {
+      return parse();
+    } catch (error) {
+      if (!(error instanceof InputError)) throw error;
+      Object.assign(errors, error.fieldErrors);
+      return undefined;
+    }
+  };
+  const area = options.withArea ? attempt(() => parseInput(areaField, body).area) : undefined;
+  const fields = attempt(() => parseInput(itemFields, body));
+  const evidence = attempt(() => parseEvidence(body));
+
+  const dueOn = blankToUndefined(body.dueOn);
+  if (!errors.dueOn && typeof dueOn === 'string' && (dueOn < programme.startsOn || dueOn > programme.endsOn)) {
+    errors.dueOn = `Enter a date within this programme year, from ${longDate(programme.startsOn)} to ${longDate(programme.endsOn)}`;
+  }
+  const ownerUserId = blankToUndefined(body.ownerUserId);
+  if (!errors.ownerUserId && typeof ownerUserId === 'string' && ownerUserId !== options.keptOwner) {
+    const member = await users.getMemberIn(tx, orgId, ownerUserId);
+    if (!member || member.user.deactivatedAt) errors.ownerUserId = 'Choose a person from the list';
+  }
+  if (!errors.ownerUserId && ownerUserId !== undefined && blankToUndefined(body.ownerName) !== undefined) {
+    errors.ownerName = 'Choose a person from the list or type a name, not both';
+  }
+  if (Object.keys(errors).length || !fields || !evidence) throw new InputError(errors);
+  return { ...fields, area, evidence };
+}
+
+const longDateFormat = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' });
+const longDate = (day: string) => longDateFormat.format(new Date(`${day}T00:00:00Z`));
+
+export async function addItem(db: Db, ctx: RequestContext, year: number, input: unknown): Promise<Item> {
+  const orgId = ctx.user.activeOrg.id;
+  return withScope(db, ctx.scope, async (tx) => {
+    const programme = await programmeFor(tx, orgId, year);
+    const fields = await validateItem(tx, orgId, programme, input, { withArea: true });
+    const [item] = await repository.insertItems(tx, [
+      {
+        orgId,
+        programmeId: programme.id,
+        area: fields.area ?? 'other',
+        title: fields.title,
+        required: false,
+        ownerUserId: fields.ownerUserId ?? null,
+        ownerName: fields.ownerUserId ? null : (fields.ownerName ?? null),
+        dueOn: fields.dueOn,
+        status: fields.status,
+        notes: fields.notes ?? null,
+        evidence: fields.evidence,
+        position: await repository.nextPosition(tx, programme.id),
+      },
+    ]);
+    if (!item) throw new Error('insert returned nothing');
+    await audit.record(tx, ctx.actor, {
+      orgId,
+      action: 'programme.item_added',
+      recordType: 'work_programme_item',
+      recordId: item.id,
+      details: { year, title: item.title, area: item.area, status: item.status, dueOn: item.dueOn },
+    });
+    return item;
+  });
+}
+
+/** Changes an item. A required item keeps its area: it is there because the standard asks for that area. */
+export async function updateItem(db: Db, ctx: RequestContext, id: string, input: unknown): Promise<void> {
+  const orgId = ctx.user.activeOrg.id;
+  await withScope(db, ctx.scope, async (tx) => {
+    const current = await repository.itemOf(tx, orgId, id);
+    if (!current) throw new NotFoundError('work programme item');
+    const fields = await validateItem(tx, orgId, current.programme, input, {
+      withArea: !current.item.required,
+      keptOwner: current.item.ownerUserId,
+    });
+    await repository.updateItem(tx, orgId, id, {
+      area: current.item.required ? current.item.area : (fields.area ?? current.item.area),
+      title: fields.title,
+      ownerUserId: fields.ownerUserId ?? null,
+      ownerName: fields.ownerUserId ? null : (fields.ownerName ?? null),
+      dueOn: fields.dueOn,
+      status: fields.status,
+      notes: fields.notes ?? null,
+      evidence: fields.evidence,
+    });
+    await audit.record(tx, ctx.actor, {
+      orgId,
+      action: 'programme.item_updated',
+      recordType: 'work_programme_item',
+      recordId: id,
+      details: {
+        title: fields.title,
+        status: fields.status,
+        previousStatus: current.item.status,
+        dueOn: fields.dueOn,
+        evidenceLinks: fields.evidence.length,
+      },
+    });
+  });
+}
+
+/** Removes an item the organisation added; the standard's own items stay. Returns the programme year it was in. */
+export async function deleteItem(db: Db, ctx: RequestContext, id: string): Promise<number> {
+  const orgId = ctx.user.activeOrg.id;
+  return withScope(db, ctx.scope, async (tx) => {
+    const found = await repository.itemOf(tx, orgId, id);
+    if (!found) throw new NotFoundError('work programme item');
+    if (found.item.required) {
+      throw new InputError({
+        form: 'This item is required by the Prevent core standard, so it cannot be removed. You can change it instead.',
+      });
+    }
+    if ((await repository.deleteItem(tx, orgId, id)) !== 1) throw new NotFoundError('work programme item');
+    await audit.record(tx, ctx.actor, {
+      orgId,
+      action: 'programme.item_deleted',
+      recordType: 'work_programme_item',
+      recordId: id,
+      details: { year: yearOf(found.programme), title: found.item.title },
+    });
+    return yearOf(found.programme);
+  });
+}
+
+export async function yearStartMonth(db: Db, ctx: RequestContext): Promise<number> {
+  return withScope(db, ctx.scope, (tx) => startMonthOf(tx, ctx.user.activeOrg.id));
+}
+
+const settingsFields = z.object({
+  yearStartMonth: z.preprocess(
+    (v) => (typeof v === 'string' && /^\d{1,2}$/.test(v.trim()) ? Number(v) : v),
+    z
+      .number({ error: 'Choose the month the programme year starts' })
+      .int()
+      .min(1, 'Choose the month the programme year starts')
+      .max(12, 'Choose the month the programme year starts'),
+  ),
+});
+
+/** Sets the month the organisation's programme year starts. Programmes already started keep their dates. */
+export async function updateSettings(db: Db, ctx: RequestContext, input: unknown): Promise<void> {
+  const orgId = ctx.user.activeOrg.id;
+  const { yearStartMonth: month } = parseInput(settingsFields, input);
+  await withScope(db, ctx.scope, async (tx) => {
+    const previous = await startMonthOf(tx, orgId);
+    await repository.saveYearStartMonth(tx, orgId, month);
+    await audit.record(tx, ctx.actor, {
+      orgId,
+      action: 'programme.settings_changed',
+      recordType: 'programme_settings',
+      recordId: orgId,
+      details: { yearStartMonth: month, previousYearStartMonth: previous },
+    });
+  });
+}
