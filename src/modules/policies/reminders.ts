@@ -1,0 +1,37 @@
+import type { Database } from '../../db/client.ts';
+import type { Reminder } from '../notifications/service.ts';
+import { registerReminderSource } from '../notifications/service.ts';
+import { reviewReminders, reviewWarningDays } from './service.ts';
+
+const longDate = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' });
+const spoken = (day: string) => longDate.format(new Date(`${day}T00:00:00Z`));
+
+/**
+ * Policy reviews for the Prevent leads: one reminder when a current version comes within
+ * 30 days of its review date, and one more once it is overdue. The key names the version,
+ * so recording a reviewed version starts afresh and nothing is sent twice.
+ */
+export async function policyReviewReminders(database: Database, today: string): Promise<Reminder[]> {
+  const due = await reviewReminders(database.db, today);
+  return due.map((d) =>
+    d.state === 'overdue'
+      ? {
+          key: `policy-review-overdue:${d.versionId}`,
+          orgId: d.orgId,
+          roles: ['operational_lead', 'accountable_lead'],
+          title: `Policy review overdue: ${d.policyTitle}`,
+          body: `Version ${d.version} of ${d.policyTitle} was due for review on ${spoken(d.nextReviewOn)}. Review it and record the approved version in the policy register.`,
+          link: `/policies/${d.policyId}`,
+        }
+      : {
+          key: `policy-review-due:${d.versionId}`,
+          orgId: d.orgId,
+          roles: ['operational_lead', 'accountable_lead'],
+          title: `Policy review due: ${d.policyTitle}`,
+          body: `Version ${d.version} of ${d.policyTitle} is due for review on ${spoken(d.nextReviewOn)}, within ${reviewWarningDays} days.`,
+          link: `/policies/${d.policyId}`,
+        },
+  );
+}
+
+registerReminderSource('policies', policyReviewReminders);
