@@ -85,3 +85,58 @@ export async function copyOfTemplate(template: Template): Promise<Database> {
 export function serverUrlOf(database: Database): string | undefined {
   return database.kind === 'server' ? database.location : undefined;
 }
+
+/**
+ * A database for a second process (the command line under test) to open: nothing in this process
+ * holds it, because the embedded database may be open in only one process at a time.
+ */
+export type DetachedDatabase = {
+  kind: Template['kind'];
+  /** What points the service or the command line at it: DATA_DIR for the embedded database, DATABASE_URL for a server. */
+  env: { DATA_DIR: string } | { DATABASE_URL: string };
+  /** Opens it in this process, for set-up and checks; close it before another process needs it. */
+  open(): Promise<Database>;
+  remove(): Promise<void>;
+};
+
+function detachedEmbedded(dir: string, dataDir: string): DetachedDatabase {
+  return {
+    kind: 'embedded',
+    env: { DATA_DIR: dataDir },
+    open: () => openDatabase({ dataDir, purpose: 'tests' }),
+    remove: async () => fs.rmSync(dir, { recursive: true, force: true }),
+  };
+}
+
+function detachedServer(template: Extract<Template, { kind: 'server' }>, name: string): DetachedDatabase {
+  const url = withDatabaseName(template.url, name);
+  return {
+    kind: 'server',
+    env: { DATABASE_URL: url },
+    open: () => openDatabase({ databaseUrl: url, dataDir: '', purpose: 'tests', maxConnections: 2 }),
+    remove: () => adminQuery(template.url, `drop database if exists ${name} with (force)`),
+  };
+}
+
+/** A fresh copy of the migrated demo template, not opened. */
+export async function detachedCopyOfTemplate(template: Template): Promise<DetachedDatabase> {
+  if (template.kind === 'embedded') {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pa-test-'));
+    fs.cpSync(template.dir, dir, { recursive: true });
+    return detachedEmbedded(dir, dir);
+  }
+  const name = `pa_test_${randomBytes(6).toString('hex')}`;
+  await adminQuery(template.url, `create database ${name} template ${template.name}`);
+  return detachedServer(template, name);
+}
+
+/** A database with nothing in it: a data directory that does not exist yet, or an empty database on the server. */
+export async function detachedEmptyDatabase(template: Template): Promise<DetachedDatabase> {
+  if (template.kind === 'embedded') {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pa-test-'));
+    return detachedEmbedded(dir, path.join(dir, 'data'));
+  }
+  const name = `pa_test_${randomBytes(6).toString('hex')}`;
+  await adminQuery(template.url, `create database ${name}`);
+  return detachedServer(template, name);
+}

@@ -23,12 +23,10 @@ export async function migrationStatus(database: Database): Promise<{ expected: n
   const journal = JSON.parse(fs.readFileSync(path.join(migrationsFolder, 'meta', '_journal.json'), 'utf8')) as {
     entries: unknown[];
   };
-  let applied = 0;
-  try {
-    const result = await database.db.execute(sql`select count(*)::int as n from drizzle.__drizzle_migrations`);
-    applied = Number((result as unknown as { rows: { n: number }[] }).rows[0]?.n ?? 0);
-  } catch {
-    applied = 0;
-  }
+  // A database never migrated has no migrations table: that is "0 applied", not "unreachable".
+  const exists = await database.db.execute(sql`select to_regclass('drizzle.__drizzle_migrations') is not null as present`);
+  if (!(exists as unknown as { rows: { present: boolean }[] }).rows[0]?.present) return { expected: journal.entries.length, applied: 0 };
+  const result = await database.db.execute(sql`select count(*)::int as n from drizzle.__drizzle_migrations`);
+  const applied = Number((result as unknown as { rows: { n: number }[] }).rows[0]?.n ?? 0);
   return { expected: journal.entries.length, applied };
 }

@@ -1,0 +1,139 @@
+import { DataDirectoryLockedError } from '../db/lock.ts';
+import { InputError } from '../platform/errors.ts';
+import { auditGroup } from './audit.ts';
+import { type Command, CommandFailed, complain, type Group, programName, say, table, UsageError } from './common.ts';
+import { dbGroup } from './db.ts';
+import { orgGroup } from './org.ts';
+import { userGroup } from './user.ts';
+
+const groups: Group[] = [dbGroup, orgGroup, userGroup, auditGroup];
+
+const exitCodes =
+  'Exit codes:\n' +
+  '  0  done\n' +
+  '  1  could not be done: the database is open in another process or unreachable, or the audit trail is broken\n' +
+  '  2  a wrong command, flag or value; nothing was changed';
+
+const environment =
+  'It works on the service’s own database, configured as for the service: the PostgreSQL server in\n' +
+  'DATABASE_URL if set, otherwise the embedded database in DATA_DIR (default ./data). The embedded\n' +
+  'database can be open in only one process at a time: stop the service before using it.';
+
+function overview(): string {
+  const lines = groups.flatMap((g) => g.commands.map((c) => [`  ${c.group} ${c.name}`, c.summary]));
+  lines.push(['  help [COMMAND]', 'Explain a command, e.g. help org add']);
+  return [
+    `Usage: ${programName} COMMAND [FLAGS]`,
+    '',
+    'Commands:',
+    table(lines),
+    '',
+    environment,
+    '',
+    exitCodes,
+    '',
+    `Run "${programName} help COMMAND" (or add --help to it) for its flags.`,
+  ].join('\n');
+}
+
+function groupHelp(group: Group): string {
+  return [
+    `${group.summary}:`,
+    '',
+    ...group.commands.map((c) => `  ${programName} ${c.usage}\n      ${c.summary}`),
+    '',
+    `Run "${programName} help ${group.name} COMMAND" for its flags.`,
+  ].join('\n');
+}
+
+async function commandHelp(command: Command): Promise<string> {
+  const details = typeof command.details === 'string' ? command.details : await command.details();
+  return [`Usage: ${programName} ${command.usage}`, '', `${command.summary}.`, '', details, '', exitCodes].join('\n');
+}
+
+function wrongUse(problem: string, usage: string): number {
+  complain(`${programName}: ${problem}\n\n${usage}`);
+  return 2;
+}
+
+/** help, help GROUP, help GROUP COMMAND. */
+async function help(words: string[]): Promise<number> {
+  const [groupName, commandName, ...extra] = words;
+  if (groupName === undefined) {
+    say(overview());
+    return 0;
+  }
+  const group = groups.find((g) => g.name === groupName);
+  if (!group || extra.length > 0) return wrongUse(`No help for "${words.join(' ')}": there is no such command.`, overview());
+  if (commandName === undefined) {
+    say(groupHelp(group));
+    return 0;
+  }
+  const command = group.commands.find((c) => c.name === commandName);
+  if (!command) return wrongUse(`No help for "${words.join(' ')}": there is no such command.`, groupHelp(group));
+  say(await commandHelp(command));
+  return 0;
+}
+
+const isHelpFlag = (word: string | undefined) => word === '--help' || word === '-h';
+
+/** Failures become messages an operator can act on; only a fault in the program itself shows a stack trace. */
+function report(error: unknown, command: Command): number {
+  if (error instanceof UsageError) {
+    return wrongUse(
+      `${command.group} ${command.name}: ${error.message}`,
+      `Usage: ${programName} ${command.usage}\nRun "${programName} help ${command.group} ${command.name}" for details.`,
+    );
+  }
+  if (error instanceof InputError) {
+    const lines = Object.entries(error.fieldErrors).map(([field, message]) => {
+      const flag = command.fieldFlags?.[field];
+      return flag ? `${flag}: ${message}` : message;
+    });
+    complain(`${lines.join('\n')}\nNothing was changed.`);
+    return 2;
+  }
+  if (error instanceof CommandFailed) {
+    complain(error.message);
+    return error.exitCode;
+  }
+  if (error instanceof DataDirectoryLockedError) {
+    complain(error.message);
+    return 1;
+  }
+  // System and PostgreSQL errors (refused connection, wrong password, missing database) carry a code and a plain message.
+  const code = (error as { code?: unknown } | null)?.code;
+  if (error instanceof Error && typeof code === 'string') {
+    complain(`${programName} ${command.group} ${command.name} failed: ${error.message} (${code})`);
+    return 1;
+  }
+  complain(`${programName} ${command.group} ${command.name} failed unexpectedly:`);
+  complain(error instanceof Error ? (error.stack ?? error.message) : String(error));
+  return 1;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const [groupName, commandName, ...args] = argv;
+  if (groupName === undefined) return wrongUse('Say which command to run.', overview());
+  if (groupName === 'help') return help(argv.slice(1));
+  if (isHelpFlag(groupName)) return help([]);
+  const group = groups.find((g) => g.name === groupName);
+  if (!group) {
+    const what = groupName.startsWith('-') ? `Unknown flag ${groupName}` : `Unknown command "${groupName}"`;
+    return wrongUse(`${what}.`, overview());
+  }
+  if (isHelpFlag(commandName)) return help([group.name]);
+  if (commandName === undefined) return wrongUse(`"${group.name}" needs a command.`, groupHelp(group));
+  const command = group.commands.find((c) => c.name === commandName);
+  if (!command) return wrongUse(`Unknown command "${group.name} ${commandName}".`, groupHelp(group));
+  const flags = args.includes('--') ? args.slice(0, args.indexOf('--')) : args;
+  if (flags.some(isHelpFlag)) return help([group.name, command.name]);
+  try {
+    return await command.run(args);
+  } catch (error) {
+    return report(error, command);
+  }
+}
+
+// exitCode rather than process.exit(), so that output still being written to a pipe is not cut off.
+process.exitCode = await main(process.argv.slice(2));
