@@ -9,10 +9,17 @@ import { accountRoutes } from './modules/account/routes.ts';
 import { auditRoutes } from './modules/audit/routes.ts';
 import { contactRoutes } from './modules/contacts/routes.ts';
 import { homeRoutes } from './modules/home/routes.ts';
+import './modules/leads/reminders.ts';
+import { leadRoutes } from './modules/leads/routes.ts';
 import { notificationRoutes } from './modules/notifications/routes.ts';
 import { organisationRoutes } from './modules/organisations/routes.ts';
 import { policyRoutes } from './modules/policies/routes.ts';
+// Registers the policy review reminders with the daily reminder scan.
+import './modules/policies/reminders.ts';
+// Registers the work programme due and overdue reminders with the daily reminder scan.
+import './modules/programme/reminders.ts';
 import { programmeRoutes } from './modules/programme/routes.ts';
+import { providerRoutes } from './modules/providers/routes.ts';
 import { userRoutes } from './modules/users/routes.ts';
 import type { AppDeps } from './platform/deps.ts';
 import { configureMail } from './platform/mail.ts';
@@ -63,7 +70,20 @@ export async function buildApp(database: Database, config: Config): Promise<Fast
 
   configureMail(config, app.log);
   const deps: AppDeps = { database, config };
-  for (const routes of [homeRoutes, accountRoutes, organisationRoutes, userRoutes, auditRoutes, contactRoutes, programmeRoutes, notificationRoutes, policyRoutes]) routes(app, deps);
+  for (const routes of [
+    homeRoutes,
+    accountRoutes,
+    organisationRoutes,
+    userRoutes,
+    auditRoutes,
+    leadRoutes,
+    providerRoutes,
+    contactRoutes,
+    programmeRoutes,
+    notificationRoutes,
+    policyRoutes,
+  ])
+    routes(app, deps);
   await app.ready();
   return app;
 }

@@ -7,6 +7,9 @@ const booleanText = z
   })
   .transform((v) => v === 'true' || v === '1' || v === 'yes');
 
+// An empty variable (SMTP_URL= in a compose file) means "not set", not "invalid".
+const emptyAsUnset = (v: unknown) => (v === '' ? undefined : v);
+
 const environment = z.object({
   PORT: z.coerce.number({ error: 'must be a port number' }).int().min(0).max(65535).default(3000),
   HOST: z.string().min(1).default('127.0.0.1'),
@@ -24,6 +27,21 @@ const environment = z.object({
     .max(24 * 30)
     .default(8),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  SMTP_URL: z.preprocess(
+    emptyAsUnset,
+    z
+      .string()
+      .regex(/^smtps?:\/\/\S+$/, 'must start with smtp:// or smtps://')
+      .optional(),
+  ),
+  MAIL_FROM: z.string().min(3).max(200).default('Prevent Assure <no-reply@prevent-assure.invalid>'),
+  PUBLIC_URL: z.preprocess(
+    emptyAsUnset,
+    z
+      .string()
+      .regex(/^https?:\/\/[^\s?#]+$/, 'must be the service’s address, like https://prevent.example.nhs.uk')
+      .optional(),
+  ),
 });
 
 export type Config = {
@@ -37,6 +55,11 @@ export type Config = {
   trustProxy: boolean;
   sessionHours: number;
   logLevel: z.infer<typeof environment>['LOG_LEVEL'];
+  /** Where e-mail is sent; unset, e-mails are only logged (without personal data). */
+  smtpUrl: string | undefined;
+  mailFrom: string;
+  /** The service's address as people reach it, for links in e-mails; unset, e-mails name the page's path only. */
+  publicUrl: string | undefined;
 };
 
 export class ConfigError extends Error {}
@@ -60,5 +83,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     trustProxy: e.TRUST_PROXY,
     sessionHours: e.SESSION_HOURS,
     logLevel: e.LOG_LEVEL,
+    smtpUrl: e.SMTP_URL,
+    mailFrom: e.MAIL_FROM,
+    publicUrl: e.PUBLIC_URL?.replace(/\/$/, ''),
   };
 }

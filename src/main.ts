@@ -4,6 +4,7 @@ import { openDatabase } from './db/client.ts';
 import { DataDirectoryLockedError } from './db/lock.ts';
 import { migrate } from './db/migrate.ts';
 import { demoPassword, seedDemoIfEmpty } from './demo/seed.ts';
+import { startJobRunner } from './platform/jobs.ts';
 
 async function main(): Promise<void> {
   const config = loadConfig();
@@ -15,8 +16,11 @@ async function main(): Promise<void> {
   await migrate(database);
   const seeded = config.demo ? await seedDemoIfEmpty(database) : null;
   const app = await buildApp(database, config);
+  // Polls often enough that a change notified "at once" (e.g. a new Prevent lead) arrives within seconds.
+  const jobs = startJobRunner(database, { intervalMs: 5_000, logger: app.log });
 
   const shutdown = async () => {
+    await jobs.stop();
     await app.close();
     await database.close();
     process.exit(0);

@@ -25,7 +25,8 @@ export async function migrationStatus(database: Database): Promise<{ expected: n
   };
   // A database never migrated has no migrations table: that is "0 applied", not "unreachable".
   const exists = await database.db.execute(sql`select to_regclass('drizzle.__drizzle_migrations') is not null as present`);
-  if (!(exists as unknown as { rows: { present: boolean }[] }).rows[0]?.present) return { expected: journal.entries.length, applied: 0 };
+  if (!(exists as unknown as { rows: { present: boolean }[] }).rows[0]?.present)
+    return { expected: journal.entries.length, applied: 0 };
   const result = await database.db.execute(sql`select count(*)::int as n from drizzle.__drizzle_migrations`);
   const applied = Number((result as unknown as { rows: { n: number }[] }).rows[0]?.n ?? 0);
   return { expected: journal.entries.length, applied };

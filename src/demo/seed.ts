@@ -1,6 +1,9 @@
 import type { Database } from '../db/client.ts';
 import type { Actor } from '../modules/audit/service.ts';
+import { seedLeadsDemo } from '../modules/leads/demo.ts';
 import * as organisations from '../modules/organisations/service.ts';
+import { seedPoliciesDemo } from '../modules/policies/demo.ts';
+import { seedProgrammeDemo } from '../modules/programme/demo.ts';
 import * as users from '../modules/users/service.ts';
 import { type Role, roleNames } from '../platform/permissions.ts';
 
@@ -65,5 +68,8 @@ export async function seedDemo(database: Database): Promise<DemoAccount[]> {
     await users.createAdministrator(database.db, seeder, { ...account, orgId: org.id, password: demoPassword });
     accounts.push({ email: account.email, role: roleNames[account.role], organisation: org.name });
   }
+  await seedLeadsDemo(database, ids);
+  await seedPoliciesDemo(database, ids);
+  await seedProgrammeDemo(database, ids);
   return accounts;
 }

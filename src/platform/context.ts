@@ -18,6 +18,8 @@ export type CurrentUser = {
   activeOrg: OrganisationSummary;
   roles: Role[];
   permissions: Set<Permission>;
+  /** Unread notifications, for the header; loaded with the session (capped, see notifications service). */
+  unreadNotifications?: number;
 };
 
 /** What a service needs to act for a request: who, and the database scope they act in. */

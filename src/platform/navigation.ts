@@ -5,6 +5,8 @@ type NavigationItem = { text: string; href: string; access: Access };
 /** The header's navigation: each item shows only to those whose role carries its permission. */
 const items: NavigationItem[] = [
   { text: 'Home', href: '/', access: 'signed-in' },
+  { text: 'Providers', href: '/providers', access: 'providers:read' },
+  { text: 'Prevent leads', href: '/leads', access: 'leads:read' },
   { text: 'Contacts', href: '/contacts', access: 'contacts:read' },
   { text: 'Work programme', href: '/programme', access: 'programme:read' },
   { text: 'Policies', href: '/policies', access: 'policies:read' },

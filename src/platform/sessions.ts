@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Db, Tx } from '../db/client.ts';
 import { noScope, setScope, withScope } from '../db/tenancy.ts';
+import { unreadCountFor } from '../modules/notifications/service.ts';
 import { describeUser } from '../modules/users/service.ts';
 import type { CurrentUser } from './context.ts';
 import * as repository from './sessions.repository.ts';
@@ -55,6 +56,8 @@ export async function loadSession(db: Db, token: string | undefined): Promise<Lo
       await repository.remove(tx, idHash);
       return null;
     }
+    // In the session's transaction, so the header's count costs one indexed query, not another connection.
+    if (session.stage === 'signed-in') user.unreadNotifications = await unreadCountFor(tx, user.id);
     if (Date.now() - session.lastSeenAt.getTime() > touchEveryMs) {
       await repository.update(tx, idHash, { lastSeenAt: new Date() });
     }

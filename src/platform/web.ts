@@ -12,6 +12,11 @@ declare module 'fastify' {
   interface FastifyContextConfig {
     /** Who may use the route: a permission, 'signed-in', or 'public'. Every route must say. */
     access?: Access;
+    /**
+     * The route takes a multipart form (a file upload): its CSRF token is a field inside the
+     * body, which only the route reads, so the route checks it itself with assertCsrf.
+     */
+    multipartCsrf?: boolean;
   }
   interface FastifyRequest {
     cspNonce: string;
@@ -94,13 +99,31 @@ export function setUpCsrf(app: FastifyInstance, options: { secureCookies: boolea
       return;
     }
     if (request.url.startsWith('/api/')) return;
+    // Only a route that declared it checks the token itself may skip this; any other multipart post has no token here, and fails.
+    if (request.routeOptions.config?.multipartCsrf === true && isMultipart(request)) return;
     const sent = (request.body as Record<string, unknown> | undefined)?._csrf;
-    const expected = request.session?.csrfToken ?? request.cookies[anonymousCsrfCookie];
-    if (typeof sent !== 'string' || !expected || !sameToken(sent, expected)) {
+    if (!csrfMatches(request, sent)) {
       reply.code(403);
       return reply.page('errors/csrf.njk');
     }
   });
+}
+
+function isMultipart(request: FastifyRequest): boolean {
+  return /^multipart\/form-data\b/i.test(request.headers['content-type'] ?? '');
+}
+
+function csrfMatches(request: FastifyRequest, sent: unknown): boolean {
+  const expected = request.session?.csrfToken ?? request.cookies[anonymousCsrfCookie];
+  return typeof sent === 'string' && !!expected && sameToken(sent, expected);
+}
+
+/** A form whose token did not match: answered with the same page as the global check. */
+export class CsrfError extends ForbiddenError {}
+
+/** For routes with `multipartCsrf`: checks the token read from the multipart body, before anything is changed. */
+export function assertCsrf(request: FastifyRequest, token: unknown): void {
+  if (!csrfMatches(request, token)) throw new CsrfError('The form’s token does not match');
 }
 
 export function csrfTokenOf(request: FastifyRequest): string {
@@ -177,6 +200,7 @@ export function setUpErrorPages(app: FastifyInstance): void {
       return reply.send(body);
     }
     if (status === 404) return reply.page('errors/404.njk');
+    if (error instanceof CsrfError) return reply.page('errors/csrf.njk');
     if (status === 403) return reply.page('errors/403.njk');
     if (status === 413) return reply.page('errors/400.njk', { message: 'What you sent is too large. Shorten it and try again.' });
     if (error instanceof InputError) return reply.page('errors/400.njk', { errorList: errorList(error.fieldErrors) });

@@ -29,7 +29,12 @@ describe('multi-agency contacts', () => {
     expect(added.statusCode).toBe(303);
     const list = await lead.get('/contacts');
     const text = textOf(list.body);
-    for (const value of ['Counter Terrorism Policing lead', 'DS Kit Varga', 'Counter Terrorism Policing North East', 'kit.varga@ctp.example, 0300 000 0000']) {
+    for (const value of [
+      'Counter Terrorism Policing lead',
+      'DS Kit Varga',
+      'Counter Terrorism Policing North East',
+      'kit.varga@ctp.example, 0300 000 0000',
+    ]) {
       expect(text).toContain(value);
     }
     expect(text).toContain('1 October 2026');

@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { AppDeps } from '../../platform/deps.ts';
 import { InputError } from '../../platform/errors.ts';
 import { contextOf, formBody, idParam, showFormErrors } from '../../platform/web.ts';
+import * as leads from '../leads/service.ts';
 import * as organisations from './service.ts';
 
 const kindItems = (selected?: unknown) =>
@@ -18,12 +19,20 @@ export function organisationRoutes(app: FastifyInstance, { database }: AppDeps):
     const ctx = contextOf(request);
     const list = await organisations.organisationsInReach(db, ctx);
     const commissioners = new Map(list.map((o) => [o.id, o]));
+    const withLeads = list.filter((o) => o.kind !== 'nhse_region');
+    const current = await leads.currentLeadsFor(
+      db,
+      ctx,
+      withLeads.map((o) => o.id),
+    );
     return reply.page('organisations/views/list.njk', {
       organisations: list.map((o) => ({
         ...o,
         kindName: organisations.kindNames[o.kind],
         commissioner: o.commissionerId ? (commissioners.get(o.commissionerId)?.odsCode ?? '') : '',
+        vacant: current.has(o.id) ? leads.vacantPosts(current.get(o.id) ?? { accountable: null, operational: null }) : [],
       })),
+      postNames: leads.postNames,
       canManage: ctx.user.permissions.has('organisations:manage'),
       canAdd: ctx.user.permissions.has('organisations:manage') && ctx.user.activeOrg.kind === 'icb',
     });
@@ -53,8 +62,13 @@ export function organisationRoutes(app: FastifyInstance, { database }: AppDeps):
     const ctx = contextOf(request);
     const organisation = await organisations.getInReach(db, ctx, idParam(request));
     const commissioner = organisation.commissionerId ? await organisations.findById(db, organisation.commissionerId) : undefined;
+    const current =
+      organisation.kind === 'nhse_region' ? null : (await leads.currentLeadsFor(db, ctx, [organisation.id])).get(organisation.id);
     return reply.page('organisations/views/show.njk', {
       organisation,
+      leads: current ?? null,
+      vacant: current ? leads.vacantPosts(current) : [],
+      postNames: leads.postNames,
       kindName: organisations.kindNames[organisation.kind],
       commissioner,
       canManage: ctx.user.permissions.has('organisations:manage'),

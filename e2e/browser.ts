@@ -1,0 +1,208 @@
+/**
+ * Browser tests: the real app, listening on 127.0.0.1, driven by Debian's Chromium through
+ * playwright-core, with axe checking each page for WCAG 2.2 AA problems.
+ *
+ * Without Chromium the browser test files are skipped with a warning, except on CI
+ * (CI=true), where a missing browser fails the run so that it cannot pass without them.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { AxeBuilder } from '@axe-core/playwright';
+import type { FastifyInstance } from 'fastify';
+import {
+  type Browser,
+  type BrowserContext,
+  type BrowserContextOptions,
+  chromium,
+  type Locator,
+  type Page,
+} from 'playwright-core';
+import { describe } from 'vitest';
+import { buildApp } from '../src/app.ts';
+import type { Config } from '../src/config.ts';
+import type { Database } from '../src/db/client.ts';
+import { demoPassword, testConfig, testDatabase } from '../test/harness.ts';
+
+export const chromiumPath = '/usr/bin/chromium';
+export const chromiumAvailable = fs.existsSync(chromiumPath);
+
+const onCi = !!process.env.CI && !['false', '0', 'no'].includes(process.env.CI.toLowerCase());
+
+if (!chromiumAvailable) {
+  if (onCi) {
+    throw new Error(
+      `Browser tests cannot run: Chromium not found at ${chromiumPath} (CI is set, so this is a failure, not a skip)`,
+    );
+  }
+  console.warn(`Browser tests skipped: Chromium not found at ${chromiumPath} (install Debian's chromium package)`);
+}
+
+/** `describe` for browser tests: skipped when there is no Chromium (and not on CI, which has already failed above). */
+export const describeInBrowser = describe.skipIf(!chromiumAvailable);
+
+const chromiumArgs = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+/** What a page did wrong in the browser itself: uncaught script errors and console errors (CSP refusals among them). */
+const problemsOf = new WeakMap<Page, string[]>();
+
+export type BrowserApp = {
+  app: FastifyInstance;
+  database: Database;
+  browser: Browser;
+  baseUrl: string;
+  /** A page in a fresh browser context (its own cookies); axe needs pages from a context. */
+  newPage(options?: BrowserContextOptions): Promise<Page>;
+  close(): Promise<void>;
+};
+
+/** Starts the app on a fresh copy of the demo database, listening on 127.0.0.1, and launches Chromium. */
+export async function startBrowserApp(overrides: Partial<Config> = {}): Promise<BrowserApp> {
+  const database = await testDatabase();
+  let app: FastifyInstance | undefined;
+  let browser: Browser;
+  let baseUrl: string;
+  try {
+    app = await buildApp(database, testConfig(overrides));
+    await app.listen({ host: '127.0.0.1', port: 0 });
+    // The first render compiles the NHS.UK templates; do it before any test's clock starts.
+    await app.inject('/sign-in');
+    const address = app.server.address();
+    if (!address || typeof address === 'string') throw new Error('The app is not listening on a TCP port');
+    baseUrl = `http://127.0.0.1:${address.port}`;
+    browser = await chromium.launch({ executablePath: chromiumPath, args: chromiumArgs });
+  } catch (error) {
+    await app?.close();
+    await database.close();
+    throw error;
+  }
+  const contexts: BrowserContext[] = [];
+
+  return {
+    app,
+    database,
+    browser,
+    baseUrl,
+    async newPage(options = {}) {
+      const context = await browser.newContext({ baseURL: baseUrl, locale: 'en-GB', ...options });
+      contexts.push(context);
+      // Generous waits: the tests share a small machine with a database and a browser.
+      context.setDefaultTimeout(60_000);
+      context.setDefaultNavigationTimeout(60_000);
+      // There is no network: only the app itself may be reached. (The NHS stylesheet asks for
+      // fonts from assets.nhs.uk; the pages fall back to Arial, as they would if that host were down.)
+      await context.route('**/*', (route) => {
+        const host = new URL(route.request().url()).hostname;
+        return host === '127.0.0.1' ? route.continue() : route.abort('blockedbyclient');
+      });
+      const page = await context.newPage();
+      const problems: string[] = [];
+      problemsOf.set(page, problems);
+      page.on('pageerror', (error) => problems.push(`${page.url()}: uncaught ${error.name}: ${error.message}`));
+      page.on('console', (message) => {
+        if (message.type() !== 'error') return;
+        // Requests we blocked on purpose (the font host) report as failed loads; nothing else may.
+        const source = message.location().url;
+        if (source && new URL(source, baseUrl).hostname !== '127.0.0.1') return;
+        if (/Failed to load resource: net::ERR_BLOCKED_BY_CLIENT/.test(message.text())) return;
+        // A page the app answers with an error status on purpose (a form with mistakes, 403, 404) is not a problem here.
+        if (source === page.url() && /^Failed to load resource: the server responded with a status of/.test(message.text()))
+          return;
+        problems.push(`${page.url()}: console error: ${message.text()}`);
+      });
+      return page;
+    },
+    async close() {
+      for (const context of contexts) await context.close().catch(() => {});
+      await browser.close();
+      await app.close();
+      await database.close();
+    },
+  };
+}
+
+/** Uncaught script errors and console errors the page has had so far (blocked font requests aside). */
+export function browserProblems(page: Page): string[] {
+  return [...(problemsOf.get(page) ?? [])];
+}
+
+const wcagTags = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
+
+/**
+ * Runs axe on the page as it is now and fails with a readable list of every violation.
+ * No rules or elements are excluded: fix the template instead. (If one ever must be, add
+ * `.disableRules([...])` or `.exclude(...)` here with the reason written beside it.)
+ */
+export async function checkAccessibility(page: Page): Promise<void> {
+  const results = await new AxeBuilder({ page })
+    // Only violations are reported back: this does not change what axe checks, and saves time on every page.
+    // (options() replaces all options, so it comes before withTags.)
+    .options({ resultTypes: ['violations'] })
+    .withTags(wcagTags)
+    // axe.run in the page itself rather than runPartial + finishRun in a new blank page: the same
+    // checks, at half the time. What legacy mode gives up is testing cross-origin frames, and the
+    // app has no frames at all (its CSP forbids framing and it embeds none).
+    .setLegacyMode()
+    .analyze();
+  if (results.violations.length === 0) return;
+  const report = results.violations.map((violation) => {
+    const nodes = violation.nodes.map((node) => {
+      const summary = node.failureSummary ? `\n        ${node.failureSummary.replace(/\n/g, '\n        ')}` : '';
+      return `      at ${node.target.map(String).join(' ')}${summary}`;
+    });
+    return [
+      `  - ${violation.id} (${violation.impact ?? 'unknown impact'}): ${violation.help}`,
+      `    ${violation.helpUrl}`,
+      ...nodes,
+    ].join('\n');
+  });
+  throw new Error(`axe found ${results.violations.length} accessibility violation(s) on ${page.url()}:\n${report.join('\n')}`);
+}
+
+/** Clicks something that loads a new page (a link, a form's button) and waits until that page has loaded. */
+export async function clickAndWait(page: Page, target: Locator): Promise<void> {
+  const navigated = page.waitForEvent('framenavigated', { predicate: (frame) => frame === page.mainFrame() });
+  await target.click();
+  await navigated;
+  await page.waitForLoadState('load');
+}
+
+/** Signs in through the sign-in form; leaves the page wherever the app sends the person next. */
+export async function signIn(page: Page, email: string, password = demoPassword): Promise<void> {
+  if (new URL(page.url()).pathname !== '/sign-in') await page.goto('/sign-in');
+  await page.getByLabel('E-mail address').fill(email);
+  await page.getByLabel('Password', { exact: true }).fill(password);
+  await clickAndWait(page, page.getByRole('button', { name: 'Sign in' }));
+}
+
+/** Signs out with the header's Sign out button. */
+export async function signOut(page: Page): Promise<void> {
+  await clickAndWait(page, page.getByRole('banner').getByRole('button', { name: 'Sign out' }));
+}
+
+/** The text of an element as a person sees it (rendered, so without hidden parts such as `<script>`). */
+export function textOf(locator: Locator): Promise<string> {
+  // biome-ignore lint/performance/useDomNodeTextContent: this is Playwright's Locator.innerText, the rendered text a person reads, not the DOM property
+  return locator.innerText();
+}
+
+/** The header navigation's link texts, in order. */
+export async function headerNavigation(page: Page): Promise<string[]> {
+  const links = page.locator('header nav.nhsuk-header__navigation a.nhsuk-header__navigation-link');
+  return (await links.allInnerTexts()).map((text) => text.trim());
+}
+
+/** Saves a full-page screenshot when E2E_SCREENSHOTS names a folder (for looking at the pages, not for comparing). */
+export async function screenshot(page: Page, name: string): Promise<void> {
+  const dir = process.env.E2E_SCREENSHOTS;
+  if (!dir) return;
+  fs.mkdirSync(dir, { recursive: true });
+  await page.screenshot({ path: path.join(dir, `${name}.png`), fullPage: true });
+}

@@ -1,0 +1,406 @@
+import type { AddressInfo } from 'node:net';
+import { createServer } from 'node:net';
+import { eq } from 'drizzle-orm';
+import { SMTPServer } from 'smtp-server';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { demo, signedIn, type TestApp, testApp, textOf } from '../../../test/harness.ts';
+import { noScope, withScope } from '../../db/tenancy.ts';
+import {
+  enqueueJob,
+  ensureReminderScan,
+  nextReminderScan,
+  registerJobHandler,
+  reminderScanKind,
+  runDueJobs,
+  startJobRunner,
+} from '../../platform/jobs.ts';
+import { configureMail, recipientHash, sendMail } from '../../platform/mail.ts';
+import * as organisations from '../organisations/service.ts';
+import * as users from '../users/service.ts';
+import { notifications, remindersSent } from './schema.ts';
+import * as service from './service.ts';
+
+type Received = { to: string[]; subject: string; text: string };
+
+/** A real SMTP server on a free local port, keeping every message it accepts. */
+async function startSmtpServer() {
+  const received: Received[] = [];
+  const server = new SMTPServer({
+    authOptional: true,
+    disabledCommands: ['STARTTLS'],
+    logger: false,
+    onData(stream, session, callback) {
+      let raw = '';
+      stream.setEncoding('utf8');
+      stream.on('data', (chunk: string) => {
+        raw += chunk;
+      });
+      stream.on('end', () => {
+        const [head = '', ...body] = raw.split(/\r?\n\r?\n/);
+        const headers = head.replace(/\r?\n[ \t]+/g, ' ');
+        received.push({
+          to: session.envelope.rcptTo.map((r) => r.address),
+          subject: /^Subject: (.*)$/im.exec(headers)?.[1] ?? '',
+          // Undoes quoted-printable soft breaks, enough for plain ASCII test bodies.
+          text: body.join('\n\n').replace(/=\r?\n/g, ''),
+        });
+        callback();
+      });
+    },
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.server.address() as AddressInfo;
+  return {
+    url: `smtp://127.0.0.1:${port}`,
+    received,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
+/** A local port with nothing listening on it. */
+async function closedPort(): Promise<number> {
+  const probe = createServer();
+  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+  const { port } = probe.address() as AddressInfo;
+  await new Promise<void>((resolve) => probe.close(() => resolve()));
+  return port;
+}
+
+const mailConfig = (smtpUrl: string | undefined) => ({
+  smtpUrl,
+  mailFrom: 'Prevent Assure <no-reply@prevent-assure.invalid>',
+  publicUrl: undefined,
+});
+
+// Test handlers: registered at load, as a module's would be.
+const recorded: Record<string, unknown>[] = [];
+registerJobHandler('test.record', async (_database, payload) => {
+  recorded.push(payload);
+});
+let flakyFailuresLeft = 0;
+registerJobHandler('test.flaky', async () => {
+  if (flakyFailuresLeft > 0) {
+    flakyFailuresLeft--;
+    throw new Error('The partner system refused the update for jordan.ellis@northshire-ft.example');
+  }
+});
+registerJobHandler('test.broken', async () => {
+  throw new Error('always broken');
+});
+
+let reminderOrgId = '';
+const reminderDays: string[] = [];
+service.registerReminderSource('test.reviews', async (_database, today) => {
+  reminderDays.push(today);
+  if (!reminderOrgId) return [];
+  return [
+    {
+      key: 'policy-review-30:test-policy',
+      orgId: reminderOrgId,
+      roles: ['board_viewer'],
+      title: 'Policy review due: test policy',
+      body: 'The test policy is due for review in 30 days.',
+      link: '/policies',
+    },
+  ];
+});
+
+describe('background jobs, notifications and e-mail', () => {
+  let t: TestApp;
+  let smtp: Awaited<ReturnType<typeof startSmtpServer>>;
+  let trustId = '';
+  let otherTrustId = '';
+
+  beforeAll(async () => {
+    smtp = await startSmtpServer();
+    t = await testApp({ smtpUrl: smtp.url });
+    trustId = (await organisations.findByOdsCode(t.database.db, 'RZ1'))?.id ?? '';
+    otherTrustId = (await organisations.findByOdsCode(t.database.db, 'RZ2'))?.id ?? '';
+    // Whatever the demo left due is not this file's business.
+    await runDueJobs(t.database);
+  });
+  afterAll(async () => {
+    await t.close();
+    await smtp.close();
+  });
+  beforeEach(() => {
+    smtp.received.length = 0;
+    configureMail(mailConfig(smtp.url));
+  });
+
+  const job = async (kind: string) => {
+    const [found] = await service.jobsOfKind(t.database.db, kind);
+    if (!found) throw new Error(`no ${kind} job`);
+    return found;
+  };
+  const makeDue = (id: string) => t.database.exec(`update jobs set run_after = now() where id = '${id}'`);
+
+  it('enqueues a job only if the transaction that asked for it commits', async () => {
+    await expect(
+      withScope(t.database.db, noScope, async (tx) => {
+        await enqueueJob(tx, 'test.record', { n: 0 });
+        throw new Error('the change failed');
+      }),
+    ).rejects.toThrow('the change failed');
+    expect(await service.jobsOfKind(t.database.db, 'test.record')).toEqual([]);
+  });
+
+  it('runs a due job once and marks it finished', async () => {
+    await withScope(t.database.db, noScope, (tx) => enqueueJob(tx, 'test.record', { n: 1 }));
+    expect(await runDueJobs(t.database)).toBe(1);
+    expect(recorded).toEqual([{ n: 1 }]);
+    const done = await job('test.record');
+    expect(done.finishedAt).not.toBeNull();
+    expect(done.attempts).toBe(1);
+    expect(await runDueJobs(t.database)).toBe(0);
+    expect(recorded).toHaveLength(1);
+  });
+
+  it('runs each job once when several runners claim at the same time', async () => {
+    recorded.length = 0;
+    await withScope(t.database.db, noScope, async (tx) => {
+      for (let n = 0; n < 12; n++) await enqueueJob(tx, 'test.record', { n: `parallel-${n}` });
+    });
+    const counts = await Promise.all([runDueJobs(t.database), runDueJobs(t.database), runDueJobs(t.database)]);
+    expect(counts.reduce((a, b) => a + b, 0)).toBe(12);
+    expect(recorded.map((p) => p.n).sort()).toEqual(Array.from({ length: 12 }, (_, n) => `parallel-${n}`).sort());
+  });
+
+  it('waits until a job’s time before running it', async () => {
+    await withScope(t.database.db, noScope, (tx) =>
+      enqueueJob(tx, 'test.record', { n: 'later' }, new Date(Date.now() + 3_600_000)),
+    );
+    expect(await runDueJobs(t.database)).toBe(0);
+    expect(recorded).not.toContainEqual({ n: 'later' });
+  });
+
+  it('retries a failing job later, counting attempts and keeping the error without personal data', async () => {
+    flakyFailuresLeft = 2;
+    await withScope(t.database.db, noScope, (tx) => enqueueJob(tx, 'test.flaky', {}));
+    expect(await runDueJobs(t.database)).toBe(1);
+    let flaky = await job('test.flaky');
+    expect(flaky.attempts).toBe(1);
+    expect(flaky.finishedAt).toBeNull();
+    expect(flaky.lastError).toContain('The partner system refused the update');
+    expect(flaky.lastError).not.toContain('jordan.ellis');
+    expect(flaky.runAfter.getTime()).toBeGreaterThan(Date.now() + 30_000);
+    expect(await runDueJobs(t.database)).toBe(0);
+
+    await makeDue(flaky.id);
+    await runDueJobs(t.database);
+    await makeDue(flaky.id);
+    await runDueJobs(t.database);
+    flaky = await job('test.flaky');
+    expect(flaky.attempts).toBe(3);
+    expect(flaky.finishedAt).not.toBeNull();
+  });
+
+  it('gives up after five attempts, leaving the job in the table', async () => {
+    await withScope(t.database.db, noScope, (tx) => enqueueJob(tx, 'test.broken', {}));
+    for (let i = 0; i < 7; i++) {
+      await makeDue((await job('test.broken')).id);
+      await runDueJobs(t.database);
+    }
+    const broken = await job('test.broken');
+    expect(broken.attempts).toBe(service.maxJobAttempts);
+    expect(broken.finishedAt).toBeNull();
+    expect(broken.lastError).toBe('Error: always broken');
+  });
+
+  it('leaves jobs of a kind it has no handler for to an instance that has one', async () => {
+    await withScope(t.database.db, noScope, (tx) => enqueueJob(tx, 'test.unknown-here', {}));
+    expect(await runDueJobs(t.database)).toBe(0);
+    expect((await job('test.unknown-here')).attempts).toBe(0);
+  });
+
+  it('notifies the current holders of the roles in that organisation only, each by e-mail', async () => {
+    const actor = { userId: null, label: 'test set-up', ip: null };
+    const leaver = await users.createAdministrator(t.database.db, actor, {
+      email: 'leaver@northshire-ft.example',
+      displayName: 'Lee Leaver',
+      orgId: trustId,
+      role: 'operational_lead',
+      password: 'quartz-harbour-lantern',
+    });
+    await users.updateUser(t.database.db, leaver.user.id, { deactivatedAt: new Date() });
+    const revoked = await users.createAdministrator(t.database.db, actor, {
+      email: 'former@northshire-ft.example',
+      displayName: 'Fran Former',
+      orgId: trustId,
+      role: 'accountable_lead',
+      password: 'quartz-harbour-lantern',
+    });
+    await t.database.exec(`update role_grants set revoked_at = now() where user_id = '${revoked.user.id}'`);
+
+    const told = await service.notifyRoles(t.database, trustId, ['operational_lead', 'accountable_lead'], {
+      kind: 'lead-changed',
+      title: 'Northshire: new operational lead',
+      body: 'Jordan Ellis is the operational Prevent lead.',
+      link: '/organisations',
+    });
+    expect(told).toBe(2);
+    const rows = await t.database.db.select().from(notifications).where(eq(notifications.kind, 'lead-changed'));
+    const lead = await users.findByEmail(t.database.db, demo.operationalLead);
+    const director = await users.findByEmail(t.database.db, demo.accountableLead);
+    expect(rows.map((r) => r.userId).sort()).toEqual([lead?.id, director?.id].sort());
+    expect(rows.every((r) => r.orgId === trustId && r.readAt === null && r.link === '/organisations')).toBe(true);
+
+    expect(smtp.received).toEqual([]);
+    await runDueJobs(t.database);
+    const mails = smtp.received.filter((m) => m.subject === 'Northshire: new operational lead');
+    expect(mails.map((m) => m.to).sort()).toEqual([[demo.accountableLead], [demo.operationalLead]]);
+    for (const mail of mails) {
+      expect(mail.text).toContain('Jordan Ellis is the operational Prevent lead.');
+      expect(mail.text).toContain('/organisations');
+    }
+    const everyone = smtp.received.flatMap((m) => m.to);
+    expect(everyone).not.toContain('leaver@northshire-ft.example');
+    expect(everyone).not.toContain('former@northshire-ft.example');
+    expect(everyone).not.toContain(demo.otherTrustLead);
+  });
+
+  it('tells nobody in another organisation, and refuses a link off the service', async () => {
+    expect(await service.notifyRoles(t.database, otherTrustId, ['accountable_lead'], { kind: 'x', title: 'x', body: 'x' })).toBe(
+      0,
+    );
+    await expect(
+      service.notifyRoles(t.database, trustId, ['board_viewer'], { kind: 'x', title: 'x', body: 'x', link: '//evil.example' }),
+    ).rejects.toThrow('path on the service');
+  });
+
+  it('sends each reminder once, however often the scan runs', async () => {
+    reminderOrgId = trustId;
+    for (let run = 0; run < 2; run++) {
+      await withScope(t.database.db, noScope, (tx) => enqueueJob(tx, reminderScanKind, {}));
+      await runDueJobs(t.database);
+    }
+    expect(reminderDays).toHaveLength(2);
+    expect(reminderDays[0]).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+    const mails = smtp.received.filter((m) => m.subject === 'Policy review due: test policy');
+    expect(mails.map((m) => m.to)).toEqual([[demo.boardViewer]]);
+    expect(mails[0]?.text).toContain('due for review in 30 days');
+    const keys = await t.database.db
+      .select()
+      .from(remindersSent)
+      .where(eq(remindersSent.key, 'test.reviews:policy-review-30:test-policy'));
+    expect(keys).toHaveLength(1);
+
+    // Each scan books the next day's, and there is only ever one waiting.
+    const waiting = (await service.jobsOfKind(t.database.db, reminderScanKind)).filter((j) => j.finishedAt === null);
+    expect(waiting).toHaveLength(1);
+    expect(waiting[0]?.runAfter.getTime()).toBeGreaterThan(Date.now());
+    await ensureReminderScan(t.database);
+    expect((await service.jobsOfKind(t.database.db, reminderScanKind)).filter((j) => j.finishedAt === null)).toHaveLength(1);
+  });
+
+  it('schedules the daily scan for 6 in the morning, London time, summer and winter', () => {
+    expect(nextReminderScan(new Date('2026-07-01T12:00:00Z')).toISOString()).toBe('2026-07-02T05:00:00.000Z');
+    expect(nextReminderScan(new Date('2026-07-01T23:30:00Z')).toISOString()).toBe('2026-07-03T05:00:00.000Z');
+    expect(nextReminderScan(new Date('2026-01-15T12:00:00Z')).toISOString()).toBe('2026-01-16T06:00:00.000Z');
+    expect(nextReminderScan(new Date('2026-03-28T12:00:00Z')).toISOString()).toBe('2026-03-29T05:00:00.000Z');
+  });
+
+  it('shows a person their notifications with the unread count in the header, and marks them read', async () => {
+    await service.notifyRoles(t.database, trustId, ['board_viewer'], {
+      kind: 'test',
+      title: 'Test notice for the board',
+      body: 'Training needs analysis was due last week.',
+      link: '/programme',
+    });
+    const boardViewer = await signedIn(t.app, demo.boardViewer);
+    const board = Object.assign(boardViewer, { userId: (await users.findByEmail(t.database.db, demo.boardViewer))?.id });
+    const page = await board.get('/notifications');
+    expect(page.statusCode).toBe(200);
+    const text = textOf(page.body);
+    // Other modules' reminder sources may have told this person something too.
+    const unread = (await t.database.db.select().from(notifications)).filter(
+      (n) => n.userId === board.userId && n.readAt === null,
+    ).length;
+    expect(unread).toBeGreaterThanOrEqual(2);
+    expect(text).toMatch(new RegExp(`Notifications \\(${unread} unread \\)`));
+    expect(text).toContain('Unread Test notice for the board');
+    expect(text).toContain('Policy review due: test policy');
+    expect(text.indexOf('Test notice for the board')).toBeLessThan(text.indexOf('Policy review due'));
+    expect(page.body).toContain('href="/programme"');
+
+    const [newest] = await t.database.db.select().from(notifications).where(eq(notifications.title, 'Test notice for the board'));
+    expect((await board.post(`/notifications/${newest?.id}/read`)).statusCode).toBe(303);
+    expect(textOf((await board.get('/notifications')).body)).toMatch(new RegExp(`Notifications \\(${unread - 1} unread \\)`));
+    expect((await board.post('/notifications/read')).statusCode).toBe(303);
+    const after = textOf((await board.get('/notifications')).body);
+    expect(after).not.toContain('unread');
+    expect(after).not.toContain('Unread');
+    expect(after).toContain('Test notice for the board');
+  });
+
+  it('answers 404 for another person’s notification and leaves it unread', async () => {
+    const lead = await users.findByEmail(t.database.db, demo.operationalLead);
+    const [theirs] = await t.database.db
+      .select()
+      .from(notifications)
+      .where(eq(notifications.userId, lead?.id ?? ''));
+    const board = await signedIn(t.app, demo.boardViewer);
+    expect((await board.post(`/notifications/${theirs?.id}/read`)).statusCode).toBe(404);
+    expect((await board.post('/notifications/not-an-id/read')).statusCode).toBe(404);
+    const [still] = await t.database.db
+      .select()
+      .from(notifications)
+      .where(eq(notifications.id, theirs?.id ?? ''));
+    expect(still?.readAt).toBeNull();
+    expect(textOf((await board.get('/notifications')).body)).not.toContain('new operational lead');
+  });
+
+  it('keeps an e-mail the server could not take and sends it when the server is back', async () => {
+    await runDueJobs(t.database);
+    smtp.received.length = 0;
+    configureMail(mailConfig(`smtp://127.0.0.1:${await closedPort()}`));
+    await service.notifyRoles(t.database, trustId, ['training_admin'], {
+      kind: 'test',
+      title: 'Training data imported',
+      body: 'The training records were imported.',
+    });
+    expect(await runDueJobs(t.database)).toBe(1);
+    const unsent = (await service.jobsOfKind(t.database.db, service.mailJobKind)).filter((j) => j.finishedAt === null);
+    expect(unsent).toHaveLength(1);
+    const [failed] = unsent;
+    expect(failed?.attempts).toBe(1);
+    expect(failed?.lastError).toBe('MailError: e-mail not sent, ESOCKET, ECONNREFUSED, at CONN');
+    expect(smtp.received).toEqual([]);
+
+    configureMail(mailConfig(smtp.url));
+    await makeDue(failed?.id ?? '');
+    expect(await runDueJobs(t.database)).toBe(1);
+    expect(smtp.received.map((m) => [m.to, m.subject])).toEqual([[[demo.trainingAdmin], 'Training data imported']]);
+    expect((await service.findJob(t.database.db, failed?.id ?? ''))?.finishedAt).not.toBeNull();
+  });
+
+  it('with no SMTP server configured, logs each e-mail without the address or the message', async () => {
+    const lines: unknown[] = [];
+    configureMail(mailConfig(undefined), { info: (details, message) => lines.push({ details, message }) });
+    await sendMail({
+      to: 'Someone.Private@example.org',
+      subject: 'About Someone Private',
+      text: 'Confidential body',
+      kind: 'test-kind',
+    });
+    expect(lines).toHaveLength(1);
+    const logged = JSON.stringify(lines);
+    expect(logged).toContain('test-kind');
+    expect(logged).toContain(recipientHash('someone.private@example.org'));
+    expect(logged.toLowerCase()).not.toContain('someone.private');
+    expect(logged).not.toContain('About Someone');
+    expect(logged).not.toContain('Confidential');
+    expect(smtp.received).toEqual([]);
+  });
+
+  it('runs jobs in the background until stopped, and at once when kicked', async () => {
+    const runner = startJobRunner(t.database, { intervalMs: 60_000 });
+    await withScope(t.database.db, noScope, (tx) => enqueueJob(tx, 'test.record', { n: 'background' }));
+    runner.kick();
+    for (let i = 0; i < 100 && !recorded.some((p) => p.n === 'background'); i++) await new Promise((r) => setTimeout(r, 50));
+    await runner.stop();
+    expect(recorded).toContainEqual({ n: 'background' });
+    const waitingScans = (await service.jobsOfKind(t.database.db, reminderScanKind)).filter((j) => j.finishedAt === null);
+    expect(waitingScans).toHaveLength(1);
+  });
+});

@@ -1,0 +1,214 @@
+import type { Database, Db, Executor } from '../../db/client.ts';
+import { withScope } from '../../db/tenancy.ts';
+import type { RequestContext } from '../../platform/context.ts';
+import { NotFoundError } from '../../platform/errors.ts';
+import { linkInMail, sendMail } from '../../platform/mail.ts';
+import type { Role } from '../../platform/permissions.ts';
+import * as users from '../users/service.ts';
+import * as repository from './repository.ts';
+
+export type Notification = repository.NotificationRow;
+export type Job = repository.JobRow;
+export type ClaimedJob = repository.ClaimedJob;
+
+export type NotificationMessage = { kind: string; title: string; body: string; link?: string };
+
+// ---- jobs: the table's rules; the runner loop is src/platform/jobs.ts ----
+
+/** A job is tried at most this many times; after that it stays in the table, unfinished, for someone to look at. */
+export const maxJobAttempts = 5;
+/** How long a claimed job is reserved for the instance running it. */
+export const jobLeaseSeconds = 5 * 60;
+
+/** Seconds before the next try after the nth failed one: 1, 5, 25, 125 minutes, so an outage of hours is ridden out. */
+export function retryDelaySeconds(attempts: number): number {
+  return 60 * 5 ** Math.max(0, attempts - 1);
+}
+
+export async function enqueueJob(
+  tx: Executor,
+  kind: string,
+  payload: Record<string, unknown>,
+  runAfter?: Date | undefined,
+): Promise<string> {
+  if (!kind) throw new Error('A job needs a kind');
+  return repository.insertJob(tx, { kind, payload, runAfter });
+}
+
+/** The next due job of a kind this instance can run, reserved for it; undefined if there is none. */
+export async function claimNextJob(db: Executor, kinds: string[]): Promise<ClaimedJob | undefined> {
+  const [job] = await repository.claimDueJobs(db, kinds, 1, maxJobAttempts, jobLeaseSeconds);
+  return job;
+}
+
+export const finishJob = (db: Executor, id: string) => repository.finishJob(db, id);
+
+/** Records a failed try; the job is due again after a delay, unless it has used all its tries. */
+export async function failJob(db: Executor, job: ClaimedJob, error: string): Promise<{ willRetry: boolean }> {
+  await repository.failJob(db, job.id, error, retryDelaySeconds(job.attempts));
+  return { willRetry: job.attempts < maxJobAttempts };
+}
+
+export const findJob = (db: Executor, id: string) => repository.jobById(db, id);
+export const jobsOfKind = (db: Executor, kind: string) => repository.jobsOfKind(db, kind);
+
+/**
+ * Enqueues a job of this kind unless one is already waiting: with `onlyFuture`, only one not yet
+ * due counts (so a job of the kind that is running now can schedule its successor). Safe when
+ * several instances do it at once.
+ */
+export async function scheduleUnlessPending(
+  database: Database,
+  kind: string,
+  runAfter: Date,
+  options: { onlyFuture: boolean },
+): Promise<boolean> {
+  return database.db.transaction(async (tx) => {
+    await repository.lockKind(tx, kind);
+    if ((await repository.countPending(tx, kind, maxJobAttempts, options.onlyFuture)) > 0) return false;
+    await repository.insertJob(tx, { kind, payload: {}, runAfter });
+    return true;
+  });
+}
+
+/** Finished jobs are kept a while for looking into problems, then removed. */
+export const removeFinishedJobsBefore = (db: Executor, before: Date) => repository.removeFinishedBefore(db, before);
+
+// ---- notifications ----
+
+/** The job that e-mails one notification: an outbox, so the e-mail commits with the notification and is retried if the server is down. */
+export const mailJobKind = 'notifications.mail';
+
+function checkLink(link: string | undefined): void {
+  // A path on the service only: a notification must not send anyone elsewhere.
+  if (link !== undefined && !/^\/(?![/\\])\S*$/.test(link)) throw new Error('A notification link must be a path on the service');
+}
+
+async function notifyRolesIn(tx: Executor, orgId: string, held: readonly Role[], message: NotificationMessage): Promise<number> {
+  checkLink(message.link);
+  const people = await users.activeHoldersOfRoles(tx, orgId, held);
+  const created = await repository.insertNotifications(
+    tx,
+    people.map((person) => ({
+      orgId,
+      userId: person.id,
+      kind: message.kind,
+      title: message.title,
+      body: message.body,
+      link: message.link ?? null,
+    })),
+  );
+  for (const notification of created) {
+    await repository.insertJob(tx, { kind: mailJobKind, payload: { notificationId: notification.id } });
+  }
+  return people.length;
+}
+
+/**
+ * Tells everyone who can sign in and holds any of the roles in the organisation: a notification
+ * in the app and an e-mail each (sent by the job runner). Runs as the owner, so call it from a
+ * job handler, not from a request. Returns how many people were told.
+ */
+export async function notifyRoles(
+  database: Database,
+  orgId: string,
+  roles: Role[],
+  message: { kind: string; title: string; body: string; link?: string },
+): Promise<number> {
+  return database.db.transaction((tx) => notifyRolesIn(tx, orgId, roles, message));
+}
+
+/** The job handler for mailJobKind. A notification or person gone since is nothing to send. */
+export async function sendNotificationMail(database: Database, payload: Record<string, unknown>): Promise<void> {
+  if (typeof payload.notificationId !== 'string') throw new Error('The job has no notification id');
+  const notification = await repository.notificationById(database.db, payload.notificationId);
+  if (!notification) return;
+  const person = await users.findById(database.db, notification.userId);
+  if (!person || person.deactivatedAt) return;
+  const text = notification.link ? `${notification.body}\n\n${linkInMail(notification.link)}\n` : `${notification.body}\n`;
+  await sendMail({ to: person.email, subject: notification.title, text, kind: notification.kind });
+}
+
+// ---- reminders ----
+
+export type Reminder = { key: string; orgId: string; roles: Role[]; title: string; body: string; link?: string };
+export type ReminderSource = (database: Database, today: string) => Promise<Reminder[]>;
+
+const reminderSources = new Map<string, ReminderSource>();
+
+/**
+ * Adds a source of reminders to the daily scan. A reminder is sent once per key, ever: put in the
+ * key what makes it new (e.g. `review-30:<policy version id>`). Keys are kept per source name.
+ */
+export function registerReminderSource(name: string, source: ReminderSource): void {
+  if (reminderSources.has(name) && reminderSources.get(name) !== source) {
+    throw new Error(`A reminder source called ${name} is already registered`);
+  }
+  reminderSources.set(name, source);
+}
+
+export type ReminderScanResult = { sent: number; people: number; failed: string[] };
+
+/**
+ * Asks every source for today's reminders and sends those not sent before. Each reminder's key,
+ * notifications and e-mail jobs commit together, so a reminder is never sent twice nor half-sent.
+ * One source failing does not stop the others; its name is in `failed`.
+ */
+export async function sendDueReminders(database: Database, today: string): Promise<ReminderScanResult> {
+  const result: ReminderScanResult = { sent: 0, people: 0, failed: [] };
+  for (const [name, source] of reminderSources) {
+    let reminders: Reminder[];
+    try {
+      reminders = await source(database, today);
+    } catch {
+      result.failed.push(name);
+      continue;
+    }
+    for (const reminder of reminders) {
+      try {
+        const people = await database.db.transaction(async (tx) => {
+          if (!(await repository.markReminderSent(tx, `${name}:${reminder.key}`))) return null;
+          return notifyRolesIn(tx, reminder.orgId, reminder.roles, {
+            kind: name,
+            title: reminder.title,
+            body: reminder.body,
+            ...(reminder.link === undefined ? {} : { link: reminder.link }),
+          });
+        });
+        if (people === null) continue;
+        result.sent++;
+        result.people += people;
+      } catch {
+        if (!result.failed.includes(name)) result.failed.push(name);
+      }
+    }
+  }
+  return result;
+}
+
+// ---- the signed-in person's notifications ----
+
+/** Most counted for the header; beyond it, the header says "99+". */
+export const unreadCountCap = 100;
+
+/** For the header on every page: called inside the transaction that loads the session, with its scope set. */
+export const unreadCountFor = (tx: Executor, userId: string) => repository.unreadCount(tx, userId, unreadCountCap);
+
+export async function listMine(
+  db: Db,
+  ctx: RequestContext,
+  page: { limit: number; offset: number },
+): Promise<{ notifications: Notification[]; more: boolean }> {
+  const rows = await withScope(db, ctx.scope, (tx) => repository.notificationsFor(tx, ctx.user.id, page.limit + 1, page.offset));
+  return { notifications: rows.slice(0, page.limit), more: rows.length > page.limit };
+}
+
+/** Marks one of the person's notifications read; anyone else's is "not found" (row-level security hides it too). */
+export async function markRead(db: Db, ctx: RequestContext, id: string): Promise<void> {
+  const changed = await withScope(db, ctx.scope, (tx) => repository.markRead(tx, ctx.user.id, id));
+  if (changed === 0) throw new NotFoundError('notification');
+}
+
+export async function markAllRead(db: Db, ctx: RequestContext): Promise<number> {
+  return withScope(db, ctx.scope, (tx) => repository.markAllRead(tx, ctx.user.id));
+}
