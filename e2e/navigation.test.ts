@@ -87,7 +87,10 @@ const pathOf = (page: Page) => new URL(page.url()).pathname;
 
 /** The app's own pages this page links to (same origin, not fragments of this page). */
 async function linksOn(page: Page, baseUrl: string): Promise<string[]> {
-  const hrefs = await page.locator('a[href]').evaluateAll((links) => links.map((a) => (a as HTMLAnchorElement).href));
+  // Evidence links point to organisations' own intranets on purpose; they are marked rel="external".
+  const hrefs = await page
+    .locator('a[href]:not([rel~="external"])')
+    .evaluateAll((links) => links.map((a) => (a as HTMLAnchorElement).href));
   const found: string[] = [];
   for (const href of hrefs) {
     const url = new URL(href);
