@@ -113,7 +113,7 @@ export async function notifyRoles(
   database: Database,
   orgId: string,
   roles: Role[],
-  message: { kind: string; title: string; body: string; link?: string },
+  message: NotificationMessage,
 ): Promise<number> {
   return database.db.transaction((tx) => notifyRolesIn(tx, orgId, roles, message));
 }
