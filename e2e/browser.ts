@@ -169,7 +169,12 @@ export async function checkAccessibility(page: Page): Promise<void> {
 /** Clicks something that loads a new page (a link, a form's button) and waits until that page has loaded. */
 export async function clickAndWait(page: Page, target: Locator): Promise<void> {
   const navigated = page.waitForEvent('framenavigated', { predicate: (frame) => frame === page.mainFrame() });
-  await target.click();
+  try {
+    await target.click();
+  } catch (error) {
+    navigated.catch(() => {}); // the click's own error is the one to report
+    throw error;
+  }
   await navigated;
   await page.waitForLoadState('load');
 }
@@ -189,7 +194,6 @@ export async function signOut(page: Page): Promise<void> {
 
 /** The text of an element as a person sees it (rendered, so without hidden parts such as `<script>`). */
 export function textOf(locator: Locator): Promise<string> {
-  // biome-ignore lint/performance/useDomNodeTextContent: this is Playwright's Locator.innerText, the rendered text a person reads, not the DOM property
   return locator.innerText();
 }
 
