@@ -14,8 +14,8 @@ export async function checkTotp(secret: string, code: string, lastStep: number |
   const cleaned = code.replace(/\s/g, '');
   if (!/^\d{6}$/.test(cleaned)) return null;
   const result = await verify({ secret, token: cleaned, epochTolerance: 30 });
-  if (!result.valid) return null;
-  const step = Math.floor(Date.now() / 30_000) + result.delta;
-  if (lastStep !== null && step <= lastStep) return null;
-  return step;
+  if (!result.valid || !('timeStep' in result)) return null;
+  // The library's own step: one computed here from the clock could land in the next step than the library used.
+  if (lastStep !== null && result.timeStep <= lastStep) return null;
+  return result.timeStep;
 }
