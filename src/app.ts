@@ -3,7 +3,7 @@ import cookie from '@fastify/cookie';
 import formbody from '@fastify/formbody';
 import fastifyStatic from '@fastify/static';
 import Fastify, { type FastifyInstance } from 'fastify';
-import type { Config } from './config.ts';
+import { type Config, caseDataKeyFor } from './config.ts';
 import type { Database } from './db/client.ts';
 import { accountRoutes } from './modules/account/routes.ts';
 import { auditRoutes } from './modules/audit/routes.ts';
@@ -22,6 +22,7 @@ import { programmeRoutes } from './modules/programme/routes.ts';
 import { providerRoutes } from './modules/providers/routes.ts';
 import { userRoutes } from './modules/users/routes.ts';
 import type { AppDeps } from './platform/deps.ts';
+import { useCaseDataKey } from './platform/encryption.ts';
 import { configureMail } from './platform/mail.ts';
 import { setUpWebSecurity } from './platform/security.ts';
 import { createViewEnvironment, frontendAssets } from './platform/views.ts';
@@ -69,6 +70,7 @@ export async function buildApp(database: Database, config: Config): Promise<Fast
   setUpCsrf(app, { secureCookies: config.trustProxy });
 
   configureMail(config, app.log);
+  useCaseDataKey(caseDataKeyFor(config));
   const deps: AppDeps = { database, config };
   for (const routes of [
     homeRoutes,

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { z } from 'zod';
+import { resolveCaseDataKey } from './platform/encryption.ts';
 
 const booleanText = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'], {
@@ -35,6 +36,7 @@ const environment = z.object({
       .optional(),
   ),
   MAIL_FROM: z.string().min(3).max(200).default('Prevent Assure <no-reply@prevent-assure.invalid>'),
+  CASE_DATA_KEY: z.preprocess(emptyAsUnset, z.string().optional()),
   PUBLIC_URL: z.preprocess(
     emptyAsUnset,
     z
@@ -60,6 +62,8 @@ export type Config = {
   mailFrom: string;
   /** The service's address as people reach it, for links in e-mails; unset, e-mails name the page's path only. */
   publicUrl: string | undefined;
+  /** The key that encrypts concern case data (base64 or hex, 32 bytes); unset on the embedded database, a key file in DATA_DIR. */
+  caseDataKey: string | undefined;
 };
 
 export class ConfigError extends Error {}
@@ -86,5 +90,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     smtpUrl: e.SMTP_URL,
     mailFrom: e.MAIL_FROM,
     publicUrl: e.PUBLIC_URL?.replace(/\/$/, ''),
+    caseDataKey: e.CASE_DATA_KEY,
   };
+}
+
+/** The key for concern case data: CASE_DATA_KEY, or on the embedded database a key file in DATA_DIR. */
+export function caseDataKeyFor(config: Config): Buffer {
+  return resolveCaseDataKey({ configured: config.caseDataKey, dataDir: config.dataDir, embedded: !config.databaseUrl });
 }

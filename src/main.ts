@@ -1,13 +1,16 @@
 import { buildApp } from './app.ts';
-import { ConfigError, loadConfig } from './config.ts';
+import { ConfigError, caseDataKeyFor, loadConfig } from './config.ts';
 import { openDatabase } from './db/client.ts';
 import { DataDirectoryLockedError } from './db/lock.ts';
 import { migrate } from './db/migrate.ts';
 import { demoPassword, seedDemoIfEmpty } from './demo/seed.ts';
+import { CaseDataKeyError, useCaseDataKey } from './platform/encryption.ts';
 import { startJobRunner } from './platform/jobs.ts';
 
 async function main(): Promise<void> {
   const config = loadConfig();
+  // Before the database is opened: a server install without its key stops here, having changed nothing.
+  useCaseDataKey(caseDataKeyFor(config));
   const database = await openDatabase({
     databaseUrl: config.databaseUrl,
     dataDir: config.dataDir,
@@ -43,7 +46,7 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  if (error instanceof ConfigError || error instanceof DataDirectoryLockedError) {
+  if (error instanceof ConfigError || error instanceof DataDirectoryLockedError || error instanceof CaseDataKeyError) {
     console.error(error.message);
     process.exit(1);
   }

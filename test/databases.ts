@@ -6,6 +6,10 @@ import pg from 'pg';
 import { type Database, openDatabase } from '../src/db/client.ts';
 import { migrate } from '../src/db/migrate.ts';
 import { seedDemo } from '../src/demo/seed.ts';
+import { parseCaseDataKey, useCaseDataKey } from '../src/platform/encryption.ts';
+
+/** The tests' case data key: not a secret, it protects only synthetic demo data. */
+export const testCaseDataKey = Buffer.alloc(32, 7).toString('base64');
 
 /** Where tests find the database they copy: a PGlite directory, or a database on the server. */
 export type Template = { kind: 'embedded'; dir: string } | { kind: 'server'; url: string; name: string };
@@ -28,6 +32,7 @@ async function adminQuery(url: string, sql: string): Promise<void> {
 
 /** Builds the template once per run: migrated, with the demo loaded. */
 export async function createTemplate(serverUrl: string | undefined): Promise<Template> {
+  useCaseDataKey(parseCaseDataKey(testCaseDataKey));
   if (serverUrl) {
     const name = `pa_template_${process.pid}_${randomBytes(3).toString('hex')}`;
     await adminQuery(serverUrl, `create database ${name}`);

@@ -4,7 +4,7 @@ import { buildApp } from '../src/app.ts';
 import { type Config, loadConfig } from '../src/config.ts';
 import type { Database } from '../src/db/client.ts';
 import { demoPassword } from '../src/demo/seed.ts';
-import { copyOfTemplate } from './databases.ts';
+import { copyOfTemplate, testCaseDataKey } from './databases.ts';
 
 export { demoPassword };
 
@@ -27,7 +27,10 @@ export const demo = {
 export const testDatabase = (): Promise<Database> => copyOfTemplate(inject('template'));
 
 export function testConfig(overrides: Partial<Config> = {}): Config {
-  return { ...loadConfig({ LOG_LEVEL: 'silent', REQUIRE_MFA: 'false', DATA_DIR: '/nonexistent' }), ...overrides };
+  return {
+    ...loadConfig({ LOG_LEVEL: 'silent', REQUIRE_MFA: 'false', DATA_DIR: '/nonexistent', CASE_DATA_KEY: testCaseDataKey }),
+    ...overrides,
+  };
 }
 
 export type TestApp = { app: FastifyInstance; database: Database; close: () => Promise<void> };

@@ -61,7 +61,18 @@ const seedCommand: Command = {
       );
     }
     const { demoPassword, isDemoLoaded, seedDemoIfEmpty } = await import('../demo/seed.ts');
-    return withDatabase('migrate', async (database) => {
+    return withDatabase('migrate', async (database, config) => {
+      // The demo's concern cases are encrypted with the service's key, so the service can read them.
+      const [{ caseDataKeyFor }, { useCaseDataKey, CaseDataKeyError }] = await Promise.all([
+        import('../config.ts'),
+        import('../platform/encryption.ts'),
+      ]);
+      try {
+        useCaseDataKey(caseDataKeyFor(config));
+      } catch (error) {
+        if (error instanceof CaseDataKeyError) throw new CommandFailed(error.message, 2);
+        throw error;
+      }
       if (await isDemoLoaded(database)) {
         say(`The demo is already loaded in ${describeDatabase(database)}. Nothing changed.`);
         return 0;
