@@ -7,6 +7,7 @@ import { type Config, caseDataKeyFor } from './config.ts';
 import type { Database } from './db/client.ts';
 import { accountRoutes } from './modules/account/routes.ts';
 import { auditRoutes } from './modules/audit/routes.ts';
+import { concernRoutes } from './modules/concerns/routes.ts';
 import { contactRoutes } from './modules/contacts/routes.ts';
 import { homeRoutes } from './modules/home/routes.ts';
 import './modules/leads/reminders.ts';
@@ -84,6 +85,7 @@ export async function buildApp(database: Database, config: Config): Promise<Fast
     programmeRoutes,
     notificationRoutes,
     policyRoutes,
+    concernRoutes,
   ])
     routes(app, deps);
   await app.ready();

@@ -43,6 +43,10 @@ const expectedHolders: Record<Permission, Role[]> = {
   'programme:edit': ['operational_lead', 'accountable_lead', 'commissioner_lead', 'system_admin'],
   'policies:read': ['operational_lead', 'accountable_lead', 'board_viewer', 'commissioner_lead', 'system_admin'],
   'policies:edit': ['operational_lead', 'accountable_lead', 'commissioner_lead', 'system_admin'],
+  'concerns:work': ['safeguarding_practitioner', 'operational_lead', 'accountable_lead'],
+  'concerns:manage': ['operational_lead', 'accountable_lead'],
+  'concerns:counts': ['operational_lead', 'accountable_lead', 'board_viewer', 'commissioner_lead', 'regional_lead'],
+  'api-tokens:manage': ['system_admin'],
 };
 
 const holders = (permission: Permission) => roles.filter((role) => rolePermissions[role].includes(permission));

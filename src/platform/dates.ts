@@ -75,3 +75,21 @@ export function addMonths(day: string, months: number): string {
   target.setUTCDate(Math.min(date, lastDay));
   return target.toISOString().slice(0, 10);
 }
+
+const londonWallClock = new Intl.DateTimeFormat('en-CA', {
+  timeZone: 'Europe/London',
+  year: 'numeric',
+  month: '2-digit',
+  day: '2-digit',
+  hour: '2-digit',
+  minute: '2-digit',
+  hourCycle: 'h23',
+});
+
+/** The instant a London wall clock shows as `day` `time` (HH:MM), in GMT or BST. */
+export function londonDateTime(day: string, time: string): Date {
+  const asIfUtc = new Date(`${day}T${time}:00Z`);
+  const parts = Object.fromEntries(londonWallClock.formatToParts(asIfUtc).map((p) => [p.type, p.value]));
+  const wall = new Date(`${parts.year}-${parts.month}-${parts.day}T${parts.hour}:${parts.minute}:00Z`);
+  return new Date(asIfUtc.getTime() - (wall.getTime() - asIfUtc.getTime()));
+}

@@ -17,3 +17,15 @@ export class InputError extends Error {
 export class ForbiddenError extends Error {
   readonly statusCode = 403;
 }
+
+/** Refused with a page of its own rather than the plain one for its status (e.g. the break-glass prompt). */
+export class RefusalWithPage extends Error {
+  constructor(
+    message: string,
+    readonly statusCode: number,
+    readonly template: string,
+    readonly data: Record<string, unknown>,
+  ) {
+    super(message);
+  }
+}

@@ -5,6 +5,10 @@ type NavigationItem = { text: string; href: string; access: Access };
 /** The header's navigation: each item shows only to those whose role carries its permission. */
 const items: NavigationItem[] = [
   { text: 'Home', href: '/', access: 'signed-in' },
+  // Any member of staff, from every page: noticing and sharing a concern must never be hard to find.
+  { text: 'Raise a concern', href: '/concerns/new', access: 'signed-in' },
+  { text: 'Concerns', href: '/concerns', access: 'concerns:work' },
+  { text: 'Concern figures', href: '/concerns/summary', access: 'concerns:counts' },
   { text: 'Providers', href: '/providers', access: 'providers:read' },
   { text: 'Prevent leads', href: '/leads', access: 'leads:read' },
   { text: 'Contacts', href: '/contacts', access: 'contacts:read' },
@@ -13,14 +17,14 @@ const items: NavigationItem[] = [
   { text: 'Organisations', href: '/organisations', access: 'organisations:read' },
   { text: 'Users', href: '/users', access: 'users:manage' },
   { text: 'Audit trail', href: '/audit', access: 'audit:read' },
+  { text: 'API tokens', href: '/api-tokens', access: 'api-tokens:manage' },
 ];
 
 export function navigationFor(held: Set<Permission>, currentPath: string) {
-  return items
-    .filter((item) => item.access === 'signed-in' || item.access === 'public' || held.has(item.access))
-    .map((item) => ({
-      text: item.text,
-      href: item.href,
-      current: item.href === '/' ? currentPath === '/' : currentPath === item.href || currentPath.startsWith(`${item.href}/`),
-    }));
+  const shown = items.filter((item) => item.access === 'signed-in' || item.access === 'public' || held.has(item.access));
+  const matches = (href: string) =>
+    href === '/' ? currentPath === '/' : currentPath === href || currentPath.startsWith(`${href}/`);
+  // The most specific match is current: /concerns/new is "Raise a concern", not "Concerns".
+  const current = shown.filter((item) => matches(item.href)).sort((a, b) => b.href.length - a.href.length)[0]?.href;
+  return shown.map((item) => ({ text: item.text, href: item.href, current: item.href === current }));
 }

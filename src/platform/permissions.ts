@@ -41,6 +41,13 @@ export const permissions = [
   'programme:edit',
   'policies:read',
   'policies:edit',
+  /** Open and work concern cases: leads see all of their organisation's, practitioners those assigned to them. */
+  'concerns:work',
+  /** Assign, decide, refer, close, retention and settings: the Prevent leads. */
+  'concerns:manage',
+  /** Counts of concerns and referrals, never a case. */
+  'concerns:counts',
+  'api-tokens:manage',
 ] as const;
 export type Permission = (typeof permissions)[number];
 
@@ -49,7 +56,7 @@ export type Access = Permission | 'public' | 'signed-in';
 
 export const rolePermissions: Record<Role, readonly Permission[]> = {
   staff: [],
-  safeguarding_practitioner: [],
+  safeguarding_practitioner: ['concerns:work'],
   operational_lead: [
     'organisations:read',
     'audit:read',
@@ -61,6 +68,9 @@ export const rolePermissions: Record<Role, readonly Permission[]> = {
     'programme:edit',
     'policies:read',
     'policies:edit',
+    'concerns:work',
+    'concerns:manage',
+    'concerns:counts',
   ],
   accountable_lead: [
     'organisations:read',
@@ -73,9 +83,12 @@ export const rolePermissions: Record<Role, readonly Permission[]> = {
     'programme:edit',
     'policies:read',
     'policies:edit',
+    'concerns:work',
+    'concerns:manage',
+    'concerns:counts',
   ],
   training_admin: [],
-  board_viewer: ['organisations:read', 'leads:read', 'contacts:read', 'programme:read', 'policies:read'],
+  board_viewer: ['organisations:read', 'leads:read', 'contacts:read', 'programme:read', 'policies:read', 'concerns:counts'],
   commissioner_lead: [
     'organisations:read',
     'providers:read',
@@ -89,8 +102,9 @@ export const rolePermissions: Record<Role, readonly Permission[]> = {
     'programme:edit',
     'policies:read',
     'policies:edit',
+    'concerns:counts',
   ],
-  regional_lead: ['organisations:read', 'providers:read'],
+  regional_lead: ['organisations:read', 'providers:read', 'concerns:counts'],
   system_admin: [
     'organisations:read',
     'organisations:manage',
@@ -104,6 +118,7 @@ export const rolePermissions: Record<Role, readonly Permission[]> = {
     'programme:edit',
     'policies:read',
     'policies:edit',
+    'api-tokens:manage',
   ],
 };
 

@@ -3,7 +3,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type nunjucks from 'nunjucks';
 import type { Db } from '../db/client.ts';
 import { contextFor, type RequestContext } from './context.ts';
-import { ForbiddenError, InputError, NotFoundError } from './errors.ts';
+import { ForbiddenError, InputError, NotFoundError, RefusalWithPage } from './errors.ts';
 import { navigationFor } from './navigation.ts';
 import type { Access } from './permissions.ts';
 import { type LoadedSession, loadSession, sessionCookie } from './sessions.ts';
@@ -200,6 +200,7 @@ export function setUpErrorPages(app: FastifyInstance): void {
       return reply.send(body);
     }
     if (status === 404) return reply.page('errors/404.njk');
+    if (error instanceof RefusalWithPage) return reply.page(error.template, error.data);
     if (error instanceof CsrfError) return reply.page('errors/csrf.njk');
     if (status === 403) return reply.page('errors/403.njk');
     if (status === 413) return reply.page('errors/400.njk', { message: 'What you sent is too large. Shorten it and try again.' });

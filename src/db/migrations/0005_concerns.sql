@@ -43,16 +43,6 @@ CREATE TABLE "case_events" (
 	"detail_sealed" text
 );
 --> statement-breakpoint
-CREATE TABLE "case_follow_ups" (
-	"id" uuid PRIMARY KEY DEFAULT gen_random_uuid() NOT NULL,
-	"org_id" uuid NOT NULL,
-	"case_id" uuid NOT NULL,
-	"kind" text NOT NULL,
-	"due_on" date NOT NULL,
-	"done_at" timestamp with time zone,
-	"done_by" uuid
-);
---> statement-breakpoint
 CREATE TABLE "case_reference_counters" (
 	"org_id" uuid NOT NULL,
 	"year" integer NOT NULL,
@@ -78,6 +68,7 @@ CREATE TABLE "concern_cases" (
 	"raised_by" uuid,
 	"raised_by_token_id" uuid,
 	"raised_at" timestamp with time zone DEFAULT now() NOT NULL,
+	"referred_at" timestamp with time zone,
 	"review_on" date,
 	"marker_text" text,
 	"closure_reason" text,
@@ -96,17 +87,14 @@ CREATE TABLE "concern_settings" (
 	"updated_at" timestamp with time zone DEFAULT now() NOT NULL
 );
 --> statement-breakpoint
-CREATE TABLE "record_checks" (
+CREATE TABLE "case_follow_ups" (
 	"id" uuid PRIMARY KEY DEFAULT gen_random_uuid() NOT NULL,
 	"org_id" uuid NOT NULL,
 	"case_id" uuid NOT NULL,
-	"systems" text NOT NULL,
-	"searched_on" date NOT NULL,
-	"searched_by" text NOT NULL,
-	"known_to_service" text NOT NULL,
-	"findings_sealed" text,
-	"recorded_by" uuid,
-	"recorded_at" timestamp with time zone DEFAULT now() NOT NULL
+	"kind" text NOT NULL,
+	"due_on" date NOT NULL,
+	"done_at" timestamp with time zone,
+	"done_by" uuid
 );
 --> statement-breakpoint
 CREATE TABLE "referrals" (
@@ -129,6 +117,19 @@ CREATE TABLE "referrals" (
 	"recorded_by" uuid,
 	"recorded_at" timestamp with time zone DEFAULT now() NOT NULL,
 	"updated_at" timestamp with time zone DEFAULT now() NOT NULL
+);
+--> statement-breakpoint
+CREATE TABLE "record_checks" (
+	"id" uuid PRIMARY KEY DEFAULT gen_random_uuid() NOT NULL,
+	"org_id" uuid NOT NULL,
+	"case_id" uuid NOT NULL,
+	"systems" text NOT NULL,
+	"searched_on" date NOT NULL,
+	"searched_by" text NOT NULL,
+	"known_to_service" text NOT NULL,
+	"findings_sealed" text,
+	"recorded_by" uuid,
+	"recorded_at" timestamp with time zone DEFAULT now() NOT NULL
 );
 --> statement-breakpoint
 CREATE TABLE "sharing_decisions" (
@@ -164,20 +165,20 @@ ALTER TABLE "case_assignments" ADD CONSTRAINT "case_assignments_assigned_by_user
 ALTER TABLE "case_events" ADD CONSTRAINT "case_events_org_id_organisations_id_fk" FOREIGN KEY ("org_id") REFERENCES "public"."organisations"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "case_events" ADD CONSTRAINT "case_events_case_id_concern_cases_id_fk" FOREIGN KEY ("case_id") REFERENCES "public"."concern_cases"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "case_events" ADD CONSTRAINT "case_events_actor_user_id_users_id_fk" FOREIGN KEY ("actor_user_id") REFERENCES "public"."users"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
-ALTER TABLE "case_follow_ups" ADD CONSTRAINT "case_follow_ups_org_id_organisations_id_fk" FOREIGN KEY ("org_id") REFERENCES "public"."organisations"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
-ALTER TABLE "case_follow_ups" ADD CONSTRAINT "case_follow_ups_case_id_concern_cases_id_fk" FOREIGN KEY ("case_id") REFERENCES "public"."concern_cases"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
-ALTER TABLE "case_follow_ups" ADD CONSTRAINT "case_follow_ups_done_by_users_id_fk" FOREIGN KEY ("done_by") REFERENCES "public"."users"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "case_reference_counters" ADD CONSTRAINT "case_reference_counters_org_id_organisations_id_fk" FOREIGN KEY ("org_id") REFERENCES "public"."organisations"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "concern_cases" ADD CONSTRAINT "concern_cases_org_id_organisations_id_fk" FOREIGN KEY ("org_id") REFERENCES "public"."organisations"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "concern_cases" ADD CONSTRAINT "concern_cases_raised_by_users_id_fk" FOREIGN KEY ("raised_by") REFERENCES "public"."users"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "concern_settings" ADD CONSTRAINT "concern_settings_org_id_organisations_id_fk" FOREIGN KEY ("org_id") REFERENCES "public"."organisations"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "concern_settings" ADD CONSTRAINT "concern_settings_updated_by_users_id_fk" FOREIGN KEY ("updated_by") REFERENCES "public"."users"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
-ALTER TABLE "record_checks" ADD CONSTRAINT "record_checks_org_id_organisations_id_fk" FOREIGN KEY ("org_id") REFERENCES "public"."organisations"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
-ALTER TABLE "record_checks" ADD CONSTRAINT "record_checks_case_id_concern_cases_id_fk" FOREIGN KEY ("case_id") REFERENCES "public"."concern_cases"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
-ALTER TABLE "record_checks" ADD CONSTRAINT "record_checks_recorded_by_users_id_fk" FOREIGN KEY ("recorded_by") REFERENCES "public"."users"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "case_follow_ups" ADD CONSTRAINT "case_follow_ups_org_id_organisations_id_fk" FOREIGN KEY ("org_id") REFERENCES "public"."organisations"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "case_follow_ups" ADD CONSTRAINT "case_follow_ups_case_id_concern_cases_id_fk" FOREIGN KEY ("case_id") REFERENCES "public"."concern_cases"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "case_follow_ups" ADD CONSTRAINT "case_follow_ups_done_by_users_id_fk" FOREIGN KEY ("done_by") REFERENCES "public"."users"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "referrals" ADD CONSTRAINT "referrals_org_id_organisations_id_fk" FOREIGN KEY ("org_id") REFERENCES "public"."organisations"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "referrals" ADD CONSTRAINT "referrals_case_id_concern_cases_id_fk" FOREIGN KEY ("case_id") REFERENCES "public"."concern_cases"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "referrals" ADD CONSTRAINT "referrals_recorded_by_users_id_fk" FOREIGN KEY ("recorded_by") REFERENCES "public"."users"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "record_checks" ADD CONSTRAINT "record_checks_org_id_organisations_id_fk" FOREIGN KEY ("org_id") REFERENCES "public"."organisations"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "record_checks" ADD CONSTRAINT "record_checks_case_id_concern_cases_id_fk" FOREIGN KEY ("case_id") REFERENCES "public"."concern_cases"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "record_checks" ADD CONSTRAINT "record_checks_recorded_by_users_id_fk" FOREIGN KEY ("recorded_by") REFERENCES "public"."users"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "sharing_decisions" ADD CONSTRAINT "sharing_decisions_org_id_organisations_id_fk" FOREIGN KEY ("org_id") REFERENCES "public"."organisations"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "sharing_decisions" ADD CONSTRAINT "sharing_decisions_case_id_concern_cases_id_fk" FOREIGN KEY ("case_id") REFERENCES "public"."concern_cases"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "sharing_decisions" ADD CONSTRAINT "sharing_decisions_corrects_id_sharing_decisions_id_fk" FOREIGN KEY ("corrects_id") REFERENCES "public"."sharing_decisions"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
@@ -187,12 +188,13 @@ CREATE INDEX "break_glass_case_idx" ON "break_glass_accesses" USING btree ("case
 CREATE UNIQUE INDEX "case_assignments_open_idx" ON "case_assignments" USING btree ("case_id","user_id") WHERE "case_assignments"."ended_at" is null;--> statement-breakpoint
 CREATE INDEX "case_assignments_user_idx" ON "case_assignments" USING btree ("org_id","user_id");--> statement-breakpoint
 CREATE INDEX "case_events_case_idx" ON "case_events" USING btree ("case_id","occurred_at");--> statement-breakpoint
-CREATE INDEX "case_follow_ups_due_idx" ON "case_follow_ups" USING btree ("org_id","due_on");--> statement-breakpoint
-CREATE INDEX "case_follow_ups_case_idx" ON "case_follow_ups" USING btree ("case_id");--> statement-breakpoint
 CREATE UNIQUE INDEX "concern_cases_reference_idx" ON "concern_cases" USING btree ("org_id","reference");--> statement-breakpoint
 CREATE INDEX "concern_cases_org_status_idx" ON "concern_cases" USING btree ("org_id","status","raised_at");--> statement-breakpoint
 CREATE INDEX "concern_cases_nhs_number_idx" ON "concern_cases" USING btree ("org_id","subject_nhs_number_hash");--> statement-breakpoint
 CREATE INDEX "concern_cases_retention_idx" ON "concern_cases" USING btree ("org_id","retention_review_on");--> statement-breakpoint
-CREATE INDEX "record_checks_case_idx" ON "record_checks" USING btree ("case_id");--> statement-breakpoint
+CREATE INDEX "case_follow_ups_due_idx" ON "case_follow_ups" USING btree ("org_id","due_on");--> statement-breakpoint
+CREATE INDEX "case_follow_ups_case_idx" ON "case_follow_ups" USING btree ("case_id");--> statement-breakpoint
 CREATE INDEX "referrals_case_idx" ON "referrals" USING btree ("case_id");--> statement-breakpoint
-CREATE INDEX "sharing_decisions_case_idx" ON "sharing_decisions" USING btree ("case_id");
+CREATE INDEX "record_checks_case_idx" ON "record_checks" USING btree ("case_id");--> statement-breakpoint
+CREATE INDEX "sharing_decisions_case_idx" ON "sharing_decisions" USING btree ("case_id");--> statement-breakpoint
+CREATE INDEX "audit_events_record_idx" ON "audit_events" USING btree ("record_id");

@@ -22,5 +22,6 @@ export const auditEvents = pgTable(
     prevHash: text('prev_hash').notNull(),
     hash: text('hash').notNull(),
   },
-  (t) => [index('audit_events_org_time_idx').on(t.orgId, t.occurredAt)],
+  // By record: a concern case shows who has viewed it.
+  (t) => [index('audit_events_org_time_idx').on(t.orgId, t.occurredAt), index('audit_events_record_idx').on(t.recordId)],
 );

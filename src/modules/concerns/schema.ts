@@ -49,6 +49,8 @@ export const concernCases = pgTable(
     /** The API token that passed the concern on from another system, when it did not come from the form. */
     raisedByTokenId: uuid('raised_by_token_id'),
     raisedAt: timestamp('raised_at', { withTimezone: true }).notNull().defaultNow(),
+    /** When the case was referred to police Prevent (its retention rule depends on it). */
+    referredAt: timestamp('referred_at', { withTimezone: true }),
     reviewOn: date('review_on'),
     /** The text of the marker on the patient record; null means the neutral default. */
     markerText: text('marker_text'),

@@ -37,7 +37,7 @@ export const referrals = pgTable(
   (t) => [index('referrals_case_idx').on(t.caseId)],
 );
 
-export const followUpKinds = ['police_feedback', 'channel_review_6_months', 'channel_review_12_months', 'case_review'] as const;
+export const followUpKinds = ['police_feedback', 'channel_review_6_months', 'channel_review_12_months'] as const;
 export type FollowUpKind = (typeof followUpKinds)[number];
 
 /** Dates someone must act on: chased by the daily reminder scan until done. */

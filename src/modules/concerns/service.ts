@@ -1,0 +1,727 @@
+import { z } from 'zod';
+import type { Database, Db, Tx } from '../../db/client.ts';
+import { withScope } from '../../db/tenancy.ts';
+import type { RequestContext } from '../../platform/context.ts';
+import { addDays, isRealDate, londonDateTime, todayInLondon } from '../../platform/dates.ts';
+import { keyedHash, seal, unseal } from '../../platform/encryption.ts';
+import { InputError, NotFoundError, RefusalWithPage } from '../../platform/errors.ts';
+import { enqueueJob, registerJobHandler } from '../../platform/jobs.ts';
+import { formatNhsNumber, normaliseNhsNumber } from '../../platform/nhs-number.ts';
+import type { Role } from '../../platform/permissions.ts';
+import { blankToUndefined, parseInput } from '../../platform/validation.ts';
+import * as audit from '../audit/service.ts';
+import { notifyRoles, registerReminderSource } from '../notifications/service.ts';
+import * as users from '../users/service.ts';
+import * as repository from './repository.ts';
+import { type CaseStatus, caseStatuses, type SubjectType, subjectTypes } from './schema.ts';
+import { type ClosureReason, checkMove, closureReasons, movesFrom, openStatuses, statusNames } from './workflow.ts';
+
+export { type CaseStatus, caseStatuses, closureReasons, type SubjectType, statusNames, subjectTypes };
+
+export const subjectTypeNames: Record<SubjectType, string> = {
+  patient: 'Patient',
+  staff: 'Staff member',
+  visitor: 'Visitor',
+  other: 'Someone else',
+};
+
+/** The organisation's Prevent leads: they see every case, and make the decisions they answer for. */
+export const leadRoles: Role[] = ['operational_lead', 'accountable_lead'];
+/** Who may be assigned to work a case. */
+const workerRoles: Role[] = ['safeguarding_practitioner', 'operational_lead', 'accountable_lead'];
+
+export const isLead = (ctx: RequestContext) => ctx.user.roles.some((r) => leadRoles.includes(r));
+
+/** How long a break-glass opening lasts before the practitioner must give a reason again. */
+export const breakGlassHours = 8;
+
+/** The marker's text on a shared record unless the lead chooses otherwise: it must not itself disclose or stigmatise. */
+export const neutralMarkerText = 'Safeguarding information held – contact the safeguarding team';
+
+// ---- raising a concern ----
+
+const requiredText = (label: string, max: number) =>
+  z.preprocess(
+    blankToUndefined,
+    z
+      .string({ error: `Enter ${label}` })
+      .max(max, `${label[0]?.toUpperCase()}${label.slice(1)} must be ${max} characters or fewer`),
+  );
+
+const yesNo = (message: string) =>
+  z.preprocess(
+    (v) => (v === 'yes' || v === true ? true : v === 'no' || v === false ? false : undefined),
+    z.boolean({ error: message }),
+  );
+
+/** What a concern says, from the form or the API: the same rules for both. */
+const concernFields = z.object({
+  subjectType: z.enum(subjectTypes, { error: 'Choose who the concern is about' }),
+  subjectName: requiredText('their name, or a description if you do not know it', 200),
+  nhsNumber: z.preprocess(
+    blankToUndefined,
+    z
+      .string()
+      .transform((v, ctx) => {
+        const digits = normaliseNhsNumber(v);
+        if (!digits) {
+          ctx.addIssue({ code: 'custom', message: 'Enter a valid 10-digit NHS number, like 485 777 3456, or leave it blank' });
+          return z.NEVER;
+        }
+        return digits;
+      })
+      .optional(),
+  ),
+  dateOfBirth: z.preprocess(
+    blankToUndefined,
+    z.string().refine(isRealDate, 'Enter a real date of birth, like 1984-03-15, or leave it blank').optional(),
+  ),
+  isChild: z.preprocess(
+    (v) => (v === 'yes' || v === true ? true : v === 'no' || v === false ? false : undefined),
+    z.boolean().optional(),
+  ),
+  narrative: requiredText('what you saw or heard', 10_000),
+  observedAt: z.preprocess(
+    blankToUndefined,
+    z.iso.datetime({ offset: true, local: true, error: 'Enter when it happened, as a date and a time' }),
+  ),
+  location: requiredText('where it happened', 300),
+  immediateRisk: yesNo('Say whether anyone is at immediate risk'),
+});
+
+export type ConcernInput = z.input<typeof concernFields>;
+
+/** Under 18 on the day in question. */
+function childOn(dateOfBirth: string, day: string): boolean {
+  const [by, bm, bd] = dateOfBirth.split('-').map(Number) as [number, number, number];
+  const [y, m, d] = day.split('-').map(Number) as [number, number, number];
+  const age = y - by - (m < bm || (m === bm && d < bd) ? 1 : 0);
+  return age < 18;
+}
+
+function validConcern(input: unknown, now: Date) {
+  const fields = parseInput(concernFields, input);
+  // A time written without an offset is the time on a London clock (the form sends that).
+  const observedAt = /[zZ]|[+-]\d\d:?\d\d$/.test(fields.observedAt)
+    ? new Date(fields.observedAt)
+    : londonDateTime(fields.observedAt.slice(0, 10), fields.observedAt.slice(11, 16));
+  const problems: Record<string, string> = {};
+  if (observedAt.getTime() > now.getTime() + 5 * 60_000) problems.observedAt = 'When it happened must be in the past';
+  const today = todayInLondon(now);
+  if (fields.dateOfBirth && fields.dateOfBirth > today) problems.dateOfBirth = 'The date of birth must be in the past';
+  if (fields.dateOfBirth && fields.dateOfBirth < '1900-01-01') problems.dateOfBirth = 'Enter a date of birth after 1900';
+  const childByDate = fields.dateOfBirth ? childOn(fields.dateOfBirth, today) : undefined;
+  if (fields.isChild === undefined && childByDate === undefined) {
+    problems.isChild = 'Say whether the person is a child (under 18)';
+  }
+  if (Object.keys(problems).length) throw new InputError(problems);
+  return { ...fields, observedAt, isChild: childByDate ?? fields.isChild ?? false };
+}
+
+export type RaisedConcern = { id: string; reference: string };
+
+/** Who raised it: a signed-in person through the form, or another system through the API. */
+export type Raiser =
+  | { kind: 'person'; ctx: RequestContext }
+  | { kind: 'system'; orgId: string; tokenId: string; actor: audit.Actor };
+
+/**
+ * Records a concern and tells the organisation's Prevent leads (by a job that commits with it).
+ * The person who raised it gets its reference, and nothing of the case after that.
+ */
+export async function raiseConcern(db: Db, raiser: Raiser, input: unknown, now = new Date()): Promise<RaisedConcern> {
+  const fields = validConcern(input, now);
+  const orgId = raiser.kind === 'person' ? raiser.ctx.user.activeOrg.id : raiser.orgId;
+  const actor = raiser.kind === 'person' ? raiser.ctx.actor : raiser.actor;
+  const scope = raiser.kind === 'person' ? raiser.ctx.scope : { userId: null, orgIds: [orgId] };
+  return withScope(db, scope, async (tx) => {
+    await repository.enableCaseAccess(tx);
+    const year = Number(todayInLondon(now).slice(0, 4));
+    const number = await repository.nextReferenceNumber(tx, orgId, year);
+    const reference = `PC-${year}-${String(number).padStart(4, '0')}`;
+    const created = await repository.insertCase(tx, {
+      orgId,
+      reference,
+      status: 'new',
+      subjectType: fields.subjectType,
+      subjectNameSealed: seal(fields.subjectName),
+      subjectNhsNumberSealed: seal(fields.nhsNumber),
+      subjectNhsNumberHash: fields.nhsNumber ? keyedHash(fields.nhsNumber) : null,
+      subjectDateOfBirthSealed: seal(fields.dateOfBirth),
+      subjectIsChild: fields.isChild,
+      narrativeSealed: seal(fields.narrative),
+      locationSealed: seal(fields.location),
+      observedAt: fields.observedAt,
+      immediateRisk: fields.immediateRisk,
+      raisedBy: raiser.kind === 'person' ? raiser.ctx.user.id : null,
+      raisedByTokenId: raiser.kind === 'system' ? raiser.tokenId : null,
+      raisedAt: now,
+    });
+    const via = raiser.kind === 'person' ? 'the form' : 'the API';
+    await repository.insertEvent(tx, {
+      orgId,
+      caseId: created.id,
+      occurredAt: now,
+      actorUserId: actor.userId,
+      actorLabel: raiser.kind === 'person' ? raiser.ctx.user.displayName : actor.label,
+      kind: 'raised',
+      summary: `Concern raised through ${via}${fields.immediateRisk ? ', marked as an immediate risk' : ''}`,
+    });
+    await audit.record(tx, actor, {
+      orgId,
+      action: 'concern.raised',
+      recordType: 'concern_case',
+      recordId: created.id,
+      details: { reference, via: raiser.kind === 'person' ? 'form' : 'api', immediateRisk: fields.immediateRisk },
+    });
+    await enqueueJob(tx, concernRaisedJob, { caseId: created.id });
+    return { id: created.id, reference };
+  });
+}
+
+/** What the person who raised a concern may see of it: that it arrived, and its reference. */
+export async function receiptFor(db: Db, ctx: RequestContext, id: string) {
+  const found = await withScope(db, ctx.scope, async (tx) => {
+    await repository.enableCaseAccess(tx);
+    return repository.receiptOf(tx, ctx.user.activeOrg.id, id, ctx.user.id);
+  });
+  if (!found) throw new NotFoundError('concern');
+  return found;
+}
+
+const concernRaisedJob = 'concerns.raised';
+const breakGlassJob = 'concerns.break-glass';
+
+/** Tells the leads a concern arrived. Only the reference and a link: never who it is about, in the app or by e-mail. */
+registerJobHandler(concernRaisedJob, async (database: Database, payload) => {
+  const row = await repository.caseInAnyOrganisation(database.db, String(payload.caseId));
+  if (!row) return;
+  await notifyRoles(database, row.orgId, leadRoles, {
+    kind: 'concern-raised',
+    title: `New Prevent concern ${row.reference}${row.immediateRisk ? ' – immediate risk' : ''}`,
+    body: `A concern was raised on ${row.raisedAt.toISOString().slice(0, 10)}${row.immediateRisk ? ' and marked as an immediate risk' : ''}. Open it in Prevent Assure to triage it.`,
+    link: `/concerns/${row.id}`,
+  });
+});
+
+registerJobHandler(breakGlassJob, async (database: Database, payload) => {
+  const row = await repository.caseInAnyOrganisation(database.db, String(payload.caseId));
+  if (!row) return;
+  await notifyRoles(database, row.orgId, leadRoles, {
+    kind: 'concern-break-glass',
+    title: `Break-glass access to ${row.reference}`,
+    body: `${String(payload.who)} opened case ${row.reference} by break-glass, giving a reason. See the case's access record.`,
+    link: `/concerns/${row.id}#access`,
+  });
+});
+
+// ---- reading a case ----
+
+export type CaseAccess = 'lead' | 'assigned' | 'break-glass';
+
+/** A safeguarding practitioner who is not assigned: they may open the case only by break-glass. */
+export class BreakGlassNeeded extends RefusalWithPage {
+  constructor(caseId: string, reference: string, values: Record<string, unknown> = {}) {
+    super('Not assigned to this case', 403, 'concerns/views/break-glass.njk', {
+      caseId,
+      reference,
+      hours: breakGlassHours,
+      values,
+    });
+  }
+}
+
+export type CaseSummary = {
+  id: string;
+  orgId: string;
+  reference: string;
+  status: CaseStatus;
+  statusName: string;
+  subjectType: SubjectType;
+  subjectName: string | null;
+  nhsNumber: string | null;
+  nhsNumberFormatted: string | null;
+  dateOfBirth: string | null;
+  isChild: boolean;
+  narrative: string | null;
+  location: string | null;
+  observedAt: Date;
+  immediateRisk: boolean;
+  raisedAt: Date;
+  raisedBy: string | null;
+  raisedByTokenId: string | null;
+  referredAt: Date | null;
+  reviewOn: string | null;
+  markerText: string | null;
+  closureReason: string | null;
+  closedAt: Date | null;
+  retentionReviewOn: string | null;
+  erasedAt: Date | null;
+};
+
+function summaryOf(row: repository.CaseRow): CaseSummary {
+  const nhsNumber = unseal(row.subjectNhsNumberSealed);
+  return {
+    id: row.id,
+    orgId: row.orgId,
+    reference: row.reference,
+    status: row.status,
+    statusName: statusNames[row.status],
+    subjectType: row.subjectType,
+    subjectName: unseal(row.subjectNameSealed),
+    nhsNumber,
+    nhsNumberFormatted: nhsNumber ? formatNhsNumber(nhsNumber) : null,
+    dateOfBirth: unseal(row.subjectDateOfBirthSealed),
+    isChild: row.subjectIsChild,
+    narrative: unseal(row.narrativeSealed),
+    location: unseal(row.locationSealed),
+    observedAt: row.observedAt,
+    immediateRisk: row.immediateRisk,
+    raisedAt: row.raisedAt,
+    raisedBy: row.raisedBy,
+    raisedByTokenId: row.raisedByTokenId,
+    referredAt: row.referredAt,
+    reviewOn: row.reviewOn,
+    markerText: row.markerText,
+    closureReason: row.closureReason,
+    closedAt: row.closedAt,
+    retentionReviewOn: row.retentionReviewOn,
+    erasedAt: row.erasedAt,
+  };
+}
+
+/** An open case inside its transaction: what other modules' services work with. */
+export type OpenCase = { case: CaseSummary; access: CaseAccess; isLead: boolean; tx: Tx; ctx: RequestContext };
+
+async function accessOf(tx: Tx, ctx: RequestContext, row: repository.CaseRow, now: Date): Promise<CaseAccess | null> {
+  if (isLead(ctx)) return 'lead';
+  if (!ctx.user.permissions.has('concerns:work')) return null;
+  const assigned = await repository.openAssignments(tx, row.orgId, row.id);
+  if (assigned.some((a) => a.userId === ctx.user.id)) return 'assigned';
+  if (await repository.activeBreakGlass(tx, row.orgId, row.id, ctx.user.id, now)) return 'break-glass';
+  return null;
+}
+
+/**
+ * Opens a case for someone allowed to see it, in one transaction, and runs `work` with it.
+ * `viewed` names what was looked at: the read is written to the audit trail (every read of a
+ * case is). Changes record their own audit entry instead and pass null.
+ * Another organisation's case, or one that does not exist, is not found; a practitioner not
+ * assigned to it is asked for a break-glass reason.
+ */
+export async function withCase<T>(
+  db: Db,
+  ctx: RequestContext,
+  id: string,
+  viewed: string | null,
+  work: (open: OpenCase) => Promise<T>,
+  now = new Date(),
+): Promise<T> {
+  return withScope(db, ctx.scope, async (tx) => {
+    await repository.enableCaseAccess(tx);
+    const row = await repository.caseById(tx, ctx.user.activeOrg.id, id);
+    if (!row) throw new NotFoundError('case');
+    const access = await accessOf(tx, ctx, row, now);
+    if (!access) {
+      if (ctx.user.permissions.has('concerns:work')) throw new BreakGlassNeeded(row.id, row.reference);
+      throw new NotFoundError('case');
+    }
+    if (viewed !== null) {
+      await audit.record(tx, ctx.actor, {
+        orgId: row.orgId,
+        action: 'concern.viewed',
+        recordType: 'concern_case',
+        recordId: row.id,
+        details: { reference: row.reference, page: viewed, access },
+      });
+    }
+    return work({ case: summaryOf(row), access, isLead: isLead(ctx), tx, ctx });
+  });
+}
+
+/** Adds to the case's chronology. `detail` is what was written about the person: it is sealed. */
+export async function addEvent(
+  open: OpenCase,
+  kind: string,
+  summary: string,
+  detail?: string | null,
+  occurredAt = new Date(),
+): Promise<void> {
+  await repository.insertEvent(open.tx, {
+    orgId: open.case.orgId,
+    caseId: open.case.id,
+    occurredAt,
+    actorUserId: open.ctx.user.id,
+    actorLabel: open.ctx.user.displayName,
+    kind,
+    summary,
+    detailSealed: seal(detail ?? null),
+  });
+}
+
+/** Audits a change to a case (never personal data in the details: the chronology holds that, sealed). */
+export async function auditChange(
+  open: OpenCase,
+  action: string,
+  details: Record<string, string | number | boolean | null> = {},
+): Promise<void> {
+  await audit.record(open.tx, open.ctx.actor, {
+    orgId: open.case.orgId,
+    action,
+    recordType: 'concern_case',
+    recordId: open.case.id,
+    details: { reference: open.case.reference, ...details },
+  });
+}
+
+export function requireLead(open: OpenCase, what: string): void {
+  if (!open.isLead) throw new InputError({ form: `Only a Prevent lead can ${what}` });
+}
+
+export function requireNotErased(open: OpenCase): void {
+  if (open.case.erasedAt)
+    throw new InputError({ form: 'This case’s personal data has been erased: it can no longer be changed' });
+}
+
+// ---- the case list ----
+
+const listQuery = z.object({
+  status: z.preprocess(blankToUndefined, z.enum([...caseStatuses, 'open'], { error: 'Choose a status' }).optional()),
+  subjectType: z.preprocess(blankToUndefined, z.enum(subjectTypes, { error: 'Choose who it is about' }).optional()),
+  immediateRisk: z.preprocess(blankToUndefined, z.enum(['yes', 'no'], { error: 'Choose yes or no' }).optional()),
+  nhsNumber: z.preprocess(
+    blankToUndefined,
+    z
+      .string()
+      .transform((v, c) => {
+        const digits = normaliseNhsNumber(v);
+        if (!digits) {
+          c.addIssue({ code: 'custom', message: 'Enter a valid 10-digit NHS number' });
+          return z.NEVER;
+        }
+        return digits;
+      })
+      .optional(),
+  ),
+  assignedTo: z.preprocess(blankToUndefined, z.union([z.literal('me'), z.uuid()], { error: 'Choose a person' }).optional()),
+  sort: z.preprocess(blankToUndefined, z.enum(['raised', 'reference', 'status', 'review']).default('raised')),
+  page: z.preprocess(blankToUndefined, z.coerce.number().int().min(1).max(10_000).default(1)),
+});
+
+export const pageSize = 25;
+
+/**
+ * The cases a person may work: a lead sees every case in the organisation, a practitioner only
+ * those assigned to them. The list shows names, so looking at it is audited like opening a case.
+ */
+export async function listCases(db: Db, ctx: RequestContext, query: unknown) {
+  const filter = parseInput(listQuery, query);
+  const orgId = ctx.user.activeOrg.id;
+  const lead = isLead(ctx);
+  return withScope(db, ctx.scope, async (tx) => {
+    await repository.enableCaseAccess(tx);
+    const assignedTo = !lead ? ctx.user.id : filter.assignedTo === 'me' ? ctx.user.id : filter.assignedTo;
+    const { rows, total } = await repository.listCases(
+      tx,
+      orgId,
+      {
+        statuses: filter.status === 'open' ? [...openStatuses] : filter.status ? [filter.status] : undefined,
+        subjectType: filter.subjectType,
+        immediateRisk: filter.immediateRisk === undefined ? undefined : filter.immediateRisk === 'yes',
+        nhsNumberHash: filter.nhsNumber ? keyedHash(filter.nhsNumber) : undefined,
+        assignedTo,
+      },
+      filter.sort,
+      pageSize,
+      (filter.page - 1) * pageSize,
+    );
+    await audit.record(tx, ctx.actor, {
+      orgId,
+      action: 'concern.list_viewed',
+      recordType: 'concern_case',
+      details: { shown: rows.length, total, nhsNumberSearch: filter.nhsNumber !== undefined },
+    });
+    const people = await workersIn(tx, orgId);
+    const nameOf = new Map(people.map((p) => [p.id, p.displayName]));
+    return {
+      filter,
+      isLead: lead,
+      total,
+      page: filter.page,
+      pages: Math.max(1, Math.ceil(total / pageSize)),
+      cases: rows.map((r) => ({ ...summaryOf(r), assignees: r.assignees.map((id) => nameOf.get(id) ?? 'Former member') })),
+      workers: people,
+    };
+  });
+}
+
+async function workersIn(tx: Tx, orgId: string) {
+  const people = await users.activeHoldersOfRoles(tx, orgId, workerRoles);
+  return people.map((p) => ({ id: p.id, displayName: p.displayName }));
+}
+
+// ---- the case page ----
+
+export type Viewer = { who: string; times: number; last: Date };
+
+/** Who has opened the case, from the audit trail: the leads can see that access was need-to-know. */
+async function viewersOf(tx: Tx, orgId: string, caseId: string): Promise<Viewer[]> {
+  const views = await audit.search(tx, { orgId, action: 'concern.viewed', recordId: caseId }, 500, 0);
+  const byWho = new Map<string, Viewer>();
+  for (const v of views) {
+    const seen = byWho.get(v.actorLabel);
+    if (seen) {
+      seen.times++;
+      if (v.occurredAt > seen.last) seen.last = v.occurredAt;
+    } else byWho.set(v.actorLabel, { who: v.actorLabel, times: 1, last: v.occurredAt });
+  }
+  return [...byWho.values()].sort((a, b) => b.last.getTime() - a.last.getTime());
+}
+
+export async function caseDetails(open: OpenCase) {
+  const { tx, case: c } = open;
+  const assignments = await repository.openAssignments(tx, c.orgId, c.id);
+  const people = await workersIn(tx, c.orgId);
+  const nameOf = new Map(people.map((p) => [p.id, p.displayName]));
+  const breakGlass = open.isLead
+    ? (await repository.breakGlassOf(tx, c.orgId, c.id)).map((b) => ({ ...b, who: nameOf.get(b.userId) ?? 'Former member' }))
+    : [];
+  const raiser = c.raisedBy ? await users.findById(tx, c.raisedBy) : undefined;
+  return {
+    raisedBy: raiser ? raiser.displayName : c.raisedByTokenId ? 'another system, through the API' : null,
+    assigned: assignments.map((a) => ({ userId: a.userId, name: nameOf.get(a.userId) ?? 'Former member', since: a.assignedAt })),
+    assignable: people.filter((p) => !assignments.some((a) => a.userId === p.id)),
+    moves: c.erasedAt ? [] : movesFrom(c.status, open.isLead),
+    viewers: open.isLead ? await viewersOf(tx, c.orgId, c.id) : [],
+    breakGlass,
+    markerText: c.markerText ?? neutralMarkerText,
+  };
+}
+
+// ---- changes ----
+
+const moveFields = z.object({
+  to: z.enum(caseStatuses, { error: 'Choose what happens next' }),
+  reason: requiredText('why', 2_000),
+  closureReason: z.preprocess(
+    blankToUndefined,
+    z
+      .enum(Object.keys(closureReasons) as [ClosureReason, ...ClosureReason[]], { error: 'Choose why the case is closed' })
+      .optional(),
+  ),
+});
+
+/** Retention rules in force for the organisation (defaults until a lead sets them). */
+export const defaultSettings = { policeFeedbackWorkingDays: 5, retentionYearsReferred: 6, retentionYearsNotReferred: 3 };
+
+export async function settingsFor(tx: Tx, orgId: string) {
+  const saved = await repository.settingsOf(tx, orgId);
+  return saved
+    ? {
+        policeFeedbackWorkingDays: saved.policeFeedbackWorkingDays,
+        retentionYearsReferred: saved.retentionYearsReferred,
+        retentionYearsNotReferred: saved.retentionYearsNotReferred,
+      }
+    : defaultSettings;
+}
+
+/** Moves a case on: who, when and why go into its chronology; an outcome the leads answer for is theirs alone. */
+export async function moveCase(db: Db, ctx: RequestContext, id: string, input: unknown, now = new Date()): Promise<void> {
+  const fields = parseInput(moveFields, input);
+  await withCase(db, ctx, id, null, async (open) => {
+    requireNotErased(open);
+    if (fields.to === 'referred') {
+      throw new InputError({ to: 'Record the referral itself to refer the case: use “Refer to police Prevent”' });
+    }
+    const check = checkMove(open.case.status, fields.to, open.isLead);
+    if (!check.ok) throw new InputError({ to: check.reason });
+    if (fields.to === 'closed' && !fields.closureReason) throw new InputError({ closureReason: 'Choose why the case is closed' });
+    await applyMove(open, fields.to, fields.reason, now, fields.closureReason);
+  });
+}
+
+/**
+ * Changes the status and records it. Used by moveCase and by the referrals module (a recorded
+ * referral moves the case to 'referred'). On closing, the retention review date is set.
+ */
+export async function applyMove(
+  open: OpenCase,
+  to: CaseStatus,
+  reason: string,
+  now: Date,
+  closureReason?: ClosureReason,
+): Promise<void> {
+  const from = open.case.status;
+  const changes: Parameters<typeof repository.updateCase>[3] = { status: to };
+  if (to === 'closed') {
+    const settings = await settingsFor(open.tx, open.case.orgId);
+    const years = open.case.referredAt ? settings.retentionYearsReferred : settings.retentionYearsNotReferred;
+    changes.closedAt = now;
+    changes.closureReason = closureReason ?? 'other';
+    changes.retentionReviewOn = addDays(todayInLondon(now), Math.round(years * 365.25));
+  }
+  if (to === 'referred') changes.referredAt = now;
+  if (from === 'closed') {
+    changes.closedAt = null;
+    changes.closureReason = null;
+    changes.retentionReviewOn = null;
+  }
+  await repository.updateCase(open.tx, open.case.orgId, open.case.id, changes);
+  const closing = to === 'closed' ? ` (${closureReasons[closureReason ?? 'other']})` : '';
+  await addEvent(open, 'status', `${statusNames[from]} → ${statusNames[to]}${closing}`, reason, now);
+  await auditChange(open, 'concern.moved', { from, to, closureReason: closureReason ?? null });
+  open.case.status = to;
+}
+
+const noteFields = z.object({ note: requiredText('the note', 10_000) });
+
+export async function addNote(db: Db, ctx: RequestContext, id: string, input: unknown): Promise<void> {
+  const { note } = parseInput(noteFields, input);
+  await withCase(db, ctx, id, null, async (open) => {
+    requireNotErased(open);
+    await addEvent(open, 'note', 'Note added', note);
+    await auditChange(open, 'concern.note_added');
+  });
+}
+
+const assignFields = z.object({ userId: z.uuid({ error: 'Choose a person to assign' }) });
+
+export async function assign(db: Db, ctx: RequestContext, id: string, input: unknown): Promise<void> {
+  const { userId } = parseInput(assignFields, input);
+  await withCase(db, ctx, id, null, async (open) => {
+    requireLead(open, 'assign a case');
+    requireNotErased(open);
+    const person = (await workersIn(open.tx, open.case.orgId)).find((p) => p.id === userId);
+    if (!person) throw new InputError({ userId: 'Choose a safeguarding practitioner or Prevent lead from the list' });
+    const current = await repository.openAssignments(open.tx, open.case.orgId, open.case.id);
+    if (current.some((a) => a.userId === userId)) throw new InputError({ userId: `${person.displayName} is already assigned` });
+    await repository.insertAssignment(open.tx, { orgId: open.case.orgId, caseId: open.case.id, userId, assignedBy: ctx.user.id });
+    await addEvent(open, 'assigned', `Assigned to ${person.displayName}`);
+    await auditChange(open, 'concern.assigned', { userId });
+  });
+}
+
+export async function unassign(db: Db, ctx: RequestContext, id: string, userId: string): Promise<void> {
+  await withCase(db, ctx, id, null, async (open) => {
+    requireLead(open, 'change who is assigned');
+    const ended = await repository.endAssignment(open.tx, open.case.orgId, open.case.id, userId);
+    if (!ended) throw new NotFoundError('assignment');
+    const person = (await workersIn(open.tx, open.case.orgId)).find((p) => p.id === userId);
+    await addEvent(open, 'unassigned', `No longer assigned: ${person?.displayName ?? 'former member'}`);
+    await auditChange(open, 'concern.unassigned', { userId });
+  });
+}
+
+const reviewFields = z.object({
+  reviewOn: z.preprocess(blankToUndefined, z.string({ error: 'Enter the review date' }).refine(isRealDate, 'Enter a real date')),
+});
+
+/** The case's own review date: the daily reminder scan tells the leads when it comes. */
+export async function setReviewDate(db: Db, ctx: RequestContext, id: string, input: unknown, today = todayInLondon()) {
+  const { reviewOn } = parseInput(reviewFields, input);
+  if (reviewOn < today) throw new InputError({ reviewOn: 'The review date must be today or later' });
+  await withCase(db, ctx, id, null, async (open) => {
+    requireNotErased(open);
+    await repository.updateCase(open.tx, open.case.orgId, open.case.id, { reviewOn });
+    await addEvent(open, 'review-date', `Review date set for ${reviewOn}`);
+    await auditChange(open, 'concern.review_date_set', { reviewOn });
+  });
+}
+
+const breakGlassFields = z.object({
+  reason: z.preprocess(
+    blankToUndefined,
+    z
+      .string({ error: 'Say why you need to open this case' })
+      .min(20, 'Say why you need to open this case, in at least 20 characters')
+      .max(2_000, 'The reason must be 2000 characters or fewer'),
+  ),
+});
+
+/**
+ * Opens a case to a safeguarding practitioner who is not assigned to it, for a few hours, with
+ * their written reason: audited, kept on the case and sent to the leads at once.
+ */
+export async function breakGlass(db: Db, ctx: RequestContext, id: string, input: unknown, now = new Date()): Promise<void> {
+  const { reason } = parseInput(breakGlassFields, input);
+  const orgId = ctx.user.activeOrg.id;
+  await withScope(db, ctx.scope, async (tx) => {
+    await repository.enableCaseAccess(tx);
+    const row = await repository.caseById(tx, orgId, id);
+    if (!row || !ctx.user.permissions.has('concerns:work')) throw new NotFoundError('case');
+    await repository.insertBreakGlass(tx, {
+      orgId,
+      caseId: id,
+      userId: ctx.user.id,
+      reason,
+      openedAt: now,
+      expiresAt: new Date(now.getTime() + breakGlassHours * 3_600_000),
+    });
+    await repository.insertEvent(tx, {
+      orgId,
+      caseId: id,
+      occurredAt: now,
+      actorUserId: ctx.user.id,
+      actorLabel: ctx.user.displayName,
+      kind: 'break-glass',
+      summary: `Opened by break-glass for ${breakGlassHours} hours`,
+      detailSealed: seal(reason),
+    });
+    await audit.record(tx, ctx.actor, {
+      orgId,
+      action: 'concern.break_glass',
+      recordType: 'concern_case',
+      recordId: id,
+      details: { reference: row.reference, reason },
+    });
+    await enqueueJob(tx, breakGlassJob, { caseId: id, who: ctx.user.displayName });
+  });
+}
+
+// ---- chronology ----
+
+export type ChronologyEntry = { at: Date; who: string; kind: string; summary: string; detail: string | null };
+
+/** Everything that happened to the case, views included, in order. */
+export async function chronologyOf(open: OpenCase): Promise<ChronologyEntry[]> {
+  const events = await repository.eventsOf(open.tx, open.case.orgId, open.case.id);
+  const views = await audit.search(
+    open.tx,
+    { orgId: open.case.orgId, action: 'concern.viewed', recordId: open.case.id },
+    5_000,
+    0,
+  );
+  const entries: ChronologyEntry[] = [
+    ...events.map((e) => ({
+      at: e.occurredAt,
+      who: e.actorLabel,
+      kind: e.kind,
+      summary: e.summary,
+      detail: unseal(e.detailSealed),
+    })),
+    ...views.map((v) => ({
+      at: v.occurredAt,
+      who: v.actorLabel.replace(/ <[^>]*>$/, ''),
+      kind: 'viewed',
+      summary: `Viewed (${String(v.details.page ?? 'case')})`,
+      detail: null,
+    })),
+  ];
+  return entries.sort((a, b) => a.at.getTime() - b.at.getTime());
+}
+
+// ---- reminders ----
+
+registerReminderSource('concern case reviews', async (database, today) => {
+  const due = await repository.reviewsDue(database.db, today);
+  return due.map((c) => ({
+    key: `concern-review:${c.id}:${c.reviewOn}`,
+    orgId: c.orgId,
+    roles: leadRoles,
+    title: `Case ${c.reference}: review due`,
+    body: `The review date set for case ${c.reference} (${c.reviewOn}) has come. Open the case to review it.`,
+    link: `/concerns/${c.id}`,
+  }));
+});
+
+export { openStatuses };
