@@ -6,10 +6,16 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { type Config, caseDataKeyFor } from './config.ts';
 import type { Database } from './db/client.ts';
 import { accountRoutes } from './modules/account/routes.ts';
+import { apiTokensRoutes } from './modules/api-tokens/routes.ts';
 import { auditRoutes } from './modules/audit/routes.ts';
+import { concernFiguresRoutes } from './modules/concern-figures/routes.ts';
 import { concernRoutes } from './modules/concerns/routes.ts';
 import { contactRoutes } from './modules/contacts/routes.ts';
 import { homeRoutes } from './modules/home/routes.ts';
+import { patientRecordRoutes } from './modules/patient-record/routes.ts';
+import { referralsRoutes } from './modules/referrals/routes.ts';
+import { retentionRoutes } from './modules/retention/routes.ts';
+import { sharingRoutes } from './modules/sharing/routes.ts';
 import './modules/leads/reminders.ts';
 import { leadRoutes } from './modules/leads/routes.ts';
 import { notificationRoutes } from './modules/notifications/routes.ts';
@@ -86,6 +92,13 @@ export async function buildApp(database: Database, config: Config): Promise<Fast
     notificationRoutes,
     policyRoutes,
     concernRoutes,
+    // After concernRoutes: these add to the case page and hang their pages off /concerns/:id.
+    sharingRoutes,
+    referralsRoutes,
+    patientRecordRoutes,
+    retentionRoutes,
+    concernFiguresRoutes,
+    apiTokensRoutes,
   ])
     routes(app, deps);
   await app.ready();

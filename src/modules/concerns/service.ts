@@ -678,6 +678,13 @@ export async function breakGlass(db: Db, ctx: RequestContext, id: string, input:
   });
 }
 
+/** Sets the text of the marker on the patient record (null: back to the neutral default). */
+export async function updateMarkerText(open: OpenCase, text: string | null): Promise<void> {
+  requireNotErased(open);
+  await repository.updateCase(open.tx, open.case.orgId, open.case.id, { markerText: text });
+  open.case.markerText = text;
+}
+
 // ---- chronology ----
 
 export type ChronologyEntry = { at: Date; who: string; kind: string; summary: string; detail: string | null };
