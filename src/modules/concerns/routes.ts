@@ -103,8 +103,13 @@ export function concernRoutes(app: FastifyInstance, { database }: AppDeps): void
     } catch (error) {
       if (!(error instanceof InputError)) throw error;
       // The date and time are one field to the service: its message belongs to the boxes the person typed in.
-      const { observedAt: _observedAt, ...others } = error.fieldErrors;
-      const merged = new InputError({ ...others, ...(problems as Record<string, string>) });
+      const { observedAt, ...others } = error.fieldErrors;
+      const typed = problems as Record<string, string>;
+      const merged = new InputError({
+        ...others,
+        ...(observedAt && !typed.observedOn && !typed.observedTime ? { observedOn: observedAt } : {}),
+        ...typed,
+      });
       return showFormErrors(reply, merged, 'concerns/views/raise.njk', raiseForm(body));
     }
   });
