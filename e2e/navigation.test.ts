@@ -27,13 +27,23 @@ type Account = {
   never: string[];
 };
 
-const noPermissions = { sees: ['Home'], never: ['Organisations', 'Users', 'Audit trail'] };
-const preventLead = { sees: ['Home', 'Organisations', 'Audit trail'], never: ['Users'] };
+// Everyone can raise a concern; no one but the Prevent leads and practitioners sees a case.
+const noPermissions = { sees: ['Home', 'Raise a concern'], never: ['Organisations', 'Users', 'Audit trail', 'Concerns'] };
+const preventLead = {
+  sees: ['Home', 'Raise a concern', 'Concerns', 'Concern figures', 'Organisations', 'Audit trail'],
+  never: ['Users', 'API tokens'],
+};
 
 /** Every demo account (see src/demo/seed.ts). */
 const accounts: Account[] = [
   { key: 'staff', role: 'staff', name: 'Sam Okafor', ...noPermissions },
-  { key: 'practitioner', role: 'safeguarding_practitioner', name: 'Priya Natarajan', ...noPermissions },
+  {
+    key: 'practitioner',
+    role: 'safeguarding_practitioner',
+    name: 'Priya Natarajan',
+    sees: ['Home', 'Raise a concern', 'Concerns'],
+    never: ['Organisations', 'Users', 'Audit trail', 'Concern figures'],
+  },
   { key: 'operationalLead', role: 'operational_lead', name: 'Jordan Ellis', ...preventLead },
   { key: 'accountableLead', role: 'accountable_lead', name: 'Morgan Hale', ...preventLead },
   { key: 'trainingAdmin', role: 'training_admin', name: 'Taylor Brook', ...noPermissions },
@@ -41,32 +51,38 @@ const accounts: Account[] = [
     key: 'boardViewer',
     role: 'board_viewer',
     name: 'Casey Marsh',
-    sees: ['Home', 'Organisations'],
-    never: ['Users', 'Audit trail'],
+    sees: ['Home', 'Raise a concern', 'Concern figures', 'Organisations'],
+    never: ['Users', 'Audit trail', 'Concerns'],
   },
   {
     key: 'systemAdmin',
     role: 'system_admin',
     name: 'Robin Carter',
-    sees: ['Home', 'Organisations', 'Users', 'Audit trail'],
-    never: [],
+    sees: ['Home', 'Organisations', 'Users', 'Audit trail', 'API tokens'],
+    never: ['Concerns', 'Concern figures'],
   },
   { key: 'otherTrustLead', role: 'operational_lead', name: 'Avery Quinn', ...preventLead },
   { key: 'independentLead', role: 'operational_lead', name: 'Rowan Pike', ...preventLead },
-  { key: 'commissioner', role: 'commissioner_lead', name: 'Dana Whitfield', ...preventLead },
+  {
+    key: 'commissioner',
+    role: 'commissioner_lead',
+    name: 'Dana Whitfield',
+    sees: ['Home', 'Concern figures', 'Providers', 'Organisations', 'Audit trail'],
+    never: ['Users', 'Concerns'],
+  },
   {
     key: 'icbAdmin',
     role: 'system_admin',
     name: 'Lee Farrow',
-    sees: ['Home', 'Organisations', 'Users', 'Audit trail'],
-    never: [],
+    sees: ['Home', 'Organisations', 'Users', 'Audit trail', 'API tokens'],
+    never: ['Concerns', 'Concern figures'],
   },
   {
     key: 'regionalLead',
     role: 'regional_lead',
     name: 'Harper Lowe',
-    sees: ['Home', 'Organisations'],
-    never: ['Users', 'Audit trail'],
+    sees: ['Home', 'Concern figures', 'Organisations'],
+    never: ['Users', 'Audit trail', 'Concerns'],
   },
 ];
 
@@ -110,7 +126,7 @@ describe('the demo accounts in this test', () => {
       for (const item of account.sees) expect(navigation, `${account.key} must see ${item}`).toContain(item);
       for (const item of account.never) expect(navigation, `${account.key} must not see ${item}`).not.toContain(item);
     }
-    expect(navigationOf('staff')).toEqual(['Home']);
+    expect(navigationOf('staff')).toEqual(['Home', 'Raise a concern']);
   });
 });
 

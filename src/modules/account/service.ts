@@ -7,6 +7,7 @@ import { hashPassword, passwordMatches } from '../../platform/passwords.ts';
 import { caseDataRoles } from '../../platform/permissions.ts';
 import type { LoadedSession } from '../../platform/sessions.ts';
 import * as sessions from '../../platform/sessions.ts';
+import { seal, unseal } from '../../platform/encryption.ts';
 import { checkTotp, newTotpSecret, totpUri } from '../../platform/totp.ts';
 import { parseInput } from '../../platform/validation.ts';
 import * as audit from '../audit/service.ts';
@@ -130,7 +131,7 @@ export async function completeMfaChallenge(
       if (user.lockedUntil && user.lockedUntil > new Date()) {
         return { error: 'This account is locked for 15 minutes after repeated failed attempts. Try again later' };
       }
-      const step = await checkTotp(user.totpSecret, code, user.totpLastStep);
+      const step = await checkTotp(totpSecretOf(user.totpSecret), code, user.totpLastStep);
       const actor = { userId: user.id, label: `${user.displayName} <${user.email}>`, ip };
       if (step === null) {
         await users.recordFailedSignIn(tx, user.id);
@@ -153,14 +154,25 @@ export async function completeMfaChallenge(
   return outcome.token;
 }
 
+/**
+ * The second factor's secret is sealed with the case data key, so that a copy of the database
+ * alone cannot make codes. Secrets stored before it was sealed are read as they are.
+ */
+function totpSecretOf(stored: string): string {
+  return stored.startsWith('v1.') ? (unseal(stored) ?? '') : stored;
+}
+
 /** Starts (or restarts) enrolment: a new secret, not yet in use until a code from it is confirmed. */
 export async function beginMfaEnrolment(db: Db, session: LoadedSession): Promise<{ secret: string; uri: string }> {
   return withScope(db, { userId: session.user.id, orgIds: [] }, async (tx) => {
     const user = await users.findById(tx, session.user.id);
-    if (user?.totpSecret && !user.totpEnabledAt) return { secret: user.totpSecret, uri: totpUri(user.totpSecret, user.email) };
+    if (user?.totpSecret && !user.totpEnabledAt) {
+      const secret = totpSecretOf(user.totpSecret);
+      return { secret, uri: totpUri(secret, user.email) };
+    }
     const secret = newTotpSecret();
     // An enrolled person who re-enrols keeps their old secret working until the new one is confirmed.
-    if (!user?.totpEnabledAt) await users.updateUser(tx, session.user.id, { totpSecret: secret });
+    if (!user?.totpEnabledAt) await users.updateUser(tx, session.user.id, { totpSecret: seal(secret) });
     return { secret, uri: totpUri(secret, session.user.email) };
   });
 }
@@ -181,7 +193,7 @@ export async function confirmMfaEnrolment(
       const user = await users.findById(tx, session.user.id);
       if (!user?.totpSecret) return { error: 'Start again: open this page to get a new key' };
       if (user.totpEnabledAt) return { error: 'Multi-factor authentication is already set up for this account' };
-      const step = await checkTotp(user.totpSecret, code, null);
+      const step = await checkTotp(totpSecretOf(user.totpSecret), code, null);
       if (step === null) return { error: 'The code is not right. Check the key was entered correctly and enter the newest code' };
       await users.updateUser(tx, user.id, { totpEnabledAt: new Date(), totpLastStep: step });
       const token = await sessions.promoteToSignedIn(tx, session, policy.sessionHours);
