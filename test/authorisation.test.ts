@@ -78,9 +78,14 @@ describe('the authorisation matrix', () => {
   it('sends a visitor who is not signed in to sign in, for every route that is not public', async () => {
     const routes = t.app.routeAccess.filter((r) => r.access !== 'public' && r.method !== 'HEAD');
     expect(routes.length).toBeGreaterThan(10);
+    expect(routes.filter((r) => r.access === 'api-token').map((r) => `${r.method} ${r.url}`)).toContain('POST /api/v1/concerns');
     for (const route of routes) {
       const response = await t.app.inject({ method: route.method as 'GET', url: concrete(route.url) });
-      if (route.url.startsWith('/api/')) expect(response.statusCode, `${route.method} ${route.url}`).toBe(401);
+      if (route.access === 'api-token') {
+        // Another system, not a person: asked for a token, never sent to sign in.
+        expect(response.statusCode, `${route.method} ${route.url}`).toBe(401);
+        expect(response.headers['www-authenticate'], `${route.method} ${route.url}`).toMatch(/^Bearer\b/);
+      } else if (route.url.startsWith('/api/')) expect(response.statusCode, `${route.method} ${route.url}`).toBe(401);
       else {
         expect(response.statusCode, `${route.method} ${route.url}`).toBe(303);
         expect(response.headers.location).toMatch(/^\/sign-in\?next=/);
@@ -97,12 +102,17 @@ describe('the authorisation matrix', () => {
         if (!visitor) throw new Error(role);
         const url = concrete(route.url);
         const response = route.method === 'GET' ? await visitor.get(url) : await visitor.post(url, {});
-        const allowed = route.access === 'signed-in' || rolePermissions[role].includes(route.access);
         const where = `${role} ${route.method} ${route.url} (${route.access})`;
+        checked.push(where);
+        if (route.access === 'api-token') {
+          // A session cookie never authorises the API, whatever the person's role: only a token does.
+          expect(response.statusCode, where).toBe(401);
+          continue;
+        }
+        const allowed = route.access === 'signed-in' || rolePermissions[role].includes(route.access);
         if (allowed) expect(response.statusCode, where).not.toBe(403);
         else expect(response.statusCode, where).toBe(403);
         expect(response.statusCode, where).toBeLessThan(500);
-        checked.push(where);
       }
     }
     // Every role against every non-public route: the matrix is complete, not a sample.

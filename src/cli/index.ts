@@ -4,9 +4,10 @@ import { auditGroup } from './audit.ts';
 import { type Command, CommandFailed, complain, type Group, programName, say, table, UsageError } from './common.ts';
 import { dbGroup } from './db.ts';
 import { orgGroup } from './org.ts';
+import { tokenGroup } from './token.ts';
 import { userGroup } from './user.ts';
 
-const groups: Group[] = [dbGroup, orgGroup, userGroup, auditGroup];
+const groups: Group[] = [dbGroup, orgGroup, userGroup, tokenGroup, auditGroup];
 
 const exitCodes =
   'Exit codes:\n' +

@@ -1,5 +1,6 @@
 import type { Database } from '../db/client.ts';
 import type { Actor } from '../modules/audit/service.ts';
+import { seedConcernsDemo } from '../modules/concerns/demo.ts';
 import { seedLeadsDemo } from '../modules/leads/demo.ts';
 import * as organisations from '../modules/organisations/service.ts';
 import { seedPoliciesDemo } from '../modules/policies/demo.ts';
@@ -71,5 +72,6 @@ export async function seedDemo(database: Database): Promise<DemoAccount[]> {
   await seedLeadsDemo(database, ids);
   await seedPoliciesDemo(database, ids);
   await seedProgrammeDemo(database, ids);
+  await seedConcernsDemo(database, ids);
   return accounts;
 }

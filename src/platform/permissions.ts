@@ -54,6 +54,13 @@ export type Permission = (typeof permissions)[number];
 /** Route access: a permission, or one of the two levels that need none. */
 export type Access = Permission | 'public' | 'signed-in';
 
+/**
+ * What a route may declare: a page's access, or 'api-token' for the API, where another system sends a
+ * bearer token instead of signing in and the route checks the token itself. Kept apart from Access so
+ * that a page or menu item can never be opened by a token.
+ */
+export type RouteAccessLevel = Access | 'api-token';
+
 export const rolePermissions: Record<Role, readonly Permission[]> = {
   staff: [],
   safeguarding_practitioner: ['concerns:work'],

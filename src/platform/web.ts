@@ -5,13 +5,16 @@ import type { Db } from '../db/client.ts';
 import { contextFor, type RequestContext } from './context.ts';
 import { ForbiddenError, InputError, NotFoundError, RefusalWithPage } from './errors.ts';
 import { navigationFor } from './navigation.ts';
-import type { Access } from './permissions.ts';
+import type { RouteAccessLevel } from './permissions.ts';
 import { type LoadedSession, loadSession, sessionCookie } from './sessions.ts';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
-    /** Who may use the route: a permission, 'signed-in', or 'public'. Every route must say. */
-    access?: Access;
+    /**
+     * Who may use the route: a permission, 'signed-in', 'public', or 'api-token' (an API route that
+     * checks the caller's bearer token itself). Every route must say.
+     */
+    access?: RouteAccessLevel;
     /**
      * The route takes a multipart form (a file upload): its CSRF token is a field inside the
      * body, which only the route reads, so the route checks it itself with assertCsrf.
@@ -27,7 +30,7 @@ declare module 'fastify' {
   }
 }
 
-export type RouteAccess = { method: string; url: string; access: Access };
+export type RouteAccess = { method: string; url: string; access: RouteAccessLevel };
 
 const anonymousCsrfCookie = 'pa_csrf';
 
@@ -47,6 +50,8 @@ export function setUpSessions(app: FastifyInstance, db: Db): void {
   app.decorateRequest('session', null);
   app.addHook('onRequest', async (request) => {
     if (request.url.startsWith('/assets/') || request.url === '/ping' || request.url === '/health') return;
+    // Other systems call the API with a token; a browser's session cookie never authorises it.
+    if (request.url.startsWith('/api/')) return;
     request.session = await loadSession(db, request.cookies[sessionCookie]);
   });
 }
@@ -61,7 +66,8 @@ export function contextOf(request: FastifyRequest): RequestContext {
 export function setUpAuthorisation(app: FastifyInstance): void {
   app.addHook('preValidation', async (request, reply) => {
     const access = request.routeOptions.config?.access;
-    if (access === undefined || access === 'public') return;
+    // An API route checks the caller's token itself, before the body is read.
+    if (access === undefined || access === 'public' || access === 'api-token') return;
     const session = request.session;
     if (!session) {
       if (request.url.startsWith('/api/')) return reply.code(401).send({ error: 'Sign in first' });

@@ -360,7 +360,9 @@ describe('multi-factor authentication', () => {
     expect((await visitor.get('/')).statusCode).toBe(200);
     expect((await userRow(t, demo.operationalLead)).totp_enabled_at).not.toBeNull();
     // A copy of the database alone cannot make codes: the secret is stored sealed.
-    const stored = (await t.database.db.execute(sql`select totp_secret from users where email = ${demo.operationalLead}`)) as unknown as {
+    const stored = (await t.database.db.execute(
+      sql`select totp_secret from users where email = ${demo.operationalLead}`,
+    )) as unknown as {
       rows: { totp_secret: string }[];
     };
     expect(stored.rows[0]?.totp_secret).toMatch(/^v1\./);

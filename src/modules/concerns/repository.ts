@@ -283,3 +283,18 @@ export async function reviewsDue(tx: Executor, today: string) {
     .from(concernCases)
     .where(and(lte(concernCases.reviewOn, today), isNull(concernCases.erasedAt), sql`${concernCases.status} <> 'closed'`));
 }
+
+// ---- retention ----
+
+/** Every organisation's closed cases whose retention review date has come (for the reminder scan, run as the owner). */
+export async function retentionReviewsDueEverywhere(tx: Executor, today: string) {
+  return tx
+    .select({
+      id: concernCases.id,
+      orgId: concernCases.orgId,
+      reference: concernCases.reference,
+      retentionReviewOn: concernCases.retentionReviewOn,
+    })
+    .from(concernCases)
+    .where(and(lte(concernCases.retentionReviewOn, today), isNull(concernCases.erasedAt), eq(concernCases.status, 'closed')));
+}

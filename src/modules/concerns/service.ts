@@ -732,3 +732,112 @@ registerReminderSource('concern case reviews', async (database, today) => {
 });
 
 export { openStatuses };
+
+// ---- retention ----
+
+export type ConcernSettings = typeof defaultSettings;
+
+/** Saves the organisation's rules; the retention module checks and audits them. */
+export async function saveSettings(tx: Tx, orgId: string, userId: string, settings: ConcernSettings): Promise<void> {
+  await repository.saveSettings(tx, { orgId, ...settings, updatedBy: userId });
+}
+
+/** A closed case as the retention review lists it: about the record, never the person. */
+export type RetentionReviewItem = {
+  id: string;
+  reference: string;
+  closedAt: Date | null;
+  closureReason: string | null;
+  closureReasonName: string;
+  retentionReviewOn: string | null;
+  referred: boolean;
+};
+
+/** The organisation's closed cases whose retention review date has come and whose personal data is still held. */
+export async function retentionReviewsDue(db: Db, ctx: RequestContext, today: string): Promise<RetentionReviewItem[]> {
+  if (!isLead(ctx)) return [];
+  return withScope(db, ctx.scope, async (tx) => {
+    await repository.enableCaseAccess(tx);
+    const rows = await repository.dueForRetentionReview(tx, ctx.user.activeOrg.id, today);
+    return rows
+      .filter((r) => r.status === 'closed')
+      .map((r) => ({
+        id: r.id,
+        reference: r.reference,
+        closedAt: r.closedAt,
+        closureReason: r.closureReason,
+        closureReasonName: closureReasons[(r.closureReason ?? 'other') as ClosureReason] ?? closureReasons.other,
+        retentionReviewOn: r.retentionReviewOn,
+        referred: r.referredAt !== null,
+      }));
+  });
+}
+
+/** Sets a new retention review date on an open case (the retention module checks the rules and records why). */
+export async function setRetentionReviewDate(open: OpenCase, day: string): Promise<void> {
+  requireNotErased(open);
+  await repository.updateCase(open.tx, open.case.orgId, open.case.id, { retentionReviewOn: day });
+  open.case.retentionReviewOn = day;
+}
+
+/**
+ * Removes the case's personal data, in the case's transaction, by the database function that
+ * reaches every table holding it. What is left is the stub the figures count.
+ */
+export async function erasePersonalData(open: OpenCase): Promise<void> {
+  requireNotErased(open);
+  if (!(await repository.erase(open.tx, open.case.id))) throw new NotFoundError('case');
+  Object.assign(open.case, {
+    subjectName: null,
+    nhsNumber: null,
+    nhsNumberFormatted: null,
+    dateOfBirth: null,
+    narrative: null,
+    location: null,
+    markerText: null,
+    erasedAt: new Date(),
+  });
+}
+
+/** The leads are told once when a closed case comes up for retention review (again if it is kept longer). */
+registerReminderSource('concern retention reviews', async (database, today) => {
+  const due = await repository.retentionReviewsDueEverywhere(database.db, today);
+  return due.map((c) => ({
+    key: `concern-retention:${c.id}:${c.retentionReviewOn}`,
+    orgId: c.orgId,
+    roles: leadRoles,
+    title: `Case ${c.reference}: retention review due`,
+    body: `Closed case ${c.reference} has reached its retention review date (${c.retentionReviewOn}). Keep it longer, with a reason, or erase its personal data.`,
+    link: '/concerns/retention',
+  }));
+});
+
+// ---- figures ----
+
+/** One group of cases counted together: no identifiers, only what the figures break down by. */
+export type CaseCount = {
+  orgId: string;
+  status: CaseStatus;
+  subjectType: SubjectType;
+  isChild: boolean;
+  referred: boolean;
+  pathway: string | null;
+  cases: number;
+};
+
+/**
+ * Counts of cases raised in [from, before) for the organisations in the transaction's scope.
+ * A database function counts them: whoever calls this reads no case row.
+ */
+export async function caseCounts(tx: Tx, from: Date, before: Date): Promise<CaseCount[]> {
+  const rows = await repository.counts(tx, from, before);
+  return rows.map((r) => ({
+    orgId: r.org_id,
+    status: r.status,
+    subjectType: r.subject_type,
+    isChild: r.subject_is_child,
+    referred: r.referred,
+    pathway: r.pathway,
+    cases: Number(r.cases),
+  }));
+}
