@@ -87,6 +87,8 @@ BEGIN
   UPDATE referrals SET concern_sealed = NULL, complex_needs_sealed = NULL, other_agencies_sealed = NULL,
     other_information_sealed = NULL, outcome_sealed = NULL, feedback_sealed = NULL, channel_contribution_sealed = NULL
     WHERE case_id = target;
+  -- A break-glass reason may describe the person; that access happened stays in the audit trail.
+  UPDATE break_glass_accesses SET reason = '(erased with the case)' WHERE case_id = target;
   RETURN true;
 END
 $$;

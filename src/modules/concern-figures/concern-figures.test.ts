@@ -40,15 +40,67 @@ const byStatus = 'Concerns raised, by status today';
 const referrals = 'Referrals to police Prevent';
 const who = 'Who the concerns were about';
 const few = 'fewer than 5';
+const tables = [byStatus, referrals, who] as const;
+type Table = (typeof tables)[number];
+
+/** An organisation's exact counts in each table, as its own lead reads them. */
+type Counts = Record<Table, number[]>;
+
+function countsOf(html: string, label: string): Counts {
+  const exact = (caption: Table) => {
+    const cells = rowOf(html, caption, label);
+    for (const cell of cells) expect(cell, `${label}, ${caption}`).toMatch(/^\d+$/);
+    return cells.map(Number);
+  };
+  return { [byStatus]: exact(byStatus), [referrals]: exact(referrals), [who]: exact(who) };
+}
+
+const plus = (...counts: Counts[]): Counts => {
+  const sum = (table: Table) => (counts[0]?.[table] ?? []).map((_, i) => counts.reduce((n, c) => n + (c[table][i] ?? 0), 0));
+  return { [byStatus]: sum(byStatus), [referrals]: sum(referrals), [who]: sum(who) };
+};
+
+const exactly = (ns: number[]) => ns.map(String);
+/** As a reader outside the organisation must see them: 1 to 4 suppressed. */
+const suppressed = (ns: number[]) => ns.map((n) => (n > 0 && n < 5 ? few : String(n)));
+
+/** What this file adds, on top of the demo data every test database holds. */
+const noCases: Counts = { [byStatus]: [0, 0, 0, 0, 0, 0], [referrals]: [0, 0, 0], [who]: [0, 0, 0, 0, 0, 0] };
+const addedAtRz1: Counts = {
+  // raised, open, referred, other route, no further action, closed
+  [byStatus]: [7, 4, 2, 0, 1, 0],
+  // referred, to Channel, managed by police
+  [referrals]: [2, 1, 1],
+  // children, adults, patient, staff, visitor, other
+  [who]: [1, 6, 5, 1, 1, 0],
+};
+const addedAtRz2: Counts = { [byStatus]: [1, 1, 0, 0, 0, 0], [referrals]: [0, 0, 0], [who]: [0, 1, 1, 0, 0, 0] };
 
 describe('concern figures: counts only, for each organisation in reach', () => {
   let t: TestApp;
   let lead: Visitor;
+  // The demo data's own counts, read by each organisation's lead before this file adds its cases.
+  let before: { rz1: Counts; rz2: Counts; nz3: Counts; rz1EarlierYear: Counts };
+  let expected: { rz1: Counts; rz2: Counts; nz3: Counts };
+  const current = financialYearOf(todayInLondon());
 
   beforeAll(async () => {
     t = await testApp();
     const staff = await signedIn(t.app, demo.staff);
     lead = await signedIn(t.app, demo.operationalLead);
+    const otherTrust = await signedIn(t.app, demo.otherTrustLead);
+    const independent = await signedIn(t.app, demo.independentLead);
+    before = {
+      rz1: countsOf((await lead.get('/concerns/summary')).body, rz1),
+      rz2: countsOf((await otherTrust.get('/concerns/summary')).body, rz2),
+      nz3: countsOf((await independent.get('/concerns/summary')).body, nz3),
+      rz1EarlierYear: countsOf((await lead.get(`/concerns/summary?year=${current - 1}`)).body, rz1),
+    };
+    expected = {
+      rz1: plus(before.rz1, addedAtRz1),
+      rz2: plus(before.rz2, addedAtRz2),
+      nz3: plus(before.nz3, noCases),
+    };
     const raised: string[] = [];
     for (const form of [
       concern('Anya Figurewell'),
@@ -75,14 +127,14 @@ describe('concern figures: counts only, for each organisation in reach', () => {
         select org_id, id, current_date, 'email', ${pathway} from concern_cases where id = ${id}`);
     }
 
-    const otherTrust = await signedIn(t.app, demo.otherTrustLead);
     expect((await otherTrust.post('/concerns', concern('Gus Figurewell'))).statusCode).toBe(303);
   });
   afterAll(() => t.close());
 
   const neverACase = (html: string) => {
     const text = textOf(html);
-    expect(text).not.toContain('PC-2026');
+    expect(text).not.toMatch(/PC-\d{4}-\d{4}/);
+    expect(text).not.toContain('Demo Patient');
     expect(text).not.toContain('Figurewell');
     expect(html).not.toMatch(/href="\/concerns\/[0-9a-f]{8}-/);
   };
@@ -90,14 +142,14 @@ describe('concern figures: counts only, for each organisation in reach', () => {
   it('shows the organisation’s own lead exact numbers for their organisation only', async () => {
     const page = await lead.get('/concerns/summary');
     expect(page.statusCode).toBe(200);
-    expect(rowOf(page.body, byStatus, rz1)).toEqual(['7', '4', '2', '0', '1', '0']);
-    expect(rowOf(page.body, referrals, rz1)).toEqual(['2', '1', '1']);
-    expect(rowOf(page.body, who, rz1)).toEqual(['1', '6', '5', '1', '1', '0']);
+    expect(rowOf(page.body, byStatus, rz1)).toEqual(exactly(expected.rz1[byStatus]));
+    expect(rowOf(page.body, referrals, rz1)).toEqual(exactly(expected.rz1[referrals]));
+    expect(rowOf(page.body, who, rz1)).toEqual(exactly(expected.rz1[who]));
     const text = textOf(page.body);
     expect(text).not.toContain('Dales');
     expect(text).not.toContain(few);
     expect(text).not.toContain('Total');
-    expect(text).toContain(`1 April ${financialYearOf(todayInLondon())}`);
+    expect(text).toContain(`1 April ${current}`);
     neverACase(page.body);
   });
 
@@ -105,7 +157,7 @@ describe('concern figures: counts only, for each organisation in reach', () => {
     const board = await signedIn(t.app, demo.boardViewer);
     const page = await board.get('/concerns/summary');
     expect(page.statusCode).toBe(200);
-    expect(rowOf(page.body, byStatus, rz1)).toEqual(['7', '4', '2', '0', '1', '0']);
+    expect(rowOf(page.body, byStatus, rz1)).toEqual(exactly(expected.rz1[byStatus]));
     expect(textOf(page.body)).not.toContain('Dales');
     neverACase(page.body);
   });
@@ -115,12 +167,18 @@ describe('concern figures: counts only, for each organisation in reach', () => {
     const page = await commissioner.get('/concerns/summary');
     expect(page.statusCode).toBe(200);
     expect(textOf(page.body)).toContain('a count from 1 to 4 is shown as “fewer than 5”');
-    expect(rowOf(page.body, byStatus, rz1)).toEqual(['7', few, few, '0', few, '0']);
-    expect(rowOf(page.body, byStatus, rz2)).toEqual([few, few, '0', '0', '0', '0']);
-    expect(rowOf(page.body, byStatus, nz3)).toEqual(['0', '0', '0', '0', '0', '0']);
-    expect(rowOf(page.body, byStatus, 'Total')).toEqual(['8', '5', few, '0', few, '0']);
-    expect(rowOf(page.body, referrals, rz1)).toEqual([few, few, few]);
-    expect(rowOf(page.body, who, 'Total')).toEqual([few, '7', '6', few, few, '0']);
+    // The demo's one case at each of RZ2 and NZ3 (and this file's one at RZ2) keep their counts from 1 to 4.
+    expect(expected.rz2[byStatus][0]).toBeGreaterThanOrEqual(1);
+    expect(expected.rz2[byStatus][0]).toBeLessThanOrEqual(4);
+    expect(rowOf(page.body, byStatus, rz2)[0]).toBe(few);
+    expect(rowOf(page.body, byStatus, rz1)).toEqual(suppressed(expected.rz1[byStatus]));
+    expect(rowOf(page.body, byStatus, rz2)).toEqual(suppressed(expected.rz2[byStatus]));
+    expect(rowOf(page.body, byStatus, nz3)).toEqual(suppressed(expected.nz3[byStatus]));
+    const total = plus(expected.rz1, expected.rz2, expected.nz3);
+    expect(rowOf(page.body, byStatus, 'Total')).toEqual(suppressed(total[byStatus]));
+    expect(rowOf(page.body, referrals, rz1)).toEqual(suppressed(expected.rz1[referrals]));
+    expect(rowOf(page.body, referrals, 'Total')).toEqual(suppressed(total[referrals]));
+    expect(rowOf(page.body, who, 'Total')).toEqual(suppressed(total[who]));
     // The ICB itself is not a provider.
     expect(textOf(page.body)).not.toContain('(QZZ)');
     neverACase(page.body);
@@ -130,18 +188,21 @@ describe('concern figures: counts only, for each organisation in reach', () => {
     const regional = await signedIn(t.app, demo.regionalLead);
     const page = await regional.get('/concerns/summary');
     expect(page.statusCode).toBe(200);
-    expect(rowOf(page.body, byStatus, rz1)).toEqual(['7', few, few, '0', few, '0']);
-    expect(rowOf(page.body, byStatus, rz2)).toEqual([few, few, '0', '0', '0', '0']);
-    expect(rowOf(page.body, byStatus, 'Total')[0]).toBe('8');
+    expect(rowOf(page.body, byStatus, rz1)).toEqual(suppressed(expected.rz1[byStatus]));
+    expect(rowOf(page.body, byStatus, rz2)).toEqual(suppressed(expected.rz2[byStatus]));
+    expect(rowOf(page.body, byStatus, rz2)[0]).toBe(few);
+    expect(rowOf(page.body, byStatus, nz3)).toEqual(suppressed(expected.nz3[byStatus]));
+    const total = plus(expected.rz1, expected.rz2, expected.nz3);
+    expect(rowOf(page.body, byStatus, 'Total')).toEqual(suppressed(total[byStatus]));
     neverACase(page.body);
   });
 
   it('shows an earlier financial year, and refuses a year not on the list', async () => {
-    const current = financialYearOf(todayInLondon());
     const earlier = await lead.get(`/concerns/summary?year=${current - 1}`);
     expect(earlier.statusCode).toBe(200);
     expect(textOf(earlier.body)).toContain(`1 April ${current - 1} to 31 March ${current}`);
-    expect(rowOf(earlier.body, byStatus, rz1)).toEqual(['0', '0', '0', '0', '0', '0']);
+    // The concerns raised today count in this year only: the earlier year is as the demo left it.
+    expect(countsOf(earlier.body, rz1)).toEqual(before.rz1EarlierYear);
     const refused = await lead.get('/concerns/summary?year=1999');
     expect(refused.statusCode).toBe(400);
     expect(refused.body).toContain('href="#year"');
