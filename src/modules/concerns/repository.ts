@@ -271,6 +271,15 @@ export async function counts(tx: Executor, from: Date, before: Date): Promise<Co
   return (result as unknown as { rows: CountRow[] }).rows;
 }
 
+/** For jobs run as the owner: references of the cases among `ids` that are neither closed nor erased. */
+export async function referencesOfOpenCases(tx: Executor, ids: string[]) {
+  if (ids.length === 0) return [];
+  return tx
+    .select({ id: concernCases.id, reference: concernCases.reference })
+    .from(concernCases)
+    .where(and(inArray(concernCases.id, ids), isNull(concernCases.erasedAt), sql`${concernCases.status} <> 'closed'`));
+}
+
 /** Every organisation's cases with a review date that has come (for the reminder scan, run as the owner). */
 export async function reviewsDue(tx: Executor, today: string) {
   return tx

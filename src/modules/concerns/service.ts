@@ -719,6 +719,12 @@ export async function chronologyOf(open: OpenCase): Promise<ChronologyEntry[]> {
 
 // ---- reminders ----
 
+/** For reminder scans run as the owner: the reference of each case that is neither closed nor erased. */
+export async function casesStillOpen(db: Db, ids: string[]): Promise<Map<string, string>> {
+  const rows = await repository.referencesOfOpenCases(db, ids);
+  return new Map(rows.map((r) => [r.id, r.reference]));
+}
+
 registerReminderSource('concern case reviews', async (database, today) => {
   const due = await repository.reviewsDue(database.db, today);
   return due.map((c) => ({

@@ -1,6 +1,5 @@
 import { and, asc, eq, gte, isNull, lte } from 'drizzle-orm';
 import type { Executor, Tx } from '../../db/client.ts';
-import { concernCases } from '../concerns/schema.ts';
 import { caseFollowUps, type FollowUpKind, referrals } from './schema.ts';
 
 export type ReferralRow = typeof referrals.$inferSelect;
@@ -111,27 +110,21 @@ export type DueFollowUp = {
   id: string;
   orgId: string;
   caseId: string;
-  reference: string;
   kind: FollowUpKind;
   dueOn: string;
 };
 
-/**
- * Every organisation's follow-ups due by `today` and not done, for the daily reminder scan
- * (run as the owner, outside any request's scope). Only the case reference leaves the case tables.
- */
+/** Every organisation's follow-ups due by `today` and not done, for the daily reminder scan (run as the owner). */
 export async function followUpsDue(db: Executor, today: string): Promise<DueFollowUp[]> {
   return db
     .select({
       id: caseFollowUps.id,
       orgId: caseFollowUps.orgId,
       caseId: caseFollowUps.caseId,
-      reference: concernCases.reference,
       kind: caseFollowUps.kind,
       dueOn: caseFollowUps.dueOn,
     })
     .from(caseFollowUps)
-    .innerJoin(concernCases, and(eq(concernCases.id, caseFollowUps.caseId), eq(concernCases.orgId, caseFollowUps.orgId)))
-    .where(and(isNull(caseFollowUps.doneAt), lte(caseFollowUps.dueOn, today), isNull(concernCases.erasedAt)))
-    .orderBy(asc(caseFollowUps.dueOn), asc(concernCases.reference));
+    .where(and(isNull(caseFollowUps.doneAt), lte(caseFollowUps.dueOn, today)))
+    .orderBy(asc(caseFollowUps.dueOn));
 }

@@ -9,6 +9,7 @@ import {
   addEvent,
   applyMove,
   auditChange,
+  casesStillOpen,
   leadRoles,
   type OpenCase,
   requireLead,
@@ -393,13 +394,20 @@ export async function referralSection(open: OpenCase, now = new Date()) {
  */
 export async function followUpReminders(database: Database, today: string): Promise<Reminder[]> {
   const due = await repository.followUpsDue(database.db, today);
-  return due.map((f) => {
-    const what = `Case ${f.reference}: ${followUpActions[f.kind]} (due ${f.dueOn})`;
+  // A closed or erased case has nothing left to chase.
+  const cases = await casesStillOpen(
+    database.db,
+    due.map((f) => f.caseId),
+  );
+  return due.flatMap((f) => {
+    const reference = cases.get(f.caseId);
+    if (!reference) return [];
+    const what = `Case ${reference}: ${followUpActions[f.kind]} (due ${f.dueOn})`;
     return {
       key: `follow-up:${f.id}:${f.dueOn}`,
       orgId: f.orgId,
       roles: leadRoles,
-      title: f.dueOn < today ? `Case ${f.reference}: follow-up overdue` : `Case ${f.reference}: follow-up due today`,
+      title: f.dueOn < today ? `Case ${reference}: follow-up overdue` : `Case ${reference}: follow-up due today`,
       body: `${what}. Open the case to record it or mark it done.`,
       link: `/concerns/${f.caseId}#referral`,
     };
