@@ -81,4 +81,39 @@ describeInBrowser('without JavaScript', { timeout: 300_000 }, () => {
     await signOut(invitee);
     expect(path(invitee)).toBe('/sign-in');
   });
+
+  it('a member of staff raises a concern, and a Prevent lead records a sharing decision on it', async () => {
+    const nurse = await b.newPage({ javaScriptEnabled: false });
+    await signIn(nurse, demo.staff);
+    await clickAndWait(nurse, nurse.getByRole('banner').getByRole('link', { name: 'Raise a concern' }));
+    await clickAndWait(nurse, nurse.getByRole('button', { name: 'Send to the Prevent team' }));
+    await expect(textOf(nurse.locator('.nhsuk-error-summary'))).resolves.toContain('Enter what you saw or heard');
+    await nurse.check('input[name="immediateRisk"][value="no"]');
+    await nurse.check('input[name="subjectType"][value="visitor"]');
+    await nurse.fill('#subjectName', 'Visitor in a red coat');
+    await nurse.check('input[name="isChild"][value="no"]');
+    await nurse.fill('#narrative', 'Asked staff where to find material about a banned group.');
+    await nurse.fill('#observedOn', '2026-11-01');
+    await nurse.fill('#observedTime', '09:30');
+    await nurse.fill('#location', 'Outpatients reception');
+    await clickAndWait(nurse, nurse.getByRole('button', { name: 'Send to the Prevent team' }));
+    expect(path(nurse)).toMatch(/\/received$/);
+    const reference = /PC-\d{4}-\d{4}/.exec(await textOf(nurse.locator('main')))?.[0] ?? '';
+    expect(reference).not.toBe('');
+
+    const lead = await b.newPage({ javaScriptEnabled: false });
+    await signIn(lead, demo.operationalLead);
+    await lead.goto('/concerns');
+    await clickAndWait(lead, lead.getByRole('link', { name: reference }));
+    await clickAndWait(lead, lead.getByRole('link', { name: 'Record a sharing decision' }));
+    await lead.fill('#information', 'That a visitor asked about a banned group; no name is known.');
+    await lead.check('input[name="partner"][value="police_prevent"]');
+    await lead.check('input[name="shared"][value="no"]');
+    await lead.check('input[name="consent"][value="not_sought"]');
+    await lead.fill('#consentNote', 'The visitor left and is not known.');
+    await lead.fill('#rationale', 'Too little to share yet; security will tell us if he returns.');
+    await clickAndWait(lead, lead.getByRole('button', { name: 'Record the decision' }));
+    expect(path(lead)).toMatch(/^\/concerns\/[0-9a-f-]{36}$/);
+    await expect(textOf(lead.locator('#decisions').locator('..'))).resolves.toContain('Police Prevent');
+  });
 });
