@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { notifyRoles } from '../src/modules/notifications/service.ts';
 import { findByOdsCode } from '../src/modules/organisations/service.ts';
@@ -17,8 +18,9 @@ describeInBrowser('notifications in the browser', { timeout: 300_000 }, () => {
   let b: BrowserApp;
   beforeAll(async () => {
     b = await startBrowserApp();
-    // The demo's reminders, as the daily scan would send them, and one more of our own.
+    // The demo's own notices (its concerns tell the leads), already read, and two new ones of our own.
     await runDueJobs(b.database);
+    await b.database.db.execute(sql`update notifications set read_at = now() where read_at is null`);
     const trust = await findByOdsCode(b.database.db, 'RZ1');
     await notifyRoles(b.database, trust?.id ?? '', ['operational_lead'], {
       kind: 'test',
