@@ -27,6 +27,8 @@ import './modules/policies/reminders.ts';
 import './modules/programme/reminders.ts';
 import { programmeRoutes } from './modules/programme/routes.ts';
 import { providerRoutes } from './modules/providers/routes.ts';
+// Tells the Prevent leads when someone is given a role that opens concern cases.
+import './modules/users/case-role-notice.ts';
 import { userRoutes } from './modules/users/routes.ts';
 import type { AppDeps } from './platform/deps.ts';
 import { useCaseDataKey } from './platform/encryption.ts';
@@ -59,7 +61,18 @@ export async function buildApp(database: Database, config: Config): Promise<Fast
     logger:
       config.logLevel === 'silent'
         ? false
-        : { level: config.logLevel, redact: ['req.headers.cookie', 'req.headers.authorization'] },
+        : {
+            level: config.logLevel,
+            redact: ['req.headers.cookie', 'req.headers.authorization'],
+            // Query strings can hold what someone searched for (an NHS number on the case list): the path is enough.
+            serializers: {
+              req: (request: { method: string; url: string; id: string }) => ({
+                id: request.id,
+                method: request.method,
+                url: request.url.split('?')[0],
+              }),
+            },
+          },
     trustProxy: config.trustProxy,
     bodyLimit: bodyLimitBytes,
     // Errors from bad ids are ours to answer (404), not the router's.

@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, inject, it } from 'vitest';
-import { type DetachedDatabase, detachedCopyOfTemplate, detachedEmptyDatabase } from '../../test/databases.ts';
+import { type DetachedDatabase, detachedCopyOfTemplate, detachedEmptyDatabase, testCaseDataKey } from '../../test/databases.ts';
 import type { Database } from '../db/client.ts';
 import { lockDataDirectory } from '../db/lock.ts';
 import * as account from '../modules/account/service.ts';
@@ -58,6 +58,8 @@ async function cli(target: DetachedDatabase | Record<string, string>, args: stri
   const env: NodeJS.ProcessEnv = { ...process.env, ...settings };
   // The child must see only the database it is pointed at.
   if (settings.DATABASE_URL === undefined) delete env.DATABASE_URL;
+  // A server install configures its case data key (the embedded one makes a key file in DATA_DIR).
+  if (settings.DATABASE_URL !== undefined && settings.CASE_DATA_KEY === undefined) env.CASE_DATA_KEY = testCaseDataKey;
   await childSlot();
   return new Promise<Run>((resolve, reject) => {
     // Run from a temporary directory, so that a default ./data could never land in the repository.
@@ -365,6 +367,11 @@ describe.concurrent('the prevent-assure command line', { timeout: 600_000 }, () 
       expect(again).toMatchObject({ code: 0, stderr: '' });
       expect(again.stdout).toContain('Nothing to do');
 
+      if (!embedded) {
+        const keyless = await cli({ ...target.env, CASE_DATA_KEY: '' }, ['db', 'seed', '--demo']);
+        expect(keyless.code).toBe(2);
+        expect(keyless.stderr).toContain('CASE_DATA_KEY must be set when DATABASE_URL is set');
+      }
       const seeded = await cli(target, ['db', 'seed', '--demo']);
       expect(seeded).toMatchObject({ code: 0, stderr: '' });
       expect(seeded.stdout).toContain('admin@northshire-ft.example');

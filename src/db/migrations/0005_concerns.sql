@@ -197,4 +197,5 @@ CREATE INDEX "case_follow_ups_case_idx" ON "case_follow_ups" USING btree ("case_
 CREATE INDEX "referrals_case_idx" ON "referrals" USING btree ("case_id");--> statement-breakpoint
 CREATE INDEX "record_checks_case_idx" ON "record_checks" USING btree ("case_id");--> statement-breakpoint
 CREATE INDEX "sharing_decisions_case_idx" ON "sharing_decisions" USING btree ("case_id");--> statement-breakpoint
+CREATE UNIQUE INDEX "sharing_decisions_corrects_idx" ON "sharing_decisions" USING btree ("corrects_id");--> statement-breakpoint
 CREATE INDEX "audit_events_record_idx" ON "audit_events" USING btree ("record_id");

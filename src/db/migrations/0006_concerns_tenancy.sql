@@ -69,7 +69,7 @@ CREATE POLICY api_tokens_own ON api_tokens USING (org_id = ANY (app_org_ids())) 
 --> statement-breakpoint
 -- Removes a case's personal data and keeps the stub that reports count: status, kind of subject, dates, pathway.
 -- The only way the app changes the chronology, checks or decisions; it may erase only a case it can reach.
-CREATE FUNCTION erase_concern_case(target uuid) RETURNS boolean LANGUAGE plpgsql SECURITY DEFINER SET search_path = public AS $$
+CREATE FUNCTION erase_concern_case(target uuid) RETURNS boolean LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, public AS $$
 DECLARE
   owner_org uuid;
 BEGIN
@@ -87,8 +87,10 @@ BEGIN
   UPDATE referrals SET concern_sealed = NULL, complex_needs_sealed = NULL, other_agencies_sealed = NULL,
     other_information_sealed = NULL, outcome_sealed = NULL, feedback_sealed = NULL, channel_contribution_sealed = NULL
     WHERE case_id = target;
+  UPDATE record_checks SET systems = '' WHERE case_id = target;
+  UPDATE referrals SET police_reference = NULL WHERE case_id = target;
   -- A break-glass reason may describe the person; that access happened stays in the audit trail.
-  UPDATE break_glass_accesses SET reason = '(erased with the case)' WHERE case_id = target;
+  UPDATE break_glass_accesses SET reason = '' WHERE case_id = target;
   RETURN true;
 END
 $$;
@@ -101,7 +103,7 @@ GRANT EXECUTE ON FUNCTION erase_concern_case(uuid) TO prevent_app;
 -- Only organisations in the request's scope are counted; the app widens the scope to those a person may see.
 CREATE FUNCTION concern_case_counts(raised_from timestamptz, raised_before timestamptz)
   RETURNS TABLE (org_id uuid, status text, subject_type text, subject_is_child boolean, referred boolean, pathway text, cases integer)
-  LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public AS $$
+  LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, public AS $$
   SELECT s.org_id, s.status, s.subject_type, s.subject_is_child, s.referred, s.pathway, count(*)::int
     FROM (SELECT c.org_id, c.status, c.subject_type, c.subject_is_child,
                  EXISTS (SELECT 1 FROM referrals r WHERE r.case_id = c.id) AS referred,

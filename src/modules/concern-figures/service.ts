@@ -156,6 +156,8 @@ export async function figuresFor(db: Db, ctx: RequestContext, input: unknown, to
   const rows = orgIds.length
     ? await withScope(db, { userId: ctx.user.id, orgIds }, (tx) => concerns.caseCounts(tx, period.from, period.before))
     : [];
+  // Small numbers can point at a person: only the organisation's own Prevent leads, who may open its cases anyway, see them exactly.
+  const suppressed = across || !concerns.isLead(ctx);
   const byOrg = new Map(orgIds.map((id) => [id, emptyFigures()]));
   const total = emptyFigures();
   for (const row of rows) {
@@ -168,11 +170,11 @@ export async function figuresFor(db: Db, ctx: RequestContext, input: unknown, to
     period,
     periods: years.map(periodOf),
     across,
-    suppressed: across,
+    suppressed,
     organisations: orgs.map((o) => ({
       name: o.name,
       odsCode: o.odsCode,
-      figures: shownFigures(byOrg.get(o.id) ?? emptyFigures(), across),
+      figures: shownFigures(byOrg.get(o.id) ?? emptyFigures(), suppressed),
     })),
     total: across ? shownFigures(total, true) : null,
   };

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demo, signedIn, type TestApp, testApp, textOf, type Visitor } from '../../../test/harness.ts';
 import { withScope } from '../../db/tenancy.ts';
 import { addDays, todayInLondon } from '../../platform/dates.ts';
+import { unseal } from '../../platform/encryption.ts';
 import { runDueJobs } from '../../platform/jobs.ts';
 import { sendDueReminders } from '../notifications/service.ts';
 import * as organisations from '../organisations/service.ts';
@@ -146,7 +147,8 @@ describe('concerns and the case', () => {
     expect(opened.statusCode).toBe(200);
     expect(textOf(opened.body)).toContain('You opened this case by break-glass');
     const glass = await auditActions('concern.break_glass');
-    expect(glass[0]?.details).toMatchObject({ reason });
+    expect(unseal(String(glass[0]?.details.reasonSealed))).toBe(reason);
+    expect(JSON.stringify(glass)).not.toContain('safety plan');
     expect((await auditActions('concern.viewed')).at(-1)?.details).toMatchObject({ access: 'break-glass' });
     expect(textOf((await lead.get(`/concerns/${caseId}`)).body)).toContain(reason);
     await runDueJobs(t.database);
@@ -241,13 +243,13 @@ describe('concerns and the case', () => {
     await lead.post(`/concerns/${caseId}/notes`, { note: 'Spoke to Quillon Varga’s GP about zorblat' });
     const dump = JSON.stringify(
       await Promise.all(
-        ['concern_cases', 'case_events', 'case_assignments', 'break_glass_accesses'].map(async (table) =>
+        ['concern_cases', 'case_events', 'case_assignments', 'break_glass_accesses', 'audit_events'].map(async (table) =>
           rowsOf<unknown>(await t.database.db.execute(sql.raw(`select * from ${table}`))),
         ),
       ),
     );
     expect(dump).toContain('v1.'); // sealed values are there
-    for (const secret of ['Quillon', 'Varga', '9990000018', '999 000 0018', '1990-01-02', 'zorblat', 'Ward 7']) {
+    for (const secret of ['Quillon', 'Varga', '9990000018', '999 000 0018', '1990-01-02', 'zorblat', 'Ward 7', 'safety plan']) {
       expect(dump, secret).not.toContain(secret);
     }
   });

@@ -51,6 +51,16 @@ export async function caseById(tx: Executor, orgId: string, id: string): Promise
   return row;
 }
 
+/** The case, locked until the transaction ends: two changes to one case (a double submit, two leads) run one after the other. */
+export async function caseByIdForChange(tx: Executor, orgId: string, id: string): Promise<CaseRow | undefined> {
+  const [row] = await tx
+    .select()
+    .from(concernCases)
+    .where(and(eq(concernCases.orgId, orgId), eq(concernCases.id, id)))
+    .for('update');
+  return row;
+}
+
 /** For jobs, run as the owner: a case by id whatever its organisation. */
 export async function caseInAnyOrganisation(tx: Executor, id: string): Promise<CaseRow | undefined> {
   const [row] = await tx.select().from(concernCases).where(eq(concernCases.id, id));

@@ -319,7 +319,8 @@ export async function withCase<T>(
 ): Promise<T> {
   return withScope(db, ctx.scope, async (tx) => {
     await repository.enableCaseAccess(tx);
-    const row = await repository.caseById(tx, ctx.user.activeOrg.id, id);
+    const orgId = ctx.user.activeOrg.id;
+    const row = viewed === null ? await repository.caseByIdForChange(tx, orgId, id) : await repository.caseById(tx, orgId, id);
     if (!row) throw new NotFoundError('case');
     const access = await accessOf(tx, ctx, row, now);
     if (!access) {
@@ -439,8 +440,20 @@ export async function listCases(db: Db, ctx: RequestContext, query: unknown) {
       orgId,
       action: 'concern.list_viewed',
       recordType: 'concern_case',
-      details: { shown: rows.length, total, nhsNumberSearch: filter.nhsNumber !== undefined },
+      details: { shown: rows.map((r) => r.reference).join(' '), total, nhsNumberSearch: filter.nhsNumber !== undefined },
     });
+    // Finding a person by NHS number tells the searcher they have a case: that is a view of each case found.
+    if (filter.nhsNumber) {
+      for (const r of rows) {
+        await audit.record(tx, ctx.actor, {
+          orgId,
+          action: 'concern.viewed',
+          recordType: 'concern_case',
+          recordId: r.id,
+          details: { reference: r.reference, page: 'NHS number search', access: lead ? 'lead' : 'assigned' },
+        });
+      }
+    }
     const people = await workersIn(tx, orgId);
     const nameOf = new Map(people.map((p) => [p.id, p.displayName]));
     return {
@@ -484,7 +497,11 @@ export async function caseDetails(open: OpenCase) {
   const people = await workersIn(tx, c.orgId);
   const nameOf = new Map(people.map((p) => [p.id, p.displayName]));
   const breakGlass = open.isLead
-    ? (await repository.breakGlassOf(tx, c.orgId, c.id)).map((b) => ({ ...b, who: nameOf.get(b.userId) ?? 'Former member' }))
+    ? (await repository.breakGlassOf(tx, c.orgId, c.id)).map((b) => ({
+        ...b,
+        reason: b.reason ? unseal(b.reason) : '(erased with the case)',
+        who: nameOf.get(b.userId) ?? 'Former member',
+      }))
     : [];
   const raiser = c.raisedBy ? await users.findById(tx, c.raisedBy) : undefined;
   return {
@@ -653,7 +670,8 @@ export async function breakGlass(db: Db, ctx: RequestContext, id: string, input:
       orgId,
       caseId: id,
       userId: ctx.user.id,
-      reason,
+      // The reason may describe the person: sealed like the rest of the case, and shown to the leads only.
+      reason: seal(reason) ?? '',
       openedAt: now,
       expiresAt: new Date(now.getTime() + breakGlassHours * 3_600_000),
     });
@@ -665,14 +683,14 @@ export async function breakGlass(db: Db, ctx: RequestContext, id: string, input:
       actorLabel: ctx.user.displayName,
       kind: 'break-glass',
       summary: `Opened by break-glass for ${breakGlassHours} hours`,
-      detailSealed: seal(reason),
     });
     await audit.record(tx, ctx.actor, {
       orgId,
       action: 'concern.break_glass',
       recordType: 'concern_case',
       recordId: id,
-      details: { reference: row.reference, reason },
+      // Tamper-evident with the rest of the trail, and still not readable without the key.
+      details: { reference: row.reference, reasonSealed: seal(reason) },
     });
     await enqueueJob(tx, breakGlassJob, { caseId: id, who: ctx.user.displayName });
   });

@@ -184,7 +184,7 @@ export async function exportFlag(db: Db, ctx: RequestContext, id: string): Promi
         form: 'A record marker can be exported only for a patient: this case is not about a patient, so there is no patient record to flag',
       });
     }
-    await addEvent(open, 'marker-export', 'Record marker exported (FHIR Flag)');
+    // A GET changes nothing: the export is in the audit trail, and so in the chronology, as a view.
     return { reference: open.case.reference, flag: flagResource(open.case, ctx.user.activeOrg) };
   });
 }

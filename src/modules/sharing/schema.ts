@@ -1,4 +1,4 @@
-import { type AnyPgColumn, boolean, date, index, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { type AnyPgColumn, boolean, date, index, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { concernCases } from '../concerns/schema.ts';
 import { organisations } from '../organisations/schema.ts';
 import { users } from '../users/schema.ts';
@@ -63,5 +63,9 @@ export const sharingDecisions = pgTable(
     recordedBy: uuid('recorded_by').references(() => users.id),
     recordedAt: timestamp('recorded_at', { withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [index('sharing_decisions_case_idx').on(t.caseId)],
+  (t) => [
+    index('sharing_decisions_case_idx').on(t.caseId),
+    // A decision is corrected once; a later correction corrects the correction.
+    uniqueIndex('sharing_decisions_corrects_idx').on(t.correctsId),
+  ],
 );

@@ -4,8 +4,9 @@ import type { Db, Executor, Tx } from '../../db/client.ts';
 import { withScope } from '../../db/tenancy.ts';
 import type { CurrentUser, OrganisationSummary, RequestContext } from '../../platform/context.ts';
 import { InputError, NotFoundError } from '../../platform/errors.ts';
+import { enqueueJob } from '../../platform/jobs.ts';
 import { hashPassword, passwordProblem } from '../../platform/passwords.ts';
-import { isRole, permissionsOf, type Role, roles } from '../../platform/permissions.ts';
+import { caseDataRoles, isRole, permissionsOf, type Role, roles } from '../../platform/permissions.ts';
 import { blankToUndefined, parseInput } from '../../platform/validation.ts';
 import type { Actor } from '../audit/service.ts';
 import * as audit from '../audit/service.ts';
@@ -59,6 +60,23 @@ const newUser = z.object({ email, displayName, role });
 
 const invitationDays = 7;
 
+/** The job that tells an organisation's Prevent leads someone was given a role that opens concern cases. */
+export const caseRoleGrantedJob = 'users.case-role-granted';
+
+/**
+ * Who can open concern cases is the leads' business, not only IT's: every grant of a case-data
+ * role is told to them, and nobody may give one to themselves.
+ */
+async function guardCaseDataRole(tx: Tx, ctx: RequestContext, userId: string, role: Role, name: string): Promise<void> {
+  if (!caseDataRoles.includes(role)) return;
+  if (userId === ctx.user.id) {
+    throw new InputError({
+      role: 'You cannot give yourself a role that can open concern cases. Ask another administrator: the Prevent leads are told of every such role.',
+    });
+  }
+  await enqueueJob(tx, caseRoleGrantedJob, { orgId: ctx.user.activeOrg.id, name, role, by: ctx.user.displayName });
+}
+
 /** The link an invited person opens to choose a password. Shown once; only its hash is kept. */
 export type Invitation = { userId: string; path: string; expiresAt: Date; existingAccount: boolean };
 
@@ -89,6 +107,7 @@ export async function createUser(db: Db, ctx: RequestContext, input: unknown): P
       if (held.length > 0) throw new InputError({ email: 'This person already has an account in your organisation' });
     }
     const user = existing ?? (await repository.insert(tx, { email: fields.email, displayName: fields.displayName }));
+    await guardCaseDataRole(tx, ctx, user.id, fields.role, user.displayName);
     await repository.insertGrant(tx, { orgId, userId: user.id, role: fields.role, grantedBy: ctx.user.id });
     await audit.record(tx, ctx.actor, {
       orgId,
@@ -188,6 +207,7 @@ export async function grantRole(db: Db, ctx: RequestContext, userId: string, inp
     if (member.grants.some((g) => g.role === fields.role && g.revokedAt === null)) {
       throw new InputError({ role: 'This person already has that role' });
     }
+    await guardCaseDataRole(tx, ctx, userId, fields.role, member.user.displayName);
     const grant = await repository.insertGrant(tx, {
       orgId: ctx.user.activeOrg.id,
       userId,

@@ -1,6 +1,8 @@
+import { sql } from 'drizzle-orm';
 import { generate } from 'otplib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demo, demoPassword, signedIn, type TestApp, testApp, textOf, Visitor } from '../../../test/harness.ts';
+import { runDueJobs } from '../../platform/jobs.ts';
 import * as users from './service.ts';
 
 describe('user administration', () => {
@@ -53,6 +55,26 @@ describe('user administration', () => {
     const page = textOf((await admin.get(`/users/${id}`)).body);
     expect(page).toContain('Training administrator');
     expect(page).not.toMatch(/Training administrator \d+ \w+ \d{4} Current/);
+  });
+
+  it('refuses an administrator a case-data role for themselves, and tells the Prevent leads of every such grant', async () => {
+    const admin = await signedIn(t.app, demo.systemAdmin);
+    const self = await users.findByEmail(t.database.db, demo.systemAdmin);
+    const refused = await admin.post(`/users/${self?.id}/roles`, { role: 'operational_lead' });
+    expect(refused.statusCode).toBe(400);
+    expect(textOf(refused.body)).toContain('You cannot give yourself a role that can open concern cases');
+    const granted = await t.database.db.execute(
+      sql`select count(*)::int as n from role_grants where user_id = ${String(self?.id)} and role = 'operational_lead'`,
+    );
+    expect((granted as unknown as { rows: { n: number }[] }).rows[0]?.n).toBe(0);
+
+    const trainer = await users.findByEmail(t.database.db, demo.trainingAdmin);
+    expect((await admin.post(`/users/${trainer?.id}/roles`, { role: 'safeguarding_practitioner' })).statusCode).toBe(303);
+    await runDueJobs(t.database);
+    const lead = await signedIn(t.app, demo.operationalLead);
+    const inbox = textOf((await lead.get('/notifications')).body);
+    expect(inbox).toContain('Taylor Brook can now open concern cases');
+    expect(inbox).toContain('Robin Carter gave Taylor Brook the role Safeguarding practitioner');
   });
 
   it('deactivates a person: their sessions end and they cannot sign in', async () => {
