@@ -151,6 +151,10 @@ describe('concerns and the case', () => {
     expect(JSON.stringify(glass)).not.toContain('safety plan');
     expect((await auditActions('concern.viewed')).at(-1)?.details).toMatchObject({ access: 'break-glass' });
     expect(textOf((await lead.get(`/concerns/${caseId}`)).body)).toContain(reason);
+    // Break-glass is for reading: working the case needs an assignment.
+    const note = await practitioner.post(`/concerns/${caseId}/notes`, { note: 'Seen on the ward' });
+    expect(note.statusCode).toBe(400);
+    expect(textOf(note.body)).toContain('To change it, ask a Prevent lead to assign you');
     await runDueJobs(t.database);
     expect(textOf((await lead.get('/notifications')).body)).toContain(`Break-glass access to ${reference}`);
   });

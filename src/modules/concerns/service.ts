@@ -327,6 +327,12 @@ export async function withCase<T>(
       if (ctx.user.permissions.has('concerns:work')) throw new BreakGlassNeeded(row.id, row.reference);
       throw new NotFoundError('case');
     }
+    // Break-glass is for seeing, in a hurry; working the case is for those assigned to it.
+    if (viewed === null && access === 'break-glass') {
+      throw new InputError({
+        form: 'You opened this case by break-glass, which lets you read it. To change it, ask a Prevent lead to assign you.',
+      });
+    }
     if (viewed !== null) {
       await audit.record(tx, ctx.actor, {
         orgId: row.orgId,
