@@ -111,7 +111,9 @@ export async function ensureReminderScan(database: Database): Promise<void> {
   await notifications.scheduleUnlessPending(database, reminderScanKind, new Date(), { onlyFuture: false });
 }
 
-registerJobHandler(notifications.mailJobKind, notifications.sendNotificationMail);
+// By the kind's name and through a wrapper: the notifications module and this one import each other (through
+// the users module), so its exports may not be initialised yet while this module is.
+registerJobHandler('notifications.mail', (database, payload) => notifications.sendNotificationMail(database, payload));
 registerJobHandler(reminderScanKind, scanReminders);
 
 // ---- the runner ----

@@ -77,7 +77,7 @@ export const removeFinishedJobsBefore = (db: Executor, before: Date) => reposito
 // ---- notifications ----
 
 /** The job that e-mails one notification: an outbox, so the e-mail commits with the notification and is retried if the server is down. */
-export const mailJobKind = 'notifications.mail';
+export const mailJobKind = 'notifications.mail'; // also named in src/platform/jobs.ts, which registers its handler
 
 function checkLink(link: string | undefined): void {
   // A path on the service only: a notification must not send anyone elsewhere.
