@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import cookie from '@fastify/cookie';
 import formbody from '@fastify/formbody';
 import fastifyStatic from '@fastify/static';
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
 import { type Config, caseDataKeyFor } from './config.ts';
 import type { Database } from './db/client.ts';
 import { accountRoutes } from './modules/account/routes.ts';
@@ -57,6 +57,7 @@ const bodyLimitBytes = 64 * 1024;
 
 /** Builds the app: every plugin and module's routes, in a fixed order. It does not listen. */
 export async function buildApp(database: Database, config: Config): Promise<FastifyInstance> {
+  const views = createViewEnvironment();
   const app = Fastify({
     logger:
       config.logLevel === 'silent'
@@ -77,12 +78,27 @@ export async function buildApp(database: Database, config: Config): Promise<Fast
     bodyLimit: bodyLimitBytes,
     // Errors from bad ids are ours to answer (404), not the router's.
     routerOptions: { maxParamLength: 200 },
+    // An address the router cannot read (bad percent-encoding) gets the service's own 400 page, not Fastify's JSON.
+    // The router answers before any hook or decoration, so the page is rendered here, as for a visitor not signed in.
+    frameworkErrors: (_error, request, routerReply) => {
+      const reply = routerReply as unknown as FastifyReply;
+      if (request.url.startsWith('/api/')) return reply.code(400).send({ error: 'The address is not valid' });
+      const html = views.render('errors/400.njk', {
+        message: 'The address is not valid. Check it, or go back and try again.',
+        navigation: [],
+        currentPath: '/',
+      });
+      return reply
+        .code(400)
+        .type('text/html; charset=utf-8')
+        .send(html as never);
+    },
   });
   app.decorate('routeAccess', setUpRouteRegistry(app));
   setUpWebSecurity(app, { secureCookies: config.trustProxy });
   await app.register(cookie);
   await app.register(formbody, { bodyLimit: bodyLimitBytes });
-  setUpPages(app, createViewEnvironment());
+  setUpPages(app, views);
   setUpErrorPages(app);
   setUpStaticAssets(app);
   setUpSessions(app, database.db);

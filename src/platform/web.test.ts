@@ -203,6 +203,18 @@ describe('bad input, CSRF and the web layer', () => {
     expect(await snapshot(t)).toEqual(before);
   });
 
+  it('answers an address the router cannot read with the service’s own 400 page, or JSON for the API', async () => {
+    for (const url of ['/%', '/users/%E0%A4%A']) {
+      const response = await t.app.inject({ method: 'GET', url });
+      expect(response.statusCode, url).toBe(400);
+      expect(response.headers['content-type'], url).toMatch(/^text\/html/);
+      expect(textOf(response.body)).toContain('The address is not valid');
+    }
+    const api = await t.app.inject({ method: 'POST', url: '/api/v1/%' });
+    expect(api.statusCode).toBe(400);
+    expect(api.json()).toEqual({ error: 'The address is not valid' });
+  });
+
   it('answers malformed and unknown ids with the 404 page, never 500, and changes nothing', async () => {
     const admin = await signedIn(t.app, demo.systemAdmin);
     const staffId = await idOf(t, 'users', sql`email = ${demo.staff}`);

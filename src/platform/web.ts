@@ -133,7 +133,8 @@ export function assertCsrf(request: FastifyRequest, token: unknown): void {
 }
 
 export function csrfTokenOf(request: FastifyRequest): string {
-  return request.session?.csrfToken ?? request.cookies[anonymousCsrfCookie] ?? '';
+  // Cookies are not parsed for a request the router refused (see frameworkErrors in app.ts).
+  return request.session?.csrfToken ?? request.cookies?.[anonymousCsrfCookie] ?? '';
 }
 
 export function setUpPages(app: FastifyInstance, env: nunjucks.Environment): void {

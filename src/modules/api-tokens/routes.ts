@@ -140,7 +140,8 @@ export function apiTokensRoutes(app: FastifyInstance, { database }: AppDeps): vo
           { kind: 'system', orgId: token.orgId, tokenId: token.id, actor: apiTokens.actorFor(token, request.ip) },
           input,
         );
-        return reply.code(201).send({ id: raised.id, reference: raised.reference });
+        // The case itself is for the organisation's Prevent leads, in the app.
+        return reply.code(201).header('location', `/concerns/${raised.id}`).send({ id: raised.id, reference: raised.reference });
       } catch (error) {
         if (!(error instanceof InputError)) throw error;
         return reply.code(400).send({ error: 'Invalid input', fields: apiFields(error.fieldErrors) });
