@@ -47,6 +47,10 @@ const expectedHolders: Record<Permission, Role[]> = {
   'concerns:manage': ['operational_lead', 'accountable_lead'],
   'concerns:counts': ['operational_lead', 'accountable_lead', 'board_viewer', 'commissioner_lead', 'regional_lead'],
   'api-tokens:manage': ['system_admin'],
+  'training:compliance': ['operational_lead', 'accountable_lead', 'training_admin', 'board_viewer'],
+  'training:staff': ['operational_lead', 'accountable_lead', 'training_admin'],
+  'training:manage': ['training_admin'],
+  'training:providers': ['commissioner_lead', 'regional_lead'],
 };
 
 const holders = (permission: Permission) => roles.filter((role) => rolePermissions[role].includes(permission));

@@ -12,3 +12,4 @@ export * from '../modules/referrals/schema.ts';
 export * from '../modules/sharing/schema.ts';
 export * from '../modules/users/schema.ts';
 export * from '../platform/sessions.schema.ts';
+export * from '../modules/training/schema.ts';

@@ -114,6 +114,7 @@ export async function ensureReminderScan(database: Database): Promise<void> {
 // By the kind's name and through a wrapper: the notifications module and this one import each other (through
 // the users module), so its exports may not be initialised yet while this module is.
 registerJobHandler('notifications.mail', (database, payload) => notifications.sendNotificationMail(database, payload));
+registerJobHandler('notifications.mail-address', (_database, payload) => notifications.sendAddressMail(payload));
 registerJobHandler(reminderScanKind, scanReminders);
 
 // ---- the runner ----

@@ -48,6 +48,14 @@ export const permissions = [
   /** Counts of concerns and referrals, never a case. */
   'concerns:counts',
   'api-tokens:manage',
+  /** Compliance figures of the organisation's training (counts and percentages). */
+  'training:compliance',
+  /** The staff list: each named person's training status. */
+  'training:staff',
+  /** Import and enter staff and training records, the training needs analysis and the delivery plan. */
+  'training:manage',
+  /** Each commissioned provider's training compliance, as counts only. */
+  'training:providers',
 ] as const;
 export type Permission = (typeof permissions)[number];
 
@@ -78,6 +86,8 @@ export const rolePermissions: Record<Role, readonly Permission[]> = {
     'concerns:work',
     'concerns:manage',
     'concerns:counts',
+    'training:compliance',
+    'training:staff',
   ],
   accountable_lead: [
     'organisations:read',
@@ -93,9 +103,19 @@ export const rolePermissions: Record<Role, readonly Permission[]> = {
     'concerns:work',
     'concerns:manage',
     'concerns:counts',
+    'training:compliance',
+    'training:staff',
   ],
-  training_admin: [],
-  board_viewer: ['organisations:read', 'leads:read', 'contacts:read', 'programme:read', 'policies:read', 'concerns:counts'],
+  training_admin: ['training:compliance', 'training:staff', 'training:manage'],
+  board_viewer: [
+    'organisations:read',
+    'leads:read',
+    'contacts:read',
+    'programme:read',
+    'policies:read',
+    'concerns:counts',
+    'training:compliance',
+  ],
   commissioner_lead: [
     'organisations:read',
     'providers:read',
@@ -110,8 +130,9 @@ export const rolePermissions: Record<Role, readonly Permission[]> = {
     'policies:read',
     'policies:edit',
     'concerns:counts',
+    'training:providers',
   ],
-  regional_lead: ['organisations:read', 'providers:read', 'concerns:counts'],
+  regional_lead: ['organisations:read', 'providers:read', 'concerns:counts', 'training:providers'],
   system_admin: [
     'organisations:read',
     'organisations:manage',

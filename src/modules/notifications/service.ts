@@ -131,7 +131,31 @@ export async function sendNotificationMail(database: Database, payload: Record<s
 
 // ---- reminders ----
 
-export type Reminder = { key: string; orgId: string; roles: Role[]; title: string; body: string; link?: string };
+export type Reminder = {
+  key: string;
+  orgId: string;
+  roles: Role[];
+  title: string;
+  body: string;
+  link?: string;
+  /**
+   * People told by e-mail alone, who may have no account (e.g. a member of staff and their manager,
+   * from the staff record). The address rides in the job's payload until it is sent: the one
+   * exception to "payloads hold ids", kept short by the removal of finished jobs.
+   */
+  addresses?: string[];
+};
+
+/** The job that e-mails one reminder to one address (see Reminder.addresses). */
+export const addressMailJobKind = 'notifications.mail-address'; // also named in src/platform/jobs.ts
+
+/** The job handler for addressMailJobKind. */
+export async function sendAddressMail(payload: Record<string, unknown>): Promise<void> {
+  const { to, title, body, link, kind } = payload;
+  if (typeof to !== 'string' || typeof title !== 'string' || typeof body !== 'string') throw new Error('The job is missing its message');
+  const text = typeof link === 'string' ? `${body}\n\n${linkInMail(link)}\n` : `${body}\n`;
+  await sendMail({ to, subject: title, text, kind: typeof kind === 'string' ? kind : 'reminder' });
+}
 export type ReminderSource = (database: Database, today: string) => Promise<Reminder[]>;
 
 const reminderSources = new Map<string, ReminderSource>();
@@ -168,12 +192,18 @@ export async function sendDueReminders(database: Database, today: string): Promi
       try {
         const people = await database.db.transaction(async (tx) => {
           if (!(await repository.markReminderSent(tx, `${name}:${reminder.key}`))) return null;
-          return notifyRolesIn(tx, reminder.orgId, reminder.roles, {
+          const told = await notifyRolesIn(tx, reminder.orgId, reminder.roles, {
             kind: name,
             title: reminder.title,
             body: reminder.body,
             ...(reminder.link === undefined ? {} : { link: reminder.link }),
           });
+          const addresses = [...new Set((reminder.addresses ?? []).map((a) => a.trim().toLowerCase()).filter(Boolean))];
+          for (const to of addresses) {
+            const payload = { to, title: reminder.title, body: reminder.body, kind: name, link: reminder.link };
+            await repository.insertJob(tx, { kind: addressMailJobKind, payload });
+          }
+          return told + addresses.length;
         });
         if (people === null) continue;
         result.sent++;

@@ -1,0 +1,300 @@
+import { and, asc, desc, eq, sql } from 'drizzle-orm';
+import type { Executor } from '../../db/client.ts';
+import {
+  type NeedsAnalysisRules,
+  staff,
+  type TrainingLevel,
+  trainingNeedsAnalyses,
+  trainingRecords,
+} from './schema.ts';
+
+export type StaffRow = typeof staff.$inferSelect;
+export type StaffFields = Omit<typeof staff.$inferInsert, 'id' | 'orgId' | 'createdAt' | 'updatedAt'>;
+export type RecordRow = typeof trainingRecords.$inferSelect;
+export type NeedsAnalysisRow = typeof trainingNeedsAnalyses.$inferSelect;
+
+/** The figures behind every compliance table: one row per group. */
+export type ComplianceCounts = {
+  inScope: number;
+  compliant: number;
+  expiringSoon: number;
+  expired: number;
+  neverTrained: number;
+};
+
+const rowsOf = <T>(result: unknown) => (result as { rows: T[] }).rows;
+
+/*
+ * Compliance as at a date, per staff member: in scope when started by then, not left by then and
+ * not on long-term absence; the best record is the latest-expiring one of a level that covers the
+ * need (level 3 covers basic), completed by then. A record is valid up to the day before it expires.
+ */
+const staffAsAt = (orgIds: readonly string[], asAt: string) => sql`
+  select st.org_id, st.required_level, st.directorate, st.department, st.staff_group,
+         best.expiry as best_expiry
+    from staff st
+    left join lateral (
+      select max(case when r.no_expiry then 'infinity'::date else r.expires_on end) as expiry
+        from training_records r
+       where r.staff_id = st.id and r.completed_on <= ${asAt}::date
+         and (r.level = 'level3' or st.required_level = 'basic')
+    ) best on true
+   where st.org_id = any(${`{${orgIds.join(',')}}`}::uuid[])
+     and (st.started_on is null or st.started_on <= ${asAt}::date)
+     and (st.left_on is null or st.left_on > ${asAt}::date)
+     and not st.long_term_absence`;
+
+const countColumns = (asAt: string, soonDays: number) => sql`
+  count(*)::int as "inScope",
+  count(*) filter (where best_expiry > ${asAt}::date)::int as "compliant",
+  count(*) filter (where best_expiry > ${asAt}::date and best_expiry <= ${asAt}::date + ${soonDays}::int)::int as "expiringSoon",
+  count(*) filter (where best_expiry <= ${asAt}::date)::int as "expired",
+  count(*) filter (where best_expiry is null)::int as "neverTrained"`;
+
+export type GroupedCounts = ComplianceCounts & {
+  /** Which breakdown the row belongs to. */
+  breakdown: 'total' | 'level' | 'directorate' | 'department' | 'staffGroup';
+  key: string;
+};
+
+/** The organisation's figures, overall and by required level, directorate, department and staff group, in one pass. */
+export async function complianceBreakdown(
+  tx: Executor,
+  orgId: string,
+  asAt: string,
+  soonDays: number,
+): Promise<GroupedCounts[]> {
+  const result = await tx.execute(sql`
+    with s as (${staffAsAt([orgId], asAt)})
+    select case
+             when grouping(required_level) = 0 then 'level'
+             when grouping(directorate) = 0 then 'directorate'
+             when grouping(department) = 0 then 'department'
+             when grouping(staff_group) = 0 then 'staffGroup'
+             else 'total' end as breakdown,
+           coalesce(required_level, directorate, department, staff_group, '') as key,
+           ${countColumns(asAt, soonDays)}
+      from s
+     group by grouping sets ((), (required_level), (directorate), (department), (staff_group))`);
+  return rowsOf<GroupedCounts>(result);
+}
+
+export type LevelCounts = ComplianceCounts & { orgId: string; asAt: string; level: TrainingLevel };
+
+/** Per organisation and required level, at each of the dates: for trends, forecasts and commissioners' views. */
+export async function levelCounts(
+  tx: Executor,
+  orgIds: readonly string[],
+  dates: readonly string[],
+  soonDays: number,
+): Promise<LevelCounts[]> {
+  if (orgIds.length === 0 || dates.length === 0) return [];
+  const all: LevelCounts[] = [];
+  for (const asAt of dates) {
+    const result = await tx.execute(sql`
+      with s as (${staffAsAt(orgIds, asAt)})
+      select org_id as "orgId", ${asAt}::text as "asAt", required_level as level, ${countColumns(asAt, soonDays)}
+        from s group by org_id, required_level`);
+    all.push(...rowsOf<LevelCounts>(result));
+  }
+  return all;
+}
+
+export type StaffStatusRow = StaffRow & {
+  bestCourse: string | null;
+  bestLevel: TrainingLevel | null;
+  bestCompletedOn: string | null;
+  /** 'infinity' for a record with no expiry. */
+  bestExpiresOn: string | null;
+};
+
+export type StaffFilter = {
+  directorate?: string | undefined;
+  department?: string | undefined;
+  staffGroup?: string | undefined;
+  requiredLevel?: TrainingLevel | undefined;
+  name?: string | undefined;
+  includeOutOfScope?: boolean | undefined;
+};
+
+/** Staff with their best record as at the date; status is worked out by the service. */
+export async function staffWithBestRecord(
+  tx: Executor,
+  orgId: string,
+  asAt: string,
+  filter: StaffFilter,
+  where?: { id?: string; email?: string },
+): Promise<StaffStatusRow[]> {
+  const conditions = [sql`st.org_id = ${orgId}`];
+  if (filter.directorate) conditions.push(sql`st.directorate = ${filter.directorate}`);
+  if (filter.department) conditions.push(sql`st.department = ${filter.department}`);
+  if (filter.staffGroup) conditions.push(sql`st.staff_group = ${filter.staffGroup}`);
+  if (filter.requiredLevel) conditions.push(sql`st.required_level = ${filter.requiredLevel}`);
+  if (filter.name) {
+    const pattern = `%${filter.name.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    conditions.push(
+      sql`(st.first_name || ' ' || st.last_name ilike ${pattern} or st.employee_number = ${filter.name} or st.assignment_number = ${filter.name})`,
+    );
+  }
+  if (!filter.includeOutOfScope)
+    conditions.push(
+      sql`(st.started_on is null or st.started_on <= ${asAt}::date) and (st.left_on is null or st.left_on > ${asAt}::date) and not st.long_term_absence`,
+    );
+  if (where?.id) conditions.push(sql`st.id = ${where.id}`);
+  if (where?.email) conditions.push(sql`lower(st.email) = lower(${where.email})`);
+  const result = await tx.execute(sql`
+    select st.id, st.org_id as "orgId", st.employee_number as "employeeNumber", st.assignment_number as "assignmentNumber",
+           st.first_name as "firstName", st.last_name as "lastName", st.email, st.manager_email as "managerEmail",
+           st.directorate, st.department, st.position_title as "positionTitle", st.staff_group as "staffGroup",
+           st.assignment_status as "assignmentStatus", st.long_term_absence as "longTermAbsence",
+           st.started_on::text as "startedOn", st.left_on::text as "leftOn", st.required_level as "requiredLevel",
+           st.created_at as "createdAt", st.updated_at as "updatedAt",
+           best.course as "bestCourse", best.level as "bestLevel", best.completed_on::text as "bestCompletedOn",
+           best.expiry::text as "bestExpiresOn"
+      from staff st
+      left join lateral (
+        select r.course, r.level, r.completed_on, case when r.no_expiry then 'infinity'::date else r.expires_on end as expiry
+          from training_records r
+         where r.staff_id = st.id and r.completed_on <= ${asAt}::date
+           and (r.level = 'level3' or st.required_level = 'basic')
+         order by expiry desc nulls last, r.completed_on desc
+         limit 1
+      ) best on true
+     where ${sql.join(conditions, sql` and `)}
+     order by st.last_name, st.first_name, st.assignment_number`);
+  return rowsOf<StaffStatusRow>(result);
+}
+
+/** The values present in a column, for the staff list's filters. */
+export async function distinctValues(tx: Executor, orgId: string): Promise<Record<'directorate' | 'department' | 'staffGroup', string[]>> {
+  const result = await tx.execute(sql`
+    select 'directorate' as kind, directorate as value from staff where org_id = ${orgId} and directorate <> '' group by directorate
+    union all select 'department', department from staff where org_id = ${orgId} and department <> '' group by department
+    union all select 'staffGroup', staff_group from staff where org_id = ${orgId} and staff_group <> '' group by staff_group
+    order by 1, 2`);
+  const out: Record<'directorate' | 'department' | 'staffGroup', string[]> = { directorate: [], department: [], staffGroup: [] };
+  for (const row of rowsOf<{ kind: keyof typeof out; value: string }>(result)) out[row.kind].push(row.value);
+  return out;
+}
+
+export async function staffById(tx: Executor, orgId: string, id: string): Promise<StaffRow | undefined> {
+  const [row] = await tx
+    .select()
+    .from(staff)
+    .where(and(eq(staff.orgId, orgId), eq(staff.id, id)));
+  return row;
+}
+
+export async function staffByAssignment(tx: Executor, orgId: string, assignmentNumber: string): Promise<StaffRow | undefined> {
+  const [row] = await tx
+    .select()
+    .from(staff)
+    .where(and(eq(staff.orgId, orgId), eq(staff.assignmentNumber, assignmentNumber)));
+  return row;
+}
+
+export async function insertStaff(tx: Executor, orgId: string, fields: StaffFields): Promise<StaffRow> {
+  const [row] = await tx
+    .insert(staff)
+    .values({ ...fields, orgId })
+    .returning();
+  if (!row) throw new Error('insert returned nothing');
+  return row;
+}
+
+export async function updateStaff(tx: Executor, orgId: string, id: string, fields: Partial<StaffFields>): Promise<void> {
+  await tx
+    .update(staff)
+    .set({ ...fields, updatedAt: new Date() })
+    .where(and(eq(staff.orgId, orgId), eq(staff.id, id)));
+}
+
+export async function recordsOf(tx: Executor, orgId: string, staffId: string): Promise<RecordRow[]> {
+  return tx
+    .select()
+    .from(trainingRecords)
+    .where(and(eq(trainingRecords.orgId, orgId), eq(trainingRecords.staffId, staffId)))
+    .orderBy(desc(trainingRecords.completedOn));
+}
+
+export type NewRecord = Omit<typeof trainingRecords.$inferInsert, 'id' | 'orgId' | 'createdAt'>;
+
+/** Adds records; one already held (same person, course and completion date) is left as it is. Returns how many were new. */
+export async function insertRecords(tx: Executor, orgId: string, records: NewRecord[]): Promise<number> {
+  if (records.length === 0) return 0;
+  const inserted = await tx
+    .insert(trainingRecords)
+    .values(records.map((r) => ({ ...r, orgId })))
+    .onConflictDoNothing()
+    .returning({ id: trainingRecords.id });
+  return inserted.length;
+}
+
+export async function needsAnalyses(tx: Executor, orgId: string): Promise<NeedsAnalysisRow[]> {
+  return tx
+    .select()
+    .from(trainingNeedsAnalyses)
+    .where(eq(trainingNeedsAnalyses.orgId, orgId))
+    .orderBy(desc(trainingNeedsAnalyses.version));
+}
+
+export async function latestNeedsAnalysis(tx: Executor, orgId: string): Promise<NeedsAnalysisRow | undefined> {
+  const [row] = await tx
+    .select()
+    .from(trainingNeedsAnalyses)
+    .where(eq(trainingNeedsAnalyses.orgId, orgId))
+    .orderBy(desc(trainingNeedsAnalyses.version))
+    .limit(1);
+  return row;
+}
+
+export async function insertNeedsAnalysis(
+  tx: Executor,
+  row: Omit<typeof trainingNeedsAnalyses.$inferInsert, 'id' | 'createdAt'>,
+): Promise<NeedsAnalysisRow> {
+  const [created] = await tx.insert(trainingNeedsAnalyses).values(row).returning();
+  if (!created) throw new Error('insert returned nothing');
+  return created;
+}
+
+/** Staff whose required level differs from what the analysis gives, so that only they are updated. */
+export async function staffForLevels(
+  tx: Executor,
+  orgId: string,
+): Promise<Pick<StaffRow, 'id' | 'staffGroup' | 'positionTitle' | 'requiredLevel'>[]> {
+  return tx
+    .select({ id: staff.id, staffGroup: staff.staffGroup, positionTitle: staff.positionTitle, requiredLevel: staff.requiredLevel })
+    .from(staff)
+    .where(eq(staff.orgId, orgId))
+    .orderBy(asc(staff.id));
+}
+
+export async function setRequiredLevels(tx: Executor, orgId: string, level: TrainingLevel, ids: string[]): Promise<void> {
+  if (ids.length === 0) return;
+  await tx.execute(
+    sql`update staff set required_level = ${level}, updated_at = now() where org_id = ${orgId} and id = any(${`{${ids.join(',')}}`}::uuid[])`,
+  );
+}
+
+/** Staff in scope whose best record expires in the window, with the e-mail addresses to remind. Runs as the owner (reminder scan). */
+export async function expiringInWindow(
+  tx: Executor,
+  from: string,
+  to: string,
+): Promise<{ orgId: string; staffId: string; email: string | null; managerEmail: string | null; expiresOn: string; level: TrainingLevel }[]> {
+  const result = await tx.execute(sql`
+    select st.org_id as "orgId", st.id as "staffId", st.email, st.manager_email as "managerEmail",
+           best.expiry::text as "expiresOn", st.required_level as level
+      from staff st
+      join lateral (
+        select max(case when r.no_expiry then 'infinity'::date else r.expires_on end) as expiry
+          from training_records r
+         where r.staff_id = st.id and r.completed_on <= ${from}::date
+           and (r.level = 'level3' or st.required_level = 'basic')
+      ) best on true
+     where st.left_on is null and not st.long_term_absence
+       and best.expiry > ${from}::date and best.expiry <= ${to}::date
+       and (st.email is not null or st.manager_email is not null)`);
+  return rowsOf(result);
+}
+

@@ -1,0 +1,137 @@
+/*
+ * The training rules that do not need the database, shared by the service, the import and the
+ * delivery plan: levels, the default training needs analysis, which courses are Prevent, who is
+ * in scope, and the red/amber/green against the 85 % target.
+ */
+import type { ColumnMapping, CompetenceRule, NeedsAnalysisRules, TrainingLevel } from './schema.ts';
+
+export const levelNames: Record<TrainingLevel, string> = {
+  basic: 'Basic Prevent awareness',
+  level3: 'Level 3 (face to face)',
+};
+
+/** The NHS England target: at least 85 % of staff trained to the level their role needs. */
+export const complianceTarget = 85;
+/** Amber: within this many percentage points below the target. */
+export const amberBand = 5;
+/** Prevent refreshers are due every 3 years (the CSTF's period for both subjects). */
+export const refresherYears = 3;
+/** "Expiring soon" on the compliance page. */
+export const expiringSoonDays = 90;
+/** Staff and their managers are reminded this many days before the training expires. */
+export const reminderDays = 60;
+
+/** Level 3 covers basic awareness: a record of `held` satisfies a need for `needed`. */
+export function covers(held: TrainingLevel, needed: TrainingLevel): boolean {
+  return held === 'level3' || needed === 'basic';
+}
+
+/** Registered clinical staff groups need level 3 (NHS England Prevent training and competencies framework, 2025). */
+export const defaultNeedsAnalysis: NeedsAnalysisRules = {
+  rules: [
+    { staffGroup: 'Nursing and Midwifery Registered', level: 'level3' },
+    { staffGroup: 'Medical and Dental', level: 'level3' },
+    { staffGroup: 'Allied Health Professionals', level: 'level3' },
+  ],
+  otherwise: 'basic',
+};
+
+const fold = (text: string) => text.trim().toLowerCase();
+
+/** The level a staff member needs under the analysis: the first rule that matches, otherwise its default. */
+export function requiredLevelFor(analysis: NeedsAnalysisRules, staffGroup: string, positionTitle: string): TrainingLevel {
+  for (const rule of analysis.rules) {
+    if (rule.staffGroup !== undefined && fold(rule.staffGroup) !== fold(staffGroup)) continue;
+    if (rule.positionContains !== undefined && !fold(positionTitle).includes(fold(rule.positionContains))) continue;
+    return rule.level;
+  }
+  return analysis.otherwise;
+}
+
+/**
+ * Which courses in the staff record export are Prevent training, and at which level: a course
+ * matches a rule when its name contains every phrase (any case). Level 3 rules come first, since
+ * "Level 3" names would otherwise also match the broader basic rules.
+ */
+export const defaultCompetenceRules: CompetenceRule[] = [
+  { phrases: ['Preventing Radicalisation', 'Level 3'], level: 'level3' },
+  { phrases: ['Preventing Radicalisation', 'WRAP'], level: 'level3' },
+  { phrases: ['Preventing Radicalisation', 'Basic'], level: 'basic' },
+  { phrases: ['Preventing Radicalisation', 'Level 1'], level: 'basic' },
+  { phrases: ['Preventing Radicalisation', 'Level 2'], level: 'basic' },
+];
+
+/** The Prevent level of a course, or undefined for a course that is not Prevent training. */
+export function levelOfCourse(rules: readonly CompetenceRule[], courseName: string): TrainingLevel | undefined {
+  const name = fold(courseName);
+  return rules.find((rule) => rule.phrases.every((phrase) => name.includes(fold(phrase))))?.level;
+}
+
+/** The fields an import fills, and the heading ESR gives each in its statutory and mandatory training export. */
+export const importFields = [
+  'employeeNumber',
+  'assignmentNumber',
+  'firstName',
+  'lastName',
+  'organisation',
+  'directorate',
+  'department',
+  'positionTitle',
+  'staffGroup',
+  'assignmentStatus',
+  'competenceName',
+  'achievementDate',
+  'expiryDate',
+  'email',
+  'managerEmail',
+] as const;
+export type ImportField = (typeof importFields)[number];
+
+/** The default mapping: ESR's own headings. The two e-mail columns are not in ESR's export; map them if yours has them. */
+export const defaultColumnMapping: ColumnMapping = {
+  employeeNumber: 'Employee Number',
+  assignmentNumber: 'Assignment Number',
+  firstName: 'First Name',
+  lastName: 'Last Name',
+  organisation: 'Organisation',
+  directorate: 'Directorate',
+  department: 'Department',
+  positionTitle: 'Position Title',
+  staffGroup: 'Staff Group',
+  assignmentStatus: 'Assignment Status',
+  competenceName: 'Competence Name',
+  achievementDate: 'Achievement Date',
+  expiryDate: 'Expiry Date',
+  email: '',
+  managerEmail: '',
+};
+
+/** ESR assignment statuses that mean a long-term absence: out of scope for compliance until the person is back. */
+const absenceStatuses = ['maternity', 'adoption', 'career break', 'external secondment', 'suspend', 'long term sick'];
+/** ESR assignment statuses that mean the person has left. */
+const leaverStatuses = ['terminate', 'terminated', 'leaver'];
+
+export function isLongTermAbsence(assignmentStatus: string): boolean {
+  const status = fold(assignmentStatus);
+  return absenceStatuses.some((word) => status.includes(word));
+}
+
+export function isLeaverStatus(assignmentStatus: string): boolean {
+  const status = fold(assignmentStatus);
+  return leaverStatuses.some((word) => status.includes(word));
+}
+
+export type Rag = 'red' | 'amber' | 'green';
+
+/** Whole-number percentage, rounded down so that 84.9 % never shows as 85 %; null with nobody in scope. */
+export function percentOf(compliant: number, inScope: number): number | null {
+  return inScope === 0 ? null : Math.floor((compliant * 1000) / inScope) / 10;
+}
+
+/** Red below 80 %, amber from 80 % up to 85 %, green at or above 85 %. */
+export function ragOf(percent: number | null): Rag | null {
+  if (percent === null) return null;
+  if (percent >= complianceTarget) return 'green';
+  if (percent >= complianceTarget - amberBand) return 'amber';
+  return 'red';
+}

@@ -1,0 +1,218 @@
+import { sql } from 'drizzle-orm';
+import {
+  boolean,
+  date,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from 'drizzle-orm/pg-core';
+import { organisations } from '../organisations/schema.ts';
+import { users } from '../users/schema.ts';
+
+/**
+ * Prevent training levels of the NHS England Prevent training and competencies framework: basic
+ * Prevent awareness (the CSTF's level 1 subject) and level 3 (awareness of Prevent, face to face).
+ * Level 3 covers basic awareness.
+ */
+export const trainingLevels = ['basic', 'level3'] as const;
+export type TrainingLevel = (typeof trainingLevels)[number];
+
+export const recordSources = ['manual', 'api', 'import'] as const;
+export type RecordSource = (typeof recordSources)[number];
+
+/**
+ * One staff assignment, as the staff record system (ESR) knows it. A person with two assignments
+ * is two rows, as in ESR's own compliance reports. Leavers are kept, with the date they left.
+ */
+export const staff = pgTable(
+  'staff',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    orgId: uuid('org_id')
+      .notNull()
+      .references(() => organisations.id),
+    employeeNumber: text('employee_number').notNull(),
+    assignmentNumber: text('assignment_number').notNull(),
+    firstName: text('first_name').notNull(),
+    lastName: text('last_name').notNull(),
+    /** Lets the person see their own status once signed in, and be reminded; optional. */
+    email: text('email'),
+    managerEmail: text('manager_email'),
+    directorate: text('directorate').notNull().default(''),
+    department: text('department').notNull().default(''),
+    positionTitle: text('position_title').notNull().default(''),
+    staffGroup: text('staff_group').notNull().default(''),
+    /** ESR's assignment status, e.g. "Active Assignment", "Maternity & Adoption". */
+    assignmentStatus: text('assignment_status').notNull().default('Active Assignment'),
+    /** Out of scope while on long-term absence (derived from the assignment status). */
+    longTermAbsence: boolean('long_term_absence').notNull().default(false),
+    startedOn: date('started_on'),
+    /** Set when the person left (or a newer import no longer lists them); out of scope from this date. */
+    leftOn: date('left_on'),
+    /** Derived from the organisation's current training needs analysis. */
+    requiredLevel: text('required_level').$type<TrainingLevel>().notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex('staff_assignment_idx').on(t.orgId, t.assignmentNumber),
+    index('staff_org_email_idx').on(t.orgId, sql`lower(${t.email})`),
+  ],
+);
+
+/** A completed Prevent course. Only courses that map to a Prevent level are kept. */
+export const trainingRecords = pgTable(
+  'training_records',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    orgId: uuid('org_id')
+      .notNull()
+      .references(() => organisations.id),
+    staffId: uuid('staff_id')
+      .notNull()
+      .references(() => staff.id),
+    course: text('course').notNull(),
+    level: text('level').$type<TrainingLevel>().notNull(),
+    completedOn: date('completed_on').notNull(),
+    /** The record's own expiry, or three years after completion when it gives none; null only with noExpiry. */
+    expiresOn: date('expires_on'),
+    noExpiry: boolean('no_expiry').notNull().default(false),
+    source: text('source').$type<RecordSource>().notNull(),
+    importId: uuid('import_id'),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    // The same completion twice is one record: re-importing a file changes nothing.
+    uniqueIndex('training_records_completion_idx').on(t.staffId, t.course, t.completedOn),
+    index('training_records_org_idx').on(t.orgId, t.staffId),
+  ],
+);
+
+/**
+ * A training needs analysis: which staff groups (and, more narrowly, which positions) need which
+ * level. Versioned: a change is a new version with its approver; the newest version is in force.
+ */
+export type NeedsRule = { staffGroup?: string; positionContains?: string; level: TrainingLevel };
+export type NeedsAnalysisRules = { rules: NeedsRule[]; otherwise: TrainingLevel };
+
+export const trainingNeedsAnalyses = pgTable(
+  'training_needs_analyses',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    orgId: uuid('org_id')
+      .notNull()
+      .references(() => organisations.id),
+    version: integer('version').notNull(),
+    rules: jsonb('rules').$type<NeedsAnalysisRules>().notNull(),
+    approvedBy: text('approved_by').notNull(),
+    approvedOn: date('approved_on').notNull(),
+    notes: text('notes'),
+    createdBy: uuid('created_by').references(() => users.id),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex('training_needs_analyses_version_idx').on(t.orgId, t.version)],
+);
+
+/** How an organisation's staff record export reads: its column headings and which courses are Prevent. */
+export type ColumnMapping = Record<string, string>;
+export type CompetenceRule = { phrases: string[]; level: TrainingLevel };
+
+export const trainingImportSettings = pgTable('training_import_settings', {
+  orgId: uuid('org_id')
+    .primaryKey()
+    .references(() => organisations.id),
+  columnMapping: jsonb('column_mapping').$type<ColumnMapping>().notNull(),
+  competenceRules: jsonb('competence_rules').$type<CompetenceRule[]>().notNull(),
+  updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+});
+
+export const importStatuses = ['waiting', 'checking', 'invalid', 'checked', 'imported', 'failed'] as const;
+export type ImportStatus = (typeof importStatuses)[number];
+
+/** One upload of a staff record export, checked or imported, with its counts and progress. */
+export const trainingImports = pgTable(
+  'training_imports',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    orgId: uuid('org_id')
+      .notNull()
+      .references(() => organisations.id),
+    fileName: text('file_name').notNull(),
+    /** Check only: validate, write nothing. */
+    dryRun: boolean('dry_run').notNull(),
+    status: text('status').$type<ImportStatus>().notNull(),
+    bytesTotal: integer('bytes_total').notNull().default(0),
+    bytesRead: integer('bytes_read').notNull().default(0),
+    rowsRead: integer('rows_read').notNull().default(0),
+    errorCount: integer('error_count').notNull().default(0),
+    /** What the import did: staff added, updated, marked as leavers; records added. */
+    summary: jsonb('summary').$type<Record<string, number>>(),
+    /** Why it failed, when it failed for a reason other than invalid rows (e.g. a heading missing). */
+    failure: text('failure'),
+    startedBy: uuid('started_by').references(() => users.id),
+    startedAt: timestamp('started_at', { withTimezone: true }).notNull().defaultNow(),
+    finishedAt: timestamp('finished_at', { withTimezone: true }),
+  },
+  (t) => [index('training_imports_org_idx').on(t.orgId, t.startedAt)],
+);
+
+/** The row-by-row report of an import that found invalid rows (the first few thousand are kept). */
+export const trainingImportErrors = pgTable(
+  'training_import_errors',
+  {
+    importId: uuid('import_id')
+      .notNull()
+      .references(() => trainingImports.id, { onDelete: 'cascade' }),
+    orgId: uuid('org_id')
+      .notNull()
+      .references(() => organisations.id),
+    seq: integer('seq').notNull(),
+    line: integer('line').notNull(),
+    column: text('column').notNull(),
+    value: text('value').notNull(),
+    message: text('message').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.importId, t.seq] })],
+);
+
+/** Someone who delivers Prevent training, what they may deliver, and how many learners a month they can take. */
+export const trainers = pgTable(
+  'trainers',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    orgId: uuid('org_id')
+      .notNull()
+      .references(() => organisations.id),
+    name: text('name').notNull(),
+    levels: text('levels').array().$type<TrainingLevel[]>().notNull(),
+    learnersPerMonth: integer('learners_per_month').notNull(),
+    archivedAt: timestamp('archived_at', { withTimezone: true }),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index('trainers_org_idx').on(t.orgId)],
+);
+
+/** A planned training session in the delivery plan. */
+export const trainingSessions = pgTable(
+  'training_sessions',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    orgId: uuid('org_id')
+      .notNull()
+      .references(() => organisations.id),
+    heldOn: date('held_on').notNull(),
+    level: text('level').$type<TrainingLevel>().notNull(),
+    seats: integer('seats').notNull(),
+    trainerId: uuid('trainer_id').references(() => trainers.id),
+    venue: text('venue'),
+    cancelledAt: timestamp('cancelled_at', { withTimezone: true }),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index('training_sessions_org_idx').on(t.orgId, t.heldOn)],
+);
