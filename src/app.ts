@@ -16,6 +16,9 @@ import { patientRecordRoutes } from './modules/patient-record/routes.ts';
 import { referralsRoutes } from './modules/referrals/routes.ts';
 import { retentionRoutes } from './modules/retention/routes.ts';
 import { sharingRoutes } from './modules/sharing/routes.ts';
+// Registers the training expiry reminders with the daily reminder scan.
+import './modules/training/reminders.ts';
+import { trainingRoutes } from './modules/training/routes.ts';
 import './modules/leads/reminders.ts';
 import { leadRoutes } from './modules/leads/routes.ts';
 import { notificationRoutes } from './modules/notifications/routes.ts';
@@ -128,6 +131,7 @@ export async function buildApp(database: Database, config: Config): Promise<Fast
     retentionRoutes,
     concernFiguresRoutes,
     apiTokensRoutes,
+    trainingRoutes,
   ])
     routes(app, deps);
   await app.ready();

@@ -3,6 +3,7 @@ import type { AppDeps } from '../../platform/deps.ts';
 import { InputError } from '../../platform/errors.ts';
 import { contextOf, formBody, idParam, showFormErrors } from '../../platform/web.ts';
 import * as concerns from '../concerns/service.ts';
+import * as training from '../training/service.ts';
 import * as apiTokens from './service.ts';
 
 declare module 'fastify' {
@@ -145,6 +146,37 @@ export function apiTokensRoutes(app: FastifyInstance, { database }: AppDeps): vo
       } catch (error) {
         if (!(error instanceof InputError)) throw error;
         return reply.code(400).send({ error: 'Invalid input', fields: apiFields(error.fieldErrors) });
+      }
+    },
+  );
+
+  app.post(
+    '/api/v1/training-records',
+    {
+      config: { access: 'api-token' },
+      onRequest: requireToken(db, 'training:write'),
+      // Up to training.maxRecordsPerCall records of a few hundred bytes each.
+      bodyLimit: 4 * 1024 * 1024,
+      errorHandler: (error: FastifyError, _request, reply) => {
+        if (error.code?.startsWith('FST_ERR_CTP_') && error.code !== 'FST_ERR_CTP_BODY_TOO_LARGE') {
+          return reply.code(400).send({ error: 'Send the records as a JSON object, with Content-Type: application/json' });
+        }
+        throw error;
+      },
+    },
+    async (request, reply) => {
+      const token = request.apiToken;
+      if (!token) throw new Error('The API token check did not run');
+      try {
+        const result = await training.receiveRecords(
+          db,
+          { orgId: token.orgId, actor: apiTokens.actorFor(token, request.ip) },
+          request.body,
+        );
+        return reply.code(201).send(result);
+      } catch (error) {
+        if (!(error instanceof InputError)) throw error;
+        return reply.code(400).send({ error: 'Invalid input: nothing was recorded', fields: error.fieldErrors });
       }
     },
   );

@@ -3,7 +3,7 @@ import { organisations } from '../organisations/schema.ts';
 import { users } from '../users/schema.ts';
 
 /** What a token may do. One organisation's systems call the API with it. */
-export const tokenScopes = ['concerns:create'] as const;
+export const tokenScopes = ['concerns:create', 'training:write'] as const;
 export type TokenScope = (typeof tokenScopes)[number];
 
 /** A token for another system to call the API for one organisation. Only a hash of the secret is kept. */

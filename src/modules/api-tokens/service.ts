@@ -15,6 +15,7 @@ export type ApiToken = repository.TokenSummary;
 
 export const scopeNames: Record<TokenScope, string> = {
   'concerns:create': 'Raise concerns (POST /api/v1/concerns)',
+  'training:write': 'Send training records (POST /api/v1/training-records)',
 };
 
 const secretPrefix = 'pa_';

@@ -126,24 +126,29 @@ export function needsRulesFromForm(body: Record<string, unknown>): unknown {
 
 /** Records a new version of the analysis and re-derives every staff member's required level from it. */
 export async function saveNeedsAnalysis(db: Db, ctx: RequestContext, input: unknown, today = todayInLondon()): Promise<number> {
-  const fields = parseInput(needsAnalysisForm, input);
+  // Field errors and rule errors are shown together, so that one correction round is enough.
+  let fields: z.infer<typeof needsAnalysisForm> | undefined;
   const errors: Record<string, string> = {};
+  try {
+    fields = parseInput(needsAnalysisForm, input);
+  } catch (error) {
+    if (!(error instanceof InputError)) throw error;
+    Object.assign(errors, error.fieldErrors);
+  }
+  const posted = ((input as { rules?: unknown }).rules ?? []) as Record<string, unknown>[];
   const rules: NeedsRule[] = [];
-  fields.rules.forEach((rule, i) => {
-    const blank = !rule.staffGroup && !rule.positionContains && !rule.level;
-    if (blank) return;
-    if (!rule.staffGroup && !rule.positionContains)
-      errors[`rules.${i}`] = `Rule ${i + 1}: enter a staff group, a position, or both`;
-    else if (!rule.level) errors[`rules.${i}`] = `Rule ${i + 1}: choose the level it needs`;
-    else
-      rules.push({
-        ...(rule.staffGroup ? { staffGroup: rule.staffGroup } : {}),
-        ...(rule.positionContains ? { positionContains: rule.positionContains } : {}),
-        level: rule.level,
-      });
+  posted.forEach((raw, i) => {
+    const staffGroup = blankToUndefined(raw.staffGroup) as string | undefined;
+    const positionContains = blankToUndefined(raw.positionContains) as string | undefined;
+    const needed = blankToUndefined(raw.level);
+    if (!staffGroup && !positionContains && !needed) return;
+    const at = `staffGroup-${i + 1}`;
+    if (!staffGroup && !positionContains) errors[at] = `Rule ${i + 1}: enter a staff group, a position, or both`;
+    else if (needed !== 'basic' && needed !== 'level3') errors[at] = `Rule ${i + 1}: choose the level it needs`;
+    else rules.push({ ...(staffGroup ? { staffGroup } : {}), ...(positionContains ? { positionContains } : {}), level: needed });
   });
-  if (fields.approvedOn > today) errors.approvedOn = 'The date it was approved cannot be in the future';
-  if (Object.keys(errors).length) throw new InputError(errors);
+  if (fields && fields.approvedOn > today) errors.approvedOn = 'The date it was approved cannot be in the future';
+  if (!fields || Object.keys(errors).length) throw new InputError(errors);
   const analysis: NeedsAnalysisRules = { rules, otherwise: fields.otherwise };
   return withScope(db, ctx.scope, async (tx) => {
     const orgId = ctx.user.activeOrg.id;
