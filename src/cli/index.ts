@@ -5,9 +5,12 @@ import { type Command, CommandFailed, complain, type Group, programName, say, ta
 import { dbGroup } from './db.ts';
 import { orgGroup } from './org.ts';
 import { tokenGroup } from './token.ts';
+import { complianceCommand } from './training-compliance.ts';
 import { userGroup } from './user.ts';
 
-const groups: Group[] = [dbGroup, orgGroup, userGroup, tokenGroup, auditGroup];
+const trainingGroup: Group = { name: 'training', summary: 'Prevent training figures', commands: [complianceCommand] };
+
+const groups: Group[] = [dbGroup, orgGroup, userGroup, tokenGroup, auditGroup, trainingGroup];
 
 const exitCodes =
   'Exit codes:\n' +

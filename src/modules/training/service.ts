@@ -248,6 +248,12 @@ export async function levelCountsAt(db: Db, ctx: RequestContext, dates: string[]
   return withScope(db, ctx.scope, (tx) => levelCountsIn(tx, ctx.user.activeOrg.id, dates));
 }
 
+/** For the command line: one organisation's figures per level as at a date, with nobody signed in. */
+export async function levelCountsForOrganisation(db: Db, orgId: string, asAt: string): Promise<LevelCompliance[]> {
+  const byDate = await withScope(db, { userId: null, orgIds: [orgId] }, (tx) => levelCountsIn(tx, orgId, [asAt]));
+  return byDate.get(asAt) ?? [];
+}
+
 export type ProviderCompliance = {
   org: { id: string; name: string; odsCode: string };
   now: LevelCompliance[];
