@@ -52,7 +52,9 @@ describe('prevent-assure training compliance', { timeout: 120_000 }, () => {
     const shown = await output(['--org', 'RZ1', '--as-at', '2026-12-01']);
     expect(shown.stdout).toContain('Prevent training as at 2026-12-01, target 85%');
     const basic = parsed.levels[0];
-    expect(shown.stdout).toMatch(new RegExp(`Basic Prevent awareness\\s+${basic.inScope}\\s+${basic.compliant}\\s+${basic.percent}%`));
+    expect(shown.stdout).toMatch(
+      new RegExp(`Basic Prevent awareness\\s+${basic.inScope}\\s+${basic.compliant}\\s+${basic.percent}%`),
+    );
   });
 
   it('names the flag that is wrong', async () => {

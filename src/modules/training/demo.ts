@@ -10,8 +10,37 @@ import type { TrainingLevel } from './schema.ts';
  * trained), and the same every time for the same day.
  */
 
-const firstNames = ['Alex', 'Bea', 'Cal', 'Dev', 'Eli', 'Fern', 'Gus', 'Hana', 'Ivo', 'Jo', 'Kit', 'Lou', 'Mo', 'Nia', 'Oli', 'Pip'];
-const lastNames = ['Ashdown', 'Birch', 'Coldwell', 'Dunmore', 'Eastfield', 'Fairley', 'Greaves', 'Holt', 'Ingram', 'Jessop', 'Kettle'];
+const firstNames = [
+  'Alex',
+  'Bea',
+  'Cal',
+  'Dev',
+  'Eli',
+  'Fern',
+  'Gus',
+  'Hana',
+  'Ivo',
+  'Jo',
+  'Kit',
+  'Lou',
+  'Mo',
+  'Nia',
+  'Oli',
+  'Pip',
+];
+const lastNames = [
+  'Ashdown',
+  'Birch',
+  'Coldwell',
+  'Dunmore',
+  'Eastfield',
+  'Fairley',
+  'Greaves',
+  'Holt',
+  'Ingram',
+  'Jessop',
+  'Kettle',
+];
 const structure = [
   { directorate: 'Medicine', departments: ['Acute Medicine', 'Emergency Department', 'Respiratory'] },
   { directorate: 'Surgery', departments: ['Theatres', 'Orthopaedics'] },
@@ -26,6 +55,16 @@ const groups: { staffGroup: string; position: string; weight: number }[] = [
   { staffGroup: 'Administrative and Clerical', position: 'Ward Clerk', weight: 20 },
   { staffGroup: 'Estates and Ancillary', position: 'Porter', weight: 12 },
 ];
+
+/** The staff group whose share of the weights a roll from 0 to the total falls in. */
+function weighted(roll: number): (typeof groups)[number] {
+  let left = roll;
+  for (const group of groups) {
+    left -= group.weight;
+    if (left < 0) return group;
+  }
+  return groups[groups.length - 1] as (typeof groups)[number];
+}
 
 /** A small seeded generator, so the demo is the same on every machine. */
 function generator(seed: number) {
@@ -59,8 +98,7 @@ export async function seedTrainingDemo(
     const totalWeight = groups.reduce((sum, g) => sum + g.weight, 0);
     await database.db.transaction(async (tx) => {
       for (let i = 0; i < size; i++) {
-        let roll = random() * totalWeight;
-        const group = groups.find((g) => (roll -= g.weight) < 0) ?? (groups[0] as (typeof groups)[number]);
+        const group = weighted(random() * totalWeight);
         const place = pick(structure);
         const status = i % 47 === 5 ? 'Maternity & Adoption' : 'Active Assignment';
         const firstName = pick(firstNames);
@@ -88,7 +126,12 @@ export async function seedTrainingDemo(
         // About 8 in 10 up to date, some due soon, some lapsed, a few never trained.
         const outcome = random();
         if (outcome > 0.95) continue;
-        const ageDays = outcome < 0.72 ? Math.floor(random() * 900) : outcome < 0.82 ? 1000 + Math.floor(random() * 85) : 1100 + Math.floor(random() * 600);
+        const ageDays =
+          outcome < 0.72
+            ? Math.floor(random() * 900)
+            : outcome < 0.82
+              ? 1000 + Math.floor(random() * 85)
+              : 1100 + Math.floor(random() * 600);
         const completedOn = addDays(today, -(isSam ? 1050 : ageDays));
         const records: repository.NewRecord[] = [
           {
@@ -103,6 +146,7 @@ export async function seedTrainingDemo(
         ];
         await repository.insertRecords(tx, org.id, records);
       }
+      await repository.refreshFigures(tx, org.id);
     });
   }
 }

@@ -1,12 +1,6 @@
 import { and, asc, desc, eq, sql } from 'drizzle-orm';
 import type { Executor } from '../../db/client.ts';
-import {
-  type NeedsAnalysisRules,
-  staff,
-  type TrainingLevel,
-  trainingNeedsAnalyses,
-  trainingRecords,
-} from './schema.ts';
+import { staff, type TrainingLevel, trainingComplianceSnapshots, trainingNeedsAnalyses, trainingRecords } from './schema.ts';
 
 export type StaffRow = typeof staff.$inferSelect;
 export type StaffFields = Omit<typeof staff.$inferInsert, 'id' | 'orgId' | 'createdAt' | 'updatedAt'>;
@@ -28,21 +22,56 @@ const rowsOf = <T>(result: unknown) => (result as { rows: T[] }).rows;
  * Compliance as at a date, per staff member: in scope when started by then, not left by then and
  * not on long-term absence; the best record is the latest-expiring one of a level that covers the
  * need (level 3 covers basic), completed by then. A record is valid up to the day before it expires.
+ * Records are grouped per person first and joined once (a hash join), rather than looked up per
+ * person, which is what keeps an organisation of tens of thousands of staff quick.
  */
-const staffAsAt = (orgIds: readonly string[], asAt: string) => sql`
-  select st.org_id, st.required_level, st.directorate, st.department, st.staff_group,
-         best.expiry as best_expiry
-    from staff st
-    left join lateral (
-      select max(case when r.no_expiry then 'infinity'::date else r.expires_on end) as expiry
-        from training_records r
-       where r.staff_id = st.id and r.completed_on <= ${asAt}::date
-         and (r.level = 'level3' or st.required_level = 'basic')
-    ) best on true
-   where st.org_id = any(${`{${orgIds.join(',')}}`}::uuid[])
+const staffAsAt = (orgIds: readonly string[], asAt: string, current: boolean) => {
+  const orgs = `{${orgIds.join(',')}}`;
+  const inScope = sql`st.org_id = any(${orgs}::uuid[])
      and (st.started_on is null or st.started_on <= ${asAt}::date)
      and (st.left_on is null or st.left_on > ${asAt}::date)
      and not st.long_term_absence`;
+  // Today and later: every record was completed by then, so the best expiries kept on the staff row are the answer.
+  if (current)
+    return sql`
+    select st.org_id, st.required_level, st.directorate, st.department, st.staff_group,
+           case when st.required_level = 'level3' then st.best_expiry_level3 else st.best_expiry_any end as best_expiry
+      from staff st
+     where ${inScope}`;
+  return sql`
+  select st.org_id, st.required_level, st.directorate, st.department, st.staff_group,
+         case when st.required_level = 'level3' then best.level3 else best.any_level end as best_expiry
+    from staff st
+    left join (
+      select r.staff_id,
+             max(case when r.no_expiry then 'infinity'::date else r.expires_on end) as any_level,
+             max(case when r.no_expiry then 'infinity'::date else r.expires_on end) filter (where r.level = 'level3') as level3
+        from training_records r
+       where r.org_id = any(${orgs}::uuid[]) and r.completed_on <= ${asAt}::date
+       group by r.staff_id
+    ) best on best.staff_id = st.id
+   where ${inScope}`;
+};
+
+/**
+ * Brings the best expiries kept on staff rows up to date with their records (all the organisation's
+ * staff, or those named), and drops the organisation's cached past figures. Call after every change
+ * to staff, records or required levels.
+ */
+export async function refreshFigures(tx: Executor, orgId: string, staffIds?: readonly string[]): Promise<void> {
+  const only = staffIds ? sql`and s.id = any(${`{${staffIds.join(',')}}`}::uuid[])` : sql``;
+  await tx.execute(sql`
+    update staff st set best_expiry_any = b.any_level, best_expiry_level3 = b.level3
+      from (select s.id,
+                   max(case when r.no_expiry then 'infinity'::date else r.expires_on end) as any_level,
+                   max(case when r.no_expiry then 'infinity'::date else r.expires_on end) filter (where r.level = 'level3') as level3
+              from staff s left join training_records r on r.staff_id = s.id
+             where s.org_id = ${orgId} ${only}
+             group by s.id) b
+     where st.id = b.id
+       and (st.best_expiry_any is distinct from b.any_level or st.best_expiry_level3 is distinct from b.level3)`);
+  await tx.execute(sql`delete from training_compliance_snapshots where org_id = ${orgId}`);
+}
 
 const countColumns = (asAt: string, soonDays: number) => sql`
   count(*)::int as "inScope",
@@ -62,10 +91,11 @@ export async function complianceBreakdown(
   tx: Executor,
   orgId: string,
   asAt: string,
+  current: boolean,
   soonDays: number,
 ): Promise<GroupedCounts[]> {
   const result = await tx.execute(sql`
-    with s as (${staffAsAt([orgId], asAt)})
+    with s as (${staffAsAt([orgId], asAt, current)})
     select case
              when grouping(required_level) = 0 then 'level'
              when grouping(directorate) = 0 then 'directorate'
@@ -86,18 +116,50 @@ export async function levelCounts(
   tx: Executor,
   orgIds: readonly string[],
   dates: readonly string[],
+  today: string,
   soonDays: number,
 ): Promise<LevelCounts[]> {
   if (orgIds.length === 0 || dates.length === 0) return [];
   const all: LevelCounts[] = [];
   for (const asAt of dates) {
     const result = await tx.execute(sql`
-      with s as (${staffAsAt(orgIds, asAt)})
+      with s as (${staffAsAt(orgIds, asAt, asAt >= today)})
       select org_id as "orgId", ${asAt}::text as "asAt", required_level as level, ${countColumns(asAt, soonDays)}
         from s group by org_id, required_level`);
     all.push(...rowsOf<LevelCounts>(result));
   }
   return all;
+}
+
+/** Cached past figures for these organisations and dates. */
+export async function snapshots(tx: Executor, orgIds: readonly string[], dates: readonly string[]): Promise<LevelCounts[]> {
+  if (orgIds.length === 0 || dates.length === 0) return [];
+  const result = await tx.execute(sql`
+    select org_id as "orgId", as_at::text as "asAt", level, in_scope as "inScope", compliant,
+           expiring_soon as "expiringSoon", expired, never_trained as "neverTrained"
+      from training_compliance_snapshots
+     where org_id = any(${`{${orgIds.join(',')}}`}::uuid[]) and as_at = any(${`{${dates.join(',')}}`}::date[])`);
+  return rowsOf<LevelCounts>(result);
+}
+
+/** Keeps past figures just counted; a row already there (another request counted it too) is left alone. */
+export async function saveSnapshots(tx: Executor, rows: readonly LevelCounts[]): Promise<void> {
+  if (rows.length === 0) return;
+  await tx
+    .insert(trainingComplianceSnapshots)
+    .values(
+      rows.map((r) => ({
+        orgId: r.orgId,
+        asAt: r.asAt,
+        level: r.level,
+        inScope: r.inScope,
+        compliant: r.compliant,
+        expiringSoon: r.expiringSoon,
+        expired: r.expired,
+        neverTrained: r.neverTrained,
+      })),
+    )
+    .onConflictDoNothing();
 }
 
 export type StaffStatusRow = StaffRow & {
@@ -166,7 +228,10 @@ export async function staffWithBestRecord(
 }
 
 /** The values present in a column, for the staff list's filters. */
-export async function distinctValues(tx: Executor, orgId: string): Promise<Record<'directorate' | 'department' | 'staffGroup', string[]>> {
+export async function distinctValues(
+  tx: Executor,
+  orgId: string,
+): Promise<Record<'directorate' | 'department' | 'staffGroup', string[]>> {
   const result = await tx.execute(sql`
     select 'directorate' as kind, directorate as value from staff where org_id = ${orgId} and directorate <> '' group by directorate
     union all select 'department', department from staff where org_id = ${orgId} and department <> '' group by department
@@ -263,7 +328,12 @@ export async function staffForLevels(
   orgId: string,
 ): Promise<Pick<StaffRow, 'id' | 'staffGroup' | 'positionTitle' | 'requiredLevel'>[]> {
   return tx
-    .select({ id: staff.id, staffGroup: staff.staffGroup, positionTitle: staff.positionTitle, requiredLevel: staff.requiredLevel })
+    .select({
+      id: staff.id,
+      staffGroup: staff.staffGroup,
+      positionTitle: staff.positionTitle,
+      requiredLevel: staff.requiredLevel,
+    })
     .from(staff)
     .where(eq(staff.orgId, orgId))
     .orderBy(asc(staff.id));
@@ -281,7 +351,9 @@ export async function expiringInWindow(
   tx: Executor,
   from: string,
   to: string,
-): Promise<{ orgId: string; staffId: string; email: string | null; managerEmail: string | null; expiresOn: string; level: TrainingLevel }[]> {
+): Promise<
+  { orgId: string; staffId: string; email: string | null; managerEmail: string | null; expiresOn: string; level: TrainingLevel }[]
+> {
   const result = await tx.execute(sql`
     select st.org_id as "orgId", st.id as "staffId", st.email, st.manager_email as "managerEmail",
            best.expiry::text as "expiresOn", st.required_level as level
@@ -297,4 +369,3 @@ export async function expiringInWindow(
        and (st.email is not null or st.manager_email is not null)`);
   return rowsOf(result);
 }
-

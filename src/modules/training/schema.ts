@@ -57,6 +57,12 @@ export const staff = pgTable(
     leftOn: date('left_on'),
     /** Derived from the organisation's current training needs analysis. */
     requiredLevel: text('required_level').$type<TrainingLevel>().notNull(),
+    /**
+     * The latest expiry of any of the person's Prevent records, and of their level 3 records ('infinity'
+     * for no expiry): kept up to date on every write so that today's figures need no join.
+     */
+    bestExpiryAny: date('best_expiry_any'),
+    bestExpiryLevel3: date('best_expiry_level3'),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },
@@ -215,4 +221,26 @@ export const trainingSessions = pgTable(
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [index('training_sessions_org_idx').on(t.orgId, t.heldOn)],
+);
+
+/**
+ * Compliance counts per organisation, level and past date, worked out from the data as it is now:
+ * month-by-month trends read these rather than counting every record again. Any change to the
+ * organisation's staff, records or needs analysis removes its rows; they are counted again when asked for.
+ */
+export const trainingComplianceSnapshots = pgTable(
+  'training_compliance_snapshots',
+  {
+    orgId: uuid('org_id')
+      .notNull()
+      .references(() => organisations.id),
+    asAt: date('as_at').notNull(),
+    level: text('level').$type<TrainingLevel>().notNull(),
+    inScope: integer('in_scope').notNull(),
+    compliant: integer('compliant').notNull(),
+    expiringSoon: integer('expiring_soon').notNull(),
+    expired: integer('expired').notNull(),
+    neverTrained: integer('never_trained').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.orgId, t.asAt, t.level] })],
 );

@@ -23,7 +23,7 @@ import {
 } from './rules.ts';
 import { type NeedsAnalysisRules, type NeedsRule, type RecordSource, type TrainingLevel, trainingLevels } from './schema.ts';
 
-export { levelNames, trainingLevels, type TrainingLevel };
+export { levelNames, type TrainingLevel, trainingLevels };
 export type StaffMember = repository.StaffRow;
 export type TrainingRecord = repository.RecordRow;
 
@@ -184,6 +184,7 @@ async function applyNeedsAnalysis(tx: Tx, orgId: string, analysis: NeedsAnalysis
     if (needed !== person.requiredLevel) toChange[needed].push(person.id);
   }
   for (const needed of trainingLevels) await repository.setRequiredLevels(tx, orgId, needed, toChange[needed]);
+  await repository.refreshFigures(tx, orgId, []);
   return toChange.basic.length + toChange.level3.length;
 }
 
@@ -201,7 +202,7 @@ export type ComplianceFigures = {
 /** The organisation's compliance as at a date, overall and by level, directorate, department and staff group. */
 export async function complianceFigures(db: Db, ctx: RequestContext, asAt: string): Promise<ComplianceFigures> {
   const rows = await withScope(db, ctx.scope, (tx) =>
-    repository.complianceBreakdown(tx, ctx.user.activeOrg.id, asAt, expiringSoonDays),
+    repository.complianceBreakdown(tx, ctx.user.activeOrg.id, asAt, asAt >= todayInLondon(), expiringSoonDays),
   );
   const of = (breakdown: repository.GroupedCounts['breakdown']) =>
     rows
@@ -232,8 +233,43 @@ const pickCounts = (r: repository.ComplianceCounts): repository.ComplianceCounts
 
 /** Per level at each date, inside a transaction already scoped to the organisation. */
 export async function levelCountsIn(tx: Tx, orgId: string, dates: string[]): Promise<Map<string, LevelCompliance[]>> {
-  const rows = await repository.levelCounts(tx, [orgId], dates, expiringSoonDays);
+  const rows = await countsWithCache(tx, [orgId], dates);
   return new Map(dates.map((asAt) => [asAt, levelsAt(rows, orgId, asAt)]));
+}
+
+/**
+ * Figures per organisation, level and date: today and later from the expiries kept on staff rows
+ * (quick), past dates from the cache, counting and caching any past date not there yet.
+ */
+async function countsWithCache(
+  tx: Tx,
+  orgIds: string[],
+  dates: string[],
+  today = todayInLondon(),
+): Promise<repository.LevelCounts[]> {
+  const past = dates.filter((d) => d < today);
+  const cached = await repository.snapshots(tx, orgIds, past);
+  const held = new Set(cached.map((r) => `${r.orgId}|${r.asAt}`));
+  const missing = past.filter((d) => orgIds.some((o) => !held.has(`${o}|${d}`)));
+  const counted = await repository.levelCounts(
+    tx,
+    orgIds,
+    [...missing, ...dates.filter((d) => d >= today)],
+    today,
+    expiringSoonDays,
+  );
+  // Every organisation, date and level is kept, noughts included, so that an empty one is not counted again.
+  const toKeep: repository.LevelCounts[] = [];
+  for (const orgId of orgIds)
+    for (const asAt of missing) {
+      if (held.has(`${orgId}|${asAt}`)) continue;
+      for (const lvl of trainingLevels) {
+        const found = counted.find((r) => r.orgId === orgId && r.asAt === asAt && r.level === lvl);
+        toKeep.push(found ?? { orgId, asAt, level: lvl, ...emptyCounts });
+      }
+    }
+  await repository.saveSnapshots(tx, toKeep);
+  return [...cached, ...counted];
 }
 
 function levelsAt(rows: repository.LevelCounts[], orgId: string, asAt: string): LevelCompliance[] {
@@ -247,6 +283,9 @@ function levelsAt(rows: repository.LevelCounts[], orgId: string, asAt: string): 
 export async function levelCountsAt(db: Db, ctx: RequestContext, dates: string[]): Promise<Map<string, LevelCompliance[]>> {
   return withScope(db, ctx.scope, (tx) => levelCountsIn(tx, ctx.user.activeOrg.id, dates));
 }
+
+/** After a bulk change (an import): every staff member's kept expiries, and no cached past figures. */
+export const refreshFiguresIn = (tx: Tx, orgId: string) => repository.refreshFigures(tx, orgId);
 
 /** For the command line: one organisation's figures per level as at a date, with nobody signed in. */
 export async function levelCountsForOrganisation(db: Db, orgId: string, asAt: string): Promise<LevelCompliance[]> {
@@ -274,11 +313,10 @@ export async function providersCompliance(
   if (providers.length === 0) return [];
   const dates = trendDates(asAt);
   const rows = await withScope(db, { userId: ctx.user.id, orgIds: providers.map((p) => p.id) }, (tx) =>
-    repository.levelCounts(
+    countsWithCache(
       tx,
       providers.map((p) => p.id),
       dates,
-      expiringSoonDays,
     ),
   );
   return providers.map((org) => ({
@@ -481,6 +519,7 @@ export async function addStaff(db: Db, ctx: RequestContext, input: unknown): Pro
     if (await repository.staffByAssignment(tx, orgId, fields.assignmentNumber))
       throw new InputError({ assignmentNumber: 'A staff member with this assignment number is already recorded' });
     const created = await repository.insertStaff(tx, orgId, staffFields(fields, await needsAnalysisIn(tx, orgId)));
+    await repository.refreshFigures(tx, orgId, [created.id]);
     await audit.record(tx, ctx.actor, {
       orgId,
       action: 'training.staff.added',
@@ -497,9 +536,9 @@ export async function updateStaff(db: Db, ctx: RequestContext, id: string, input
     const orgId = ctx.user.activeOrg.id;
     if (!(await repository.staffById(tx, orgId, id))) throw new NotFoundError('staff member');
     const other = await repository.staffByAssignment(tx, orgId, fields.assignmentNumber);
-    if (other && other.id !== id)
-      throw new InputError({ assignmentNumber: 'Another staff member has this assignment number' });
+    if (other && other.id !== id) throw new InputError({ assignmentNumber: 'Another staff member has this assignment number' });
     await repository.updateStaff(tx, orgId, id, staffFields(fields, await needsAnalysisIn(tx, orgId)));
+    await repository.refreshFigures(tx, orgId, [id]);
     await audit.record(tx, ctx.actor, { orgId, action: 'training.staff.updated', recordType: 'staff', recordId: id });
   });
 }
@@ -523,7 +562,8 @@ function expiryOf(
   fields: { completedOn: string; expiresOn?: string | undefined; noExpiry: boolean },
   today: string,
 ): { expiresOn: string | null; noExpiry: boolean; error?: Record<string, string> } {
-  if (fields.completedOn > today) return { expiresOn: null, noExpiry: false, error: { completedOn: 'The completion date cannot be in the future' } };
+  if (fields.completedOn > today)
+    return { expiresOn: null, noExpiry: false, error: { completedOn: 'The completion date cannot be in the future' } };
   if (fields.noExpiry && fields.expiresOn)
     return { expiresOn: null, noExpiry: true, error: { expiresOn: 'Give an expiry date or tick "no expiry", not both' } };
   if (fields.noExpiry) return { expiresOn: null, noExpiry: true };
@@ -549,6 +589,7 @@ export async function addRecord(
       { staffId, course: fields.course, level: fields.level, completedOn: fields.completedOn, ...expiry, source: 'manual' },
     ]);
     if (added === 0) throw new InputError({ course: 'This course is already recorded as completed on that date' });
+    await repository.refreshFigures(tx, orgId, [staffId]);
     await audit.record(tx, ctx.actor, {
       orgId,
       action: 'training.record.added',
@@ -577,10 +618,7 @@ const apiRecord = z.object({
   course: z.string({ error: 'Give the course name' }).trim().min(1, 'Give the course name').max(300),
   level,
   completedOn: z.string({ error: 'Give the completion date' }).refine(isRealDate, 'Give a real date as YYYY-MM-DD'),
-  expiresOn: z
-    .string()
-    .refine(isRealDate, 'Give a real date as YYYY-MM-DD')
-    .optional(),
+  expiresOn: z.string().refine(isRealDate, 'Give a real date as YYYY-MM-DD').optional(),
   noExpiry: z.boolean({ error: 'noExpiry must be true or false' }).optional(),
 });
 const apiBody = z.object(
@@ -665,6 +703,7 @@ export async function receiveRecords(
         source,
       })),
     );
+    await repository.refreshFigures(tx, caller.orgId, [...staffIds.values()]);
     await audit.record(tx, caller.actor, {
       orgId: caller.orgId,
       action: 'training.records.received',
@@ -702,4 +741,3 @@ export async function expiryReminders(database: Database, today: string): Promis
     addresses: [person.email, person.managerEmail].filter((a): a is string => Boolean(a)),
   }));
 }
-

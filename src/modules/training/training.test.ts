@@ -122,7 +122,11 @@ describe('training compliance on known data', () => {
     if (!adminUser) throw new Error('no RT9 system admin');
     const created = await apiTokens.createToken(
       t.database.db,
-      { user: adminUser, actor: { userId: adminUser.id, label: 'test', ip: null }, scope: { userId: adminUser.id, orgIds: [rt9] } },
+      {
+        user: adminUser,
+        actor: { userId: adminUser.id, label: 'test', ip: null },
+        scope: { userId: adminUser.id, orgIds: [rt9] },
+      },
       { name: 'Learning system', scopes: ['training:write'] },
     );
     secret = created.secret;
@@ -147,13 +151,23 @@ describe('training compliance on known data', () => {
     expect(level3?.rag).toBe('red');
     expect(basic).toMatchObject({ level: 'basic', inScope: 4, compliant: 2, expiringSoon: 1, expired: 1, neverTrained: 1 });
     expect(basic?.percent).toBe(50);
-    expect(figures.total).toMatchObject({ inScope: 7, compliant: 3, expiringSoon: 1, expired: 1, neverTrained: 3, percent: 42.8 });
+    expect(figures.total).toMatchObject({
+      inScope: 7,
+      compliant: 3,
+      expiringSoon: 1,
+      expired: 1,
+      neverTrained: 3,
+      percent: 42.8,
+    });
     expect(figures.byDirectorate).toEqual([
       expect.objectContaining({ name: 'Corporate', inScope: 3, compliant: 1, expired: 1, neverTrained: 1 }),
       expect.objectContaining({ name: 'Medicine', inScope: 4, compliant: 2, neverTrained: 2, percent: 50 }),
     ]);
     expect(figures.byStaffGroup.find((g) => g.name === 'Estates and Ancillary')).toBeUndefined();
-    expect(figures.byStaffGroup.find((g) => g.name === 'Administrative and Clerical')).toMatchObject({ inScope: 4, compliant: 2 });
+    expect(figures.byStaffGroup.find((g) => g.name === 'Administrative and Clerical')).toMatchObject({
+      inScope: 4,
+      compliant: 2,
+    });
   });
 
   it('moves with the as-at date: expiries roll off and later completions count', async () => {
@@ -190,12 +204,17 @@ describe('training compliance on known data', () => {
     expect(out).toContain('3 people');
     const csv = await admin.get(`/training/staff.csv?asAt=${asAt}&requiredLevel=level3`);
     expect(csv.headers['content-type']).toContain('text/csv');
-    const lines = csv.body.replace(/^\uFEFF/, '').trim().split('\r\n');
+    const lines = csv.body
+      .replace(/^\uFEFF/, '')
+      .trim()
+      .split('\r\n');
     expect(lines[0]).toBe(
       'Employee Number,Assignment Number,First Name,Last Name,Directorate,Department,Position Title,Staff Group,Required Level,Status,Course,Completed,Expires',
     );
     expect(lines).toHaveLength(4);
-    expect(lines.find((l) => l.includes('PersonA'))).toContain('Up to date,Preventing Radicalisation - Level 3,2025-01-10,2028-01-10');
+    expect(lines.find((l) => l.includes('PersonA'))).toContain(
+      'Up to date,Preventing Radicalisation - Level 3,2025-01-10,2028-01-10',
+    );
     const bad = await admin.get('/training/staff?status=asleep&asAt=2026-02-30');
     expect(bad.statusCode).toBe(200);
     expect(textOf(bad.body)).toContain('Choose a status from the list');
@@ -212,7 +231,10 @@ describe('training compliance on known data', () => {
   it('re-derives required levels when a new needs analysis is approved, and keeps the versions', async () => {
     const page = await admin.get('/training/needs-analysis');
     expect(textOf(page.body)).toContain('It has not been approved for your organisation yet');
-    const missing = await admin.post('/training/needs-analysis', { otherwise: 'basic', staffGroup: 'Administrative and Clerical' });
+    const missing = await admin.post('/training/needs-analysis', {
+      otherwise: 'basic',
+      staffGroup: 'Administrative and Clerical',
+    });
     expect(textOf(missing.body)).toContain('Rule 1: choose the level it needs');
     expect(textOf(missing.body)).toContain('Enter who approved this needs analysis');
     const saved = await admin.post('/training/needs-analysis', {
@@ -276,7 +298,10 @@ describe('training compliance on known data', () => {
     const body = response.json();
     expect(body.fields['records.1.level']).toBe('Choose basic Prevent awareness or level 3');
     expect(body.fields['records.1.completedOn']).toBe('Give a real date as YYYY-MM-DD');
-    const unknown = await pushRecords([record('E', 'basic', '2026-05-01'), { ...record('E', 'basic', '2026-05-02'), assignmentNumber: 'x-1' }]);
+    const unknown = await pushRecords([
+      record('E', 'basic', '2026-05-01'),
+      { ...record('E', 'basic', '2026-05-02'), assignmentNumber: 'x-1' },
+    ]);
     expect(unknown.statusCode).toBe(400);
     expect(unknown.json().fields['records.1.firstName']).toContain('Assignment x-1 is not known');
     const after = rowsOf<{ n: number }>(
@@ -289,13 +314,25 @@ describe('training compliance on known data', () => {
   it('adds a record by hand, with the 3-year refresher when no expiry is given, and refuses a duplicate', async () => {
     const id = ids.get('E') as string;
     await admin.get(`/training/staff/${id}`);
-    const bad = await admin.post(`/training/staff/${id}/records`, { course: 'Prevent', level: 'basic', completedOn: '2030-01-01' });
+    const bad = await admin.post(`/training/staff/${id}/records`, {
+      course: 'Prevent',
+      level: 'basic',
+      completedOn: '2030-01-01',
+    });
     expect(textOf(bad.body)).toContain('The completion date cannot be in the future');
-    const good = await admin.post(`/training/staff/${id}/records`, { course: 'Prevent WRAP', level: 'level3', completedOn: '2026-02-03' });
+    const good = await admin.post(`/training/staff/${id}/records`, {
+      course: 'Prevent WRAP',
+      level: 'level3',
+      completedOn: '2026-02-03',
+    });
     expect(good.statusCode).toBe(303);
     const page = textOf((await admin.get(`/training/staff/${id}`)).body);
     expect(page).toContain('3 February 2029');
-    const twice = await admin.post(`/training/staff/${id}/records`, { course: 'Prevent WRAP', level: 'level3', completedOn: '2026-02-03' });
+    const twice = await admin.post(`/training/staff/${id}/records`, {
+      course: 'Prevent WRAP',
+      level: 'level3',
+      completedOn: '2026-02-03',
+    });
     expect(textOf(twice.body)).toContain('already recorded as completed on that date');
   });
 
