@@ -26,6 +26,7 @@ export class CommandFailed extends Error {
 
 export type Command = {
   group: string;
+  /** '' for a command of one word (such as anonymise): its group has only this command. */
   name: string;
   /** Everything after the program name, flags included. */
   usage: string;
@@ -38,6 +39,10 @@ export type Command = {
 };
 
 export type Group = { name: string; summary: string; commands: Command[] };
+
+/** The words that run a command: "token create", or "anonymise" for a command of one word. */
+export const commandWords = (command: Pick<Command, 'group' | 'name'>) =>
+  command.name ? `${command.group} ${command.name}` : command.group;
 
 type Flags = NonNullable<ParseArgsConfig['options']>;
 
