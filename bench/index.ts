@@ -251,7 +251,25 @@ async function main(): Promise<void> {
   }
 }
 
-main().then(
+/**
+ * Benchmarks of their own that run after the page scenarios, in this process, each printing its own
+ * table. BENCH_ONLY=NAME runs just one of them (or "pages" for the page scenarios alone).
+ */
+const moreBenchmarks: { name: string; run: () => Promise<string> }[] = [
+  { name: 'import', run: async () => (await import('./import.ts')).benchImport() },
+  { name: 'compliance', run: async () => (await import('./compliance.ts')).benchCompliance() },
+];
+
+async function everything(): Promise<void> {
+  const only = process.env.BENCH_ONLY || undefined;
+  if (only === undefined || only === 'pages') await main();
+  for (const benchmark of moreBenchmarks) {
+    if (interrupted) throw new Error('Interrupted');
+    if (only === undefined || only === benchmark.name) console.log(await benchmark.run());
+  }
+}
+
+everything().then(
   () => process.exit(0),
   (error: unknown) => {
     if (interrupted) {

@@ -28,10 +28,13 @@ type Account = {
 };
 
 // Everyone can raise a concern; no one but the Prevent leads and practitioners sees a case.
-const noPermissions = { sees: ['Home', 'Raise a concern'], never: ['Organisations', 'Users', 'Audit trail', 'Concerns'] };
+const noPermissions = {
+  sees: ['Home', 'Raise a concern', 'My training'],
+  never: ['Organisations', 'Users', 'Audit trail', 'Concerns', 'Training'],
+};
 const preventLead = {
-  sees: ['Home', 'Raise a concern', 'Concerns', 'Concern figures', 'Organisations', 'Audit trail'],
-  never: ['Users', 'API tokens'],
+  sees: ['Home', 'Raise a concern', 'Concerns', 'Concern figures', 'Training', 'Organisations', 'Audit trail'],
+  never: ['Users', 'API tokens', 'Providers’ training'],
 };
 
 /** Every demo account (see src/demo/seed.ts). */
@@ -46,12 +49,18 @@ const accounts: Account[] = [
   },
   { key: 'operationalLead', role: 'operational_lead', name: 'Jordan Ellis', ...preventLead },
   { key: 'accountableLead', role: 'accountable_lead', name: 'Morgan Hale', ...preventLead },
-  { key: 'trainingAdmin', role: 'training_admin', name: 'Taylor Brook', ...noPermissions },
+  {
+    key: 'trainingAdmin',
+    role: 'training_admin',
+    name: 'Taylor Brook',
+    sees: ['Home', 'Raise a concern', 'My training', 'Training'],
+    never: ['Organisations', 'Users', 'Audit trail', 'Concerns', 'Concern figures'],
+  },
   {
     key: 'boardViewer',
     role: 'board_viewer',
     name: 'Casey Marsh',
-    sees: ['Home', 'Raise a concern', 'Concern figures', 'Organisations'],
+    sees: ['Home', 'Raise a concern', 'Concern figures', 'Training', 'Organisations'],
     never: ['Users', 'Audit trail', 'Concerns'],
   },
   {
@@ -67,8 +76,8 @@ const accounts: Account[] = [
     key: 'commissioner',
     role: 'commissioner_lead',
     name: 'Dana Whitfield',
-    sees: ['Home', 'Concern figures', 'Providers', 'Organisations', 'Audit trail'],
-    never: ['Users', 'Concerns'],
+    sees: ['Home', 'Concern figures', 'Providers’ training', 'Providers', 'Organisations', 'Audit trail'],
+    never: ['Users', 'Concerns', 'Training'],
   },
   {
     key: 'icbAdmin',
@@ -81,8 +90,8 @@ const accounts: Account[] = [
     key: 'regionalLead',
     role: 'regional_lead',
     name: 'Harper Lowe',
-    sees: ['Home', 'Concern figures', 'Organisations'],
-    never: ['Users', 'Audit trail', 'Concerns'],
+    sees: ['Home', 'Concern figures', 'Providers’ training', 'Organisations'],
+    never: ['Users', 'Audit trail', 'Concerns', 'Training'],
   },
 ];
 
@@ -126,7 +135,7 @@ describe('the demo accounts in this test', () => {
       for (const item of account.sees) expect(navigation, `${account.key} must see ${item}`).toContain(item);
       for (const item of account.never) expect(navigation, `${account.key} must not see ${item}`).not.toContain(item);
     }
-    expect(navigationOf('staff')).toEqual(['Home', 'Raise a concern']);
+    expect(navigationOf('staff')).toEqual(['Home', 'Raise a concern', 'My training']);
   });
 });
 

@@ -18,6 +18,7 @@ import { retentionRoutes } from './modules/retention/routes.ts';
 import { sharingRoutes } from './modules/sharing/routes.ts';
 // Registers the training expiry reminders with the daily reminder scan.
 import './modules/training/reminders.ts';
+import { trainingImportRoutes } from './modules/training/import-routes.ts';
 import { trainingPlanRoutes } from './modules/training/plan-routes.ts';
 import { trainingRoutes } from './modules/training/routes.ts';
 import './modules/leads/reminders.ts';
@@ -133,6 +134,7 @@ export async function buildApp(database: Database, config: Config): Promise<Fast
     concernFiguresRoutes,
     apiTokensRoutes,
     trainingRoutes,
+    trainingImportRoutes,
     trainingPlanRoutes,
   ])
     routes(app, deps);

@@ -1,16 +1,28 @@
 import { DataDirectoryLockedError } from '../db/lock.ts';
 import { InputError } from '../platform/errors.ts';
+import { anonymiseGroup } from './anonymise.ts';
 import { auditGroup } from './audit.ts';
-import { type Command, CommandFailed, complain, type Group, programName, say, table, UsageError } from './common.ts';
+import {
+  type Command,
+  CommandFailed,
+  commandWords,
+  complain,
+  type Group,
+  programName,
+  say,
+  table,
+  UsageError,
+} from './common.ts';
 import { dbGroup } from './db.ts';
 import { orgGroup } from './org.ts';
 import { tokenGroup } from './token.ts';
+import { importGroup } from './training.ts';
 import { complianceCommand } from './training-compliance.ts';
 import { userGroup } from './user.ts';
 
 const trainingGroup: Group = { name: 'training', summary: 'Prevent training figures', commands: [complianceCommand] };
 
-const groups: Group[] = [dbGroup, orgGroup, userGroup, tokenGroup, auditGroup, trainingGroup];
+const groups: Group[] = [dbGroup, orgGroup, userGroup, tokenGroup, auditGroup, trainingGroup, importGroup, anonymiseGroup];
 
 const exitCodes =
   'Exit codes:\n' +
@@ -24,7 +36,7 @@ const environment =
   'database can be open in only one process at a time: stop the service before using it.';
 
 function overview(): string {
-  const lines = groups.flatMap((g) => g.commands.map((c) => [`  ${c.group} ${c.name}`, c.summary]));
+  const lines = groups.flatMap((g) => g.commands.map((c) => [`  ${commandWords(c)}`, c.summary]));
   lines.push(['  help [COMMAND]', 'Explain a command, e.g. help org add']);
   return [
     `Usage: ${programName} COMMAND [FLAGS]`,
@@ -69,6 +81,11 @@ async function help(words: string[]): Promise<number> {
   }
   const group = groups.find((g) => g.name === groupName);
   if (!group || extra.length > 0) return wrongUse(`No help for "${words.join(' ')}": there is no such command.`, overview());
+  const single = group.commands.find((c) => c.name === '');
+  if (single && commandName === undefined) {
+    say(await commandHelp(single));
+    return 0;
+  }
   if (commandName === undefined) {
     say(groupHelp(group));
     return 0;
@@ -85,8 +102,8 @@ const isHelpFlag = (word: string | undefined) => word === '--help' || word === '
 function report(error: unknown, command: Command): number {
   if (error instanceof UsageError) {
     return wrongUse(
-      `${command.group} ${command.name}: ${error.message}`,
-      `Usage: ${programName} ${command.usage}\nRun "${programName} help ${command.group} ${command.name}" for details.`,
+      `${commandWords(command)}: ${error.message}`,
+      `Usage: ${programName} ${command.usage}\nRun "${programName} help ${commandWords(command)}" for details.`,
     );
   }
   if (error instanceof InputError) {
@@ -108,10 +125,10 @@ function report(error: unknown, command: Command): number {
   // System and PostgreSQL errors (refused connection, wrong password, missing database) carry a code and a plain message.
   const code = (error as { code?: unknown } | null)?.code;
   if (error instanceof Error && typeof code === 'string') {
-    complain(`${programName} ${command.group} ${command.name} failed: ${error.message} (${code})`);
+    complain(`${programName} ${commandWords(command)} failed: ${error.message} (${code})`);
     return 1;
   }
-  complain(`${programName} ${command.group} ${command.name} failed unexpectedly:`);
+  complain(`${programName} ${commandWords(command)} failed unexpectedly:`);
   complain(error instanceof Error ? (error.stack ?? error.message) : String(error));
   return 1;
 }
@@ -126,12 +143,18 @@ export async function main(argv: string[]): Promise<number> {
     const what = groupName.startsWith('-') ? `Unknown flag ${groupName}` : `Unknown command "${groupName}"`;
     return wrongUse(`${what}.`, overview());
   }
+  const single = group.commands.find((c) => c.name === '');
+  if (single) return runCommand(single, argv.slice(1));
   if (isHelpFlag(commandName)) return help([group.name]);
   if (commandName === undefined) return wrongUse(`"${group.name}" needs a command.`, groupHelp(group));
   const command = group.commands.find((c) => c.name === commandName);
   if (!command) return wrongUse(`Unknown command "${group.name} ${commandName}".`, groupHelp(group));
+  return runCommand(command, args);
+}
+
+async function runCommand(command: Command, args: string[]): Promise<number> {
   const flags = args.includes('--') ? args.slice(0, args.indexOf('--')) : args;
-  if (flags.some(isHelpFlag)) return help([group.name, command.name]);
+  if (flags.some(isHelpFlag)) return help(command.name ? [command.group, command.name] : [command.group]);
   try {
     return await command.run(args);
   } catch (error) {

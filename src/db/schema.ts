@@ -10,6 +10,6 @@ export * from '../modules/policies/schema.ts';
 export * from '../modules/programme/schema.ts';
 export * from '../modules/referrals/schema.ts';
 export * from '../modules/sharing/schema.ts';
+export * from '../modules/training/schema.ts';
 export * from '../modules/users/schema.ts';
 export * from '../platform/sessions.schema.ts';
-export * from '../modules/training/schema.ts';

@@ -152,7 +152,8 @@ export const addressMailJobKind = 'notifications.mail-address'; // also named in
 /** The job handler for addressMailJobKind. */
 export async function sendAddressMail(payload: Record<string, unknown>): Promise<void> {
   const { to, title, body, link, kind } = payload;
-  if (typeof to !== 'string' || typeof title !== 'string' || typeof body !== 'string') throw new Error('The job is missing its message');
+  if (typeof to !== 'string' || typeof title !== 'string' || typeof body !== 'string')
+    throw new Error('The job is missing its message');
   const text = typeof link === 'string' ? `${body}\n\n${linkInMail(link)}\n` : `${body}\n`;
   await sendMail({ to, subject: title, text, kind: typeof kind === 'string' ? kind : 'reminder' });
 }

@@ -1,0 +1,641 @@
+/*
+ * Importing a staff record (ESR) export: all or nothing. Every row is checked first while valid rows
+ * are staged; one invalid row and nothing is written, and the report says which rows and why. A clean
+ * file is merged in one transaction: staff added or updated (only where something differs, so the
+ * same file twice changes nothing), staff the file no longer lists marked as leavers (never deleted),
+ * and completed Prevent courses added as training records.
+ *
+ * Uploads run as a background job (the file can be hundreds of megabytes); the command line runs the
+ * same import directly. This module registers the job handler when loaded: import-routes.ts imports it,
+ * so every process that builds the app can run uploads.
+ */
+import { randomUUID } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { z } from 'zod';
+import type { Database, Db, Executor, Tx } from '../../db/client.ts';
+import { type Scope, withScope } from '../../db/tenancy.ts';
+import type { RequestContext } from '../../platform/context.ts';
+import { todayInLondon } from '../../platform/dates.ts';
+import { InputError, NotFoundError } from '../../platform/errors.ts';
+import { enqueueJob, registerJobHandler } from '../../platform/jobs.ts';
+import type { Actor } from '../audit/service.ts';
+import * as audit from '../audit/service.ts';
+import * as users from '../users/service.ts';
+import { EsrFileError, expiryOf, type ReadProgress, type RowProblem, readEsrRows } from './esr-csv.ts';
+import * as repository from './import-repository.ts';
+import {
+  defaultColumnMapping,
+  defaultCompetenceRules,
+  type ImportField,
+  importFields,
+  isLeaverStatus,
+  isLongTermAbsence,
+  levelOfCourse,
+  refresherYears,
+  requiredLevelFor,
+} from './rules.ts';
+import { type CompetenceRule, type ImportStatus, type TrainingLevel, trainingLevels } from './schema.ts';
+import { needsAnalysisIn, refreshFiguresIn } from './service.ts';
+
+export type TrainingImport = repository.ImportRow;
+export type ImportError = repository.ImportErrorRow;
+export type { RowProblem };
+
+export const importJobKind = 'training.import';
+/** The report keeps this many problems; the import counts them all. */
+export const keptErrors = 5000;
+/** Uploads up to this size: a million-row export is about 200 MB. */
+export const maxUploadBytes = 300 * 1024 * 1024;
+/** Rows per COPY into the staging tables: large enough to be fast, small enough to keep memory flat. */
+const stagingBatchRows = 10_000;
+const progressEveryMs = 1000;
+
+export const statusNames: Record<ImportStatus, string> = {
+  waiting: 'Waiting to start',
+  checking: 'Checking',
+  invalid: 'Not imported: rows with errors',
+  checked: 'Checked: no errors',
+  imported: 'Imported',
+  failed: 'Could not be read',
+};
+
+export const fieldNames: Record<ImportField, string> = {
+  employeeNumber: 'Employee number',
+  assignmentNumber: 'Assignment number',
+  firstName: 'First name',
+  lastName: 'Last name',
+  organisation: 'Organisation',
+  directorate: 'Directorate',
+  department: 'Department',
+  positionTitle: 'Position title',
+  staffGroup: 'Staff group',
+  assignmentStatus: 'Assignment status',
+  competenceName: 'Competence (course) name',
+  achievementDate: 'Achievement date',
+  expiryDate: 'Expiry date',
+  email: 'E-mail address (optional)',
+  managerEmail: 'Manager’s e-mail address (optional)',
+};
+const optionalFields: readonly ImportField[] = ['email', 'managerEmail'];
+
+/** What an import did (or, checked only, would do). */
+export type ImportSummary = {
+  rowsRead: number;
+  staffInFile: number;
+  staffAdded: number;
+  staffUpdated: number;
+  staffLeft: number;
+  staffReturned: number;
+  preventRows: number;
+  otherCourses: number;
+  recordsInFile: number;
+  recordsAdded: number;
+  /** Rows whose personal details differ from the row before for the same assignment (the last one is used). */
+  conflictingDetails: number;
+};
+
+export type ImportOutcome = {
+  status: Extract<ImportStatus, 'imported' | 'checked' | 'invalid' | 'failed'>;
+  bytesRead: number;
+  bytesTotal: number;
+  rowsRead: number;
+  errorCount: number;
+  /** The first problems, in file order (at most keptErrors). */
+  problems: RowProblem[];
+  summary: ImportSummary | null;
+  failure: string | null;
+};
+
+// ---- settings ----
+
+export type ImportSettings = {
+  columnMapping: Record<ImportField, string>;
+  competenceRules: CompetenceRule[];
+  /** No settings saved: the defaults apply. */
+  isDefault: boolean;
+};
+
+export async function importSettingsIn(tx: Executor, orgId: string): Promise<ImportSettings> {
+  const saved = await repository.settingsOf(tx, orgId);
+  const columnMapping = { ...defaultColumnMapping } as Record<ImportField, string>;
+  if (saved) {
+    // A field added to the product after the settings were saved takes its default heading.
+    for (const field of importFields) {
+      const heading = saved.columnMapping[field];
+      if (typeof heading === 'string') columnMapping[field] = heading;
+    }
+  }
+  return {
+    columnMapping,
+    competenceRules: saved ? saved.competenceRules : defaultCompetenceRules.map((r) => ({ ...r, phrases: [...r.phrases] })),
+    isDefault: !saved,
+  };
+}
+
+export async function importSettings(db: Db, ctx: RequestContext): Promise<ImportSettings> {
+  return withScope(db, ctx.scope, (tx) => importSettingsIn(tx, ctx.user.activeOrg.id));
+}
+
+/** Form field names: one per mapped field, and a phrases and level field per rule row. */
+export const columnFieldName = (field: ImportField) => `column-${field}`;
+export const ruleFieldNames = (index: number) => ({ phrases: `rule-${index}-phrases`, level: `rule-${index}-level` });
+export const maxRules = 50;
+
+const heading = z.string().trim().max(100, 'Must be 100 characters or fewer');
+
+/** Reads the settings form; an InputError names each field that is wrong. */
+export function settingsFromForm(body: Record<string, unknown>): Omit<ImportSettings, 'isDefault'> {
+  const errors: Record<string, string> = {};
+  const columnMapping = {} as Record<ImportField, string>;
+  const seen = new Map<string, ImportField>();
+  for (const field of importFields) {
+    const name = columnFieldName(field);
+    const parsed = heading.safeParse(typeof body[name] === 'string' ? body[name] : '');
+    if (!parsed.success) {
+      errors[name] = `${fieldNames[field]}: ${parsed.error.issues[0]?.message ?? 'not valid'}`;
+      continue;
+    }
+    const value = parsed.data;
+    columnMapping[field] = value;
+    if (value === '') {
+      if (!optionalFields.includes(field))
+        errors[name] = `Enter the heading of the column that holds the ${fieldNames[field].toLowerCase()}`;
+      continue;
+    }
+    const key = value.toLowerCase();
+    const earlier = seen.get(key);
+    if (earlier)
+      errors[name] =
+        `“${value}” is already the heading for ${fieldNames[earlier].toLowerCase()}: each field needs its own column`;
+    else seen.set(key, field);
+  }
+  const competenceRules: CompetenceRule[] = [];
+  for (let index = 0; index < maxRules; index++) {
+    const names = ruleFieldNames(index);
+    const phrasesText = typeof body[names.phrases] === 'string' ? (body[names.phrases] as string) : undefined;
+    if (phrasesText === undefined) continue;
+    const phrases = phrasesText
+      .split(',')
+      .map((p) => p.trim())
+      .filter((p) => p !== '');
+    // A rule row left blank is removed.
+    if (phrases.length === 0) continue;
+    const row = index + 1;
+    if (phrases.length > 10) errors[names.phrases] = `Rule ${row}: give 10 phrases or fewer`;
+    else if (phrases.some((p) => p.length > 100))
+      errors[names.phrases] = `Rule ${row}: each phrase must be 100 characters or fewer`;
+    const level = body[names.level];
+    if (typeof level !== 'string' || !(trainingLevels as readonly string[]).includes(level)) {
+      errors[names.level] = `Rule ${row}: choose the Prevent level these courses give`;
+      continue;
+    }
+    competenceRules.push({ phrases, level: level as TrainingLevel });
+  }
+  if (competenceRules.length === 0 && Object.keys(errors).every((k) => !k.startsWith('rule-'))) {
+    errors[ruleFieldNames(0).phrases] = 'Give at least one rule, or reset the settings to the defaults';
+  }
+  if (Object.keys(errors).length > 0) throw new InputError(errors);
+  return { columnMapping, competenceRules };
+}
+
+export async function saveImportSettings(db: Db, ctx: RequestContext, body: Record<string, unknown>): Promise<void> {
+  const settings = settingsFromForm(body);
+  const orgId = ctx.user.activeOrg.id;
+  await withScope(db, ctx.scope, async (tx) => {
+    await repository.saveSettings(tx, orgId, settings.columnMapping, settings.competenceRules);
+    await audit.record(tx, ctx.actor, {
+      orgId,
+      action: 'training.import-settings.saved',
+      details: { rules: settings.competenceRules.length },
+    });
+  });
+}
+
+export async function resetImportSettings(db: Db, ctx: RequestContext): Promise<void> {
+  const orgId = ctx.user.activeOrg.id;
+  await withScope(db, ctx.scope, async (tx) => {
+    await repository.removeSettings(tx, orgId);
+    await audit.record(tx, ctx.actor, { orgId, action: 'training.import-settings.reset' });
+  });
+}
+
+// ---- the import ----
+
+export type ImportRun = {
+  database: Database;
+  orgId: string;
+  importId: string;
+  filePath: string;
+  dryRun: boolean;
+  actor: Actor;
+  scope: Scope;
+  today?: string;
+  /** Called about once a second while the file is read. */
+  onProgress?: (progress: Readonly<ReadProgress>) => void;
+  /** How long each step of the merge took, for the benchmark. */
+  onStep?: (step: string, milliseconds: number) => void;
+};
+
+/** Another process is running this import (a job claimed again after its lease ran out). */
+export class ImportAlreadyRunning extends Error {
+  constructor() {
+    super('This import is already running in another process');
+  }
+}
+
+/** Thrown inside the merge transaction of a check-only run, to undo it once the counts are known. */
+class CheckedOnly extends Error {
+  constructor(readonly summary: ImportSummary) {
+    super('checked only');
+  }
+}
+
+/** Remembers a few thousand answers to a function that is asked the same few questions a million times. */
+function remembered<T>(work: (key: string) => T): (key: string) => T {
+  const known = new Map<string, T>();
+  return (key) => {
+    let value = known.get(key);
+    if (value === undefined && !known.has(key)) {
+      if (known.size >= 10_000) known.clear();
+      value = work(key);
+      known.set(key, value);
+    }
+    return value as T;
+  };
+}
+
+const f = repository.copyField;
+
+/** Runs one import to its end and records the outcome on the import's row. */
+export async function runImport(run: ImportRun): Promise<ImportOutcome> {
+  const { database, orgId, importId, scope } = run;
+  const today = run.today ?? todayInLondon();
+  const progress: ReadProgress = { bytesRead: 0, bytesTotal: 0, rowsRead: 0 };
+  const problems: RowProblem[] = [];
+  let errorCount = 0;
+  const staging = await repository.openStaging(database);
+  if (!(await staging.claim(importId))) {
+    await staging.close();
+    throw new ImportAlreadyRunning();
+  }
+  const finish = async (outcome: Omit<ImportOutcome, 'bytesRead' | 'bytesTotal' | 'rowsRead' | 'errorCount' | 'problems'>) => {
+    const result: ImportOutcome = { ...outcome, ...progress, errorCount, problems };
+    await withScope(staging.db, scope, async (tx) => {
+      await repository.removeErrors(tx, orgId, importId);
+      await repository.insertErrors(
+        tx,
+        orgId,
+        importId,
+        problems.map((p, seq) => ({ seq: seq + 1, ...p })),
+      );
+      await repository.finishImport(tx, orgId, importId, {
+        status: result.status,
+        bytesRead: result.bytesRead,
+        rowsRead: result.rowsRead,
+        errorCount,
+        summary: result.summary,
+        failure: result.failure,
+      });
+    });
+    return result;
+  };
+
+  try {
+    const { settings, analysis } = await withScope(staging.db, scope, async (tx) => ({
+      settings: await importSettingsIn(tx, orgId),
+      analysis: await needsAnalysisIn(tx, orgId),
+    }));
+    const mapping = settings.columnMapping;
+    const withEmail = { email: mapping.email.trim() !== '', managerEmail: mapping.managerEmail.trim() !== '' };
+    const levelOf = remembered((course) => levelOfCourse(settings.competenceRules, course) ?? null);
+    const requiredLevel = remembered((key) => {
+      const [staffGroup = '', positionTitle = ''] = key.split('\u0000');
+      return requiredLevelFor(analysis, staffGroup, positionTitle);
+    });
+    const absence = remembered(isLongTermAbsence);
+    const leaver = remembered(isLeaverStatus);
+
+    const counts = { preventRows: 0, otherCourses: 0, recordsInFile: 0, conflictingDetails: 0 };
+    let staffLines: string[] = [];
+    let recordLines: string[] = [];
+    let lastAssignment = '';
+    let lastDetails = '';
+    let invalid = false;
+    let lastReport = Date.now();
+
+    // One COPY in flight while the next rows are read: a database server loads one batch as this process
+    // checks the next. A failed COPY is reported when the next one waits for it.
+    let copying: Promise<void> = Promise.resolve();
+    const stage = async (copy: (text: string) => Promise<void>, lines: string[]) => {
+      await copying;
+      copying = copy(`${lines.join('\n')}\n`);
+      copying.catch(() => {});
+    };
+
+    const report = async (force = false) => {
+      if (!force && Date.now() - lastReport < progressEveryMs) return;
+      lastReport = Date.now();
+      run.onProgress?.(progress);
+      await withScope(staging.db, scope, (tx) =>
+        repository.setProgress(tx, orgId, importId, {
+          status: 'checking',
+          bytesRead: progress.bytesRead,
+          rowsRead: progress.rowsRead,
+          bytesTotal: progress.bytesTotal,
+        }),
+      );
+    };
+    await report(true);
+
+    for await (const items of readEsrRows(run.filePath, { mapping, today, progress })) {
+      for (const item of items) {
+        if (!item.ok) {
+          invalid = true;
+          errorCount += item.problems.length;
+          for (const problem of item.problems) if (problems.length < keptErrors) problems.push(problem);
+          continue;
+        }
+        const row = item.row;
+        const level = levelOf(row.competenceName);
+        if (level) counts.preventRows++;
+        else counts.otherCourses++;
+        const hasRecord = level !== null && row.achievedOn !== null;
+        if (hasRecord) counts.recordsInFile++;
+        // Once a row is invalid nothing will be written: the rest is only checked.
+        if (invalid) continue;
+        const details = [
+          row.employeeNumber,
+          row.firstName,
+          row.lastName,
+          row.email ?? '',
+          row.managerEmail ?? '',
+          row.directorate,
+          row.department,
+          row.positionTitle,
+          row.staffGroup,
+          row.assignmentStatus,
+        ].join('\u0000');
+        // An export has a row per competence: a person's details are staged once, unless they change.
+        if (row.assignmentNumber !== lastAssignment || details !== lastDetails) {
+          if (row.assignmentNumber === lastAssignment) counts.conflictingDetails++;
+          staffLines.push(
+            [
+              row.line,
+              f(row.assignmentNumber),
+              f(row.employeeNumber),
+              f(row.firstName),
+              f(row.lastName),
+              f(row.email),
+              f(row.managerEmail),
+              f(row.directorate),
+              f(row.department),
+              f(row.positionTitle),
+              f(row.staffGroup),
+              f(row.assignmentStatus),
+              absence(row.assignmentStatus),
+              leaver(row.assignmentStatus),
+              requiredLevel(`${row.staffGroup}\u0000${row.positionTitle}`),
+            ].join('\t'),
+          );
+          lastAssignment = row.assignmentNumber;
+          lastDetails = details;
+        }
+        if (hasRecord && level) {
+          recordLines.push(
+            [
+              f(row.assignmentNumber),
+              f(row.competenceName),
+              level,
+              row.achievedOn,
+              f(expiryOf(row, refresherYears)),
+              row.noExpiry,
+            ].join('\t'),
+          );
+        }
+      }
+      if (invalid) {
+        staffLines = [];
+        recordLines = [];
+      }
+      if (staffLines.length >= stagingBatchRows) {
+        await stage(staging.copyStaff, staffLines);
+        staffLines = [];
+      }
+      if (recordLines.length >= stagingBatchRows) {
+        await stage(staging.copyRecords, recordLines);
+        recordLines = [];
+      }
+      await report();
+    }
+    await report(true);
+
+    if (invalid) return await finish({ status: 'invalid', summary: null, failure: null });
+    if (staffLines.length > 0) await stage(staging.copyStaff, staffLines);
+    if (recordLines.length > 0) await stage(staging.copyRecords, recordLines);
+    await copying;
+    staffLines = [];
+    recordLines = [];
+
+    const timed = async <T>(step: string, work: () => Promise<T>): Promise<T> => {
+      const started = performance.now();
+      const result = await work();
+      run.onStep?.(step, performance.now() - started);
+      return result;
+    };
+    await timed('analyse staging', () => repository.analyseStaging(staging));
+    const merge = async (tx: Tx): Promise<ImportSummary> => {
+      const merged = await timed('staff', () => repository.mergeStaff(tx, staging, orgId, today, withEmail));
+      const missing = await timed('leavers', () => repository.markMissingAsLeft(tx, staging, orgId, today));
+      const recordsAdded = await timed('records', () => repository.mergeRecords(tx, staging, orgId, importId));
+      // The figures kept on staff rows follow the change; a check only is undone, and an unchanged file changed nothing.
+      if (!run.dryRun && merged.added + merged.updated + missing + recordsAdded > 0) {
+        await timed('figures', () => refreshFiguresIn(tx, orgId));
+      }
+      return {
+        rowsRead: progress.rowsRead,
+        staffInFile: merged.inFile,
+        staffAdded: merged.added,
+        staffUpdated: merged.updated,
+        staffLeft: merged.leftNow + missing,
+        staffReturned: merged.returned,
+        preventRows: counts.preventRows,
+        otherCourses: counts.otherCourses,
+        recordsInFile: counts.recordsInFile,
+        recordsAdded,
+        conflictingDetails: counts.conflictingDetails,
+      };
+    };
+
+    if (run.dryRun) {
+      try {
+        await withScope(staging.db, scope, async (tx) => {
+          throw new CheckedOnly(await merge(tx));
+        });
+      } catch (error) {
+        if (!(error instanceof CheckedOnly)) throw error;
+        return await finish({ status: 'checked', summary: error.summary, failure: null });
+      }
+    }
+    const summary = await withScope(staging.db, scope, async (tx) => {
+      const done = await merge(tx);
+      await repository.finishImport(tx, orgId, importId, {
+        status: 'imported',
+        bytesRead: progress.bytesRead,
+        rowsRead: progress.rowsRead,
+        errorCount: 0,
+        summary: done,
+        failure: null,
+      });
+      await audit.record(tx, run.actor, {
+        orgId,
+        action: 'training.imported',
+        recordType: 'training_import',
+        recordId: importId,
+        details: { ...done },
+      });
+      return done;
+    });
+    return { status: 'imported', ...progress, errorCount: 0, problems: [], summary, failure: null };
+  } catch (error) {
+    if (error instanceof EsrFileError) return await finish({ status: 'failed', summary: null, failure: error.message });
+    await finish({
+      status: 'failed',
+      summary: null,
+      failure:
+        'The import stopped because of a fault in the service. Nothing was imported. Try again, and tell your system administrator if it happens again.',
+    }).catch(() => {});
+    throw error;
+  } finally {
+    await staging.close();
+  }
+}
+
+/** An import row for the command line, which then runs the import itself. */
+export async function startDirectImport(
+  db: Db,
+  orgId: string,
+  file: { name: string; bytes: number; dryRun: boolean },
+): Promise<TrainingImport> {
+  return withScope(db, { userId: null, orgIds: [orgId] }, (tx) =>
+    repository.insertImport(tx, orgId, {
+      id: randomUUID(),
+      fileName: file.name,
+      dryRun: file.dryRun,
+      status: 'checking',
+      bytesTotal: file.bytes,
+      startedBy: null,
+    }),
+  );
+}
+
+/** Where uploads wait for their job. */
+export const uploadDirectory = (dataDir: string) => path.join(dataDir, 'imports');
+
+/** Records an uploaded file and queues its import, in one transaction. The file is already at `filePath`. */
+export async function queueUpload(
+  db: Db,
+  ctx: RequestContext,
+  upload: { id: string; fileName: string; filePath: string; bytes: number; dryRun: boolean },
+): Promise<TrainingImport> {
+  const orgId = ctx.user.activeOrg.id;
+  return withScope(db, ctx.scope, async (tx) => {
+    const created = await repository.insertImport(tx, orgId, {
+      id: upload.id,
+      fileName: upload.fileName.slice(0, 200),
+      dryRun: upload.dryRun,
+      status: 'waiting',
+      bytesTotal: upload.bytes,
+      startedBy: ctx.user.id,
+    });
+    await enqueueJob(tx, importJobKind, { importId: created.id, orgId, file: upload.filePath });
+    return created;
+  });
+}
+
+async function importJob(database: Database, payload: Record<string, unknown>): Promise<void> {
+  const importId = String(payload.importId ?? '');
+  const orgId = String(payload.orgId ?? '');
+  const filePath = String(payload.file ?? '');
+  const scopeOf = (userId: string | null): Scope => ({ userId, orgIds: [orgId] });
+  const found = await withScope(database.db, scopeOf(null), (tx) => repository.importById(tx, orgId, importId));
+  // Already finished (a retry after the end): nothing to do.
+  if (!found || (found.status !== 'waiting' && found.status !== 'checking')) return;
+  const starter = found.startedBy ? await users.findById(database.db, found.startedBy) : undefined;
+  const actor: Actor = starter
+    ? { userId: starter.id, label: `${starter.displayName} <${starter.email}>`, ip: null }
+    : { userId: null, label: 'training import job', ip: null };
+  if (!fs.existsSync(filePath)) {
+    await withScope(database.db, scopeOf(null), (tx) =>
+      repository.finishImport(tx, orgId, importId, {
+        status: 'failed',
+        bytesRead: 0,
+        rowsRead: 0,
+        errorCount: 0,
+        summary: null,
+        failure: 'The uploaded file is no longer there. Upload it again.',
+      }),
+    );
+    return;
+  }
+  try {
+    await runImport({ database, orgId, importId, filePath, dryRun: found.dryRun, actor, scope: scopeOf(found.startedBy) });
+  } catch (error) {
+    if (error instanceof ImportAlreadyRunning) return;
+    throw error;
+  }
+  // The upload holds staff names: it is kept no longer than the import needs it.
+  fs.rmSync(filePath, { force: true });
+}
+
+registerJobHandler(importJobKind, importJob);
+
+// ---- pages ----
+
+export async function recentImports(db: Db, ctx: RequestContext): Promise<TrainingImport[]> {
+  return withScope(db, ctx.scope, (tx) => repository.recentImports(tx, ctx.user.activeOrg.id, 20));
+}
+
+export async function importOf(db: Db, ctx: RequestContext, id: string): Promise<TrainingImport> {
+  const found = await withScope(db, ctx.scope, (tx) => repository.importById(tx, ctx.user.activeOrg.id, id));
+  if (!found) throw new NotFoundError('import');
+  return found;
+}
+
+export type ImportPage = { trainingImport: TrainingImport; errors: ImportError[]; shownErrors: number };
+
+/** The import and the first `limit` rows of its error report. */
+export async function importPage(db: Db, ctx: RequestContext, id: string, limit = 500): Promise<ImportPage> {
+  const orgId = ctx.user.activeOrg.id;
+  return withScope(db, ctx.scope, async (tx) => {
+    const trainingImport = await repository.importById(tx, orgId, id);
+    if (!trainingImport) throw new NotFoundError('import');
+    const errors = trainingImport.errorCount > 0 ? await repository.errorsOf(tx, orgId, id, 0, limit) : [];
+    return { trainingImport, errors, shownErrors: errors.length };
+  });
+}
+
+/** A value a spreadsheet would run as a formula is kept as text. */
+function safeCell(value: string): string {
+  const text = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
+  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+}
+
+/** The whole stored error report as CSV, a page at a time. */
+export async function* errorReportCsv(db: Db, ctx: RequestContext, id: string): AsyncGenerator<string> {
+  const orgId = ctx.user.activeOrg.id;
+  await importOf(db, ctx, id);
+  yield 'Line,Column,Value,Problem\r\n';
+  let after = 0;
+  for (;;) {
+    const page = await withScope(db, ctx.scope, (tx) => repository.errorsOf(tx, orgId, id, after, 1000));
+    if (page.length === 0) return;
+    yield `${page.map((e) => [String(e.line), e.column, e.value, e.message].map(safeCell).join(',')).join('\r\n')}\r\n`;
+    after = page[page.length - 1]?.seq ?? after;
+  }
+}
+
+/** For the command line: an error as one line. */
+export function describeProblem(problem: Pick<RowProblem, 'line' | 'column' | 'value' | 'message'>): string {
+  return `line ${problem.line}, ${problem.column}: ${problem.message} (value "${problem.value}")`;
+}
