@@ -30,10 +30,10 @@ type Account = {
 // Everyone can raise a concern; no one but the Prevent leads and practitioners sees a case.
 const noPermissions = {
   sees: ['Home', 'Raise a concern', 'My training'],
-  never: ['Organisations', 'Users', 'Audit trail', 'Concerns', 'Training'],
+  never: ['Organisations', 'Users', 'Audit trail', 'Concerns', 'Training', 'Risks'],
 };
 const preventLead = {
-  sees: ['Home', 'Raise a concern', 'Concerns', 'Concern figures', 'Training', 'Organisations', 'Audit trail'],
+  sees: ['Home', 'Raise a concern', 'Concerns', 'Concern figures', 'Training', 'Organisations', 'Audit trail', 'Risks'],
   never: ['Users', 'API tokens', 'Providers’ training'],
 };
 
@@ -45,7 +45,7 @@ const accounts: Account[] = [
     role: 'safeguarding_practitioner',
     name: 'Priya Natarajan',
     sees: ['Home', 'Raise a concern', 'Concerns'],
-    never: ['Organisations', 'Users', 'Audit trail', 'Concern figures'],
+    never: ['Organisations', 'Users', 'Audit trail', 'Concern figures', 'Risks'],
   },
   { key: 'operationalLead', role: 'operational_lead', name: 'Jordan Ellis', ...preventLead },
   { key: 'accountableLead', role: 'accountable_lead', name: 'Morgan Hale', ...preventLead },
@@ -54,20 +54,20 @@ const accounts: Account[] = [
     role: 'training_admin',
     name: 'Taylor Brook',
     sees: ['Home', 'Raise a concern', 'My training', 'Training'],
-    never: ['Organisations', 'Users', 'Audit trail', 'Concerns', 'Concern figures'],
+    never: ['Organisations', 'Users', 'Audit trail', 'Concerns', 'Concern figures', 'Risks'],
   },
   {
     key: 'boardViewer',
     role: 'board_viewer',
     name: 'Casey Marsh',
-    sees: ['Home', 'Raise a concern', 'Concern figures', 'Training', 'Organisations'],
+    sees: ['Home', 'Raise a concern', 'Concern figures', 'Training', 'Organisations', 'Risks'],
     never: ['Users', 'Audit trail', 'Concerns'],
   },
   {
     key: 'systemAdmin',
     role: 'system_admin',
     name: 'Robin Carter',
-    sees: ['Home', 'Organisations', 'Users', 'Audit trail', 'API tokens'],
+    sees: ['Home', 'Organisations', 'Users', 'Audit trail', 'API tokens', 'Risks'],
     never: ['Concerns', 'Concern figures'],
   },
   { key: 'otherTrustLead', role: 'operational_lead', name: 'Avery Quinn', ...preventLead },
@@ -76,14 +76,14 @@ const accounts: Account[] = [
     key: 'commissioner',
     role: 'commissioner_lead',
     name: 'Dana Whitfield',
-    sees: ['Home', 'Concern figures', 'Providers’ training', 'Providers', 'Organisations', 'Audit trail'],
+    sees: ['Home', 'Concern figures', 'Providers’ training', 'Providers', 'Organisations', 'Audit trail', 'Risks'],
     never: ['Users', 'Concerns', 'Training'],
   },
   {
     key: 'icbAdmin',
     role: 'system_admin',
     name: 'Lee Farrow',
-    sees: ['Home', 'Organisations', 'Users', 'Audit trail', 'API tokens'],
+    sees: ['Home', 'Organisations', 'Users', 'Audit trail', 'API tokens', 'Risks'],
     never: ['Concerns', 'Concern figures'],
   },
   {
@@ -91,7 +91,7 @@ const accounts: Account[] = [
     role: 'regional_lead',
     name: 'Harper Lowe',
     sees: ['Home', 'Concern figures', 'Providers’ training', 'Organisations'],
-    never: ['Users', 'Audit trail', 'Concerns', 'Training'],
+    never: ['Users', 'Audit trail', 'Concerns', 'Training', 'Risks'],
   },
 ];
 

@@ -32,6 +32,9 @@ import './modules/policies/reminders.ts';
 import './modules/programme/reminders.ts';
 import { programmeRoutes } from './modules/programme/routes.ts';
 import { providerRoutes } from './modules/providers/routes.ts';
+// Registers the CTLP annual review reminder with the daily reminder scan.
+import './modules/risks/reminders.ts';
+import { riskRoutes } from './modules/risks/routes.ts';
 // Tells the Prevent leads when someone is given a role that opens concern cases.
 import './modules/users/case-role-notice.ts';
 import { userRoutes } from './modules/users/routes.ts';
@@ -123,6 +126,7 @@ export async function buildApp(database: Database, config: Config): Promise<Fast
     providerRoutes,
     contactRoutes,
     programmeRoutes,
+    riskRoutes,
     notificationRoutes,
     policyRoutes,
     concernRoutes,

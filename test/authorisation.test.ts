@@ -41,6 +41,8 @@ const expectedHolders: Record<Permission, Role[]> = {
   'contacts:edit': ['operational_lead', 'accountable_lead', 'commissioner_lead', 'system_admin'],
   'programme:read': ['operational_lead', 'accountable_lead', 'board_viewer', 'commissioner_lead', 'system_admin'],
   'programme:edit': ['operational_lead', 'accountable_lead', 'commissioner_lead', 'system_admin'],
+  'risks:read': ['operational_lead', 'accountable_lead', 'board_viewer', 'commissioner_lead', 'system_admin'],
+  'risks:edit': ['operational_lead', 'accountable_lead', 'commissioner_lead'],
   'policies:read': ['operational_lead', 'accountable_lead', 'board_viewer', 'commissioner_lead', 'system_admin'],
   'policies:edit': ['operational_lead', 'accountable_lead', 'commissioner_lead', 'system_admin'],
   'concerns:work': ['safeguarding_practitioner', 'operational_lead', 'accountable_lead'],

@@ -5,6 +5,7 @@ import { seedLeadsDemo } from '../modules/leads/demo.ts';
 import * as organisations from '../modules/organisations/service.ts';
 import { seedPoliciesDemo } from '../modules/policies/demo.ts';
 import { seedProgrammeDemo } from '../modules/programme/demo.ts';
+import { seedRisksDemo } from '../modules/risks/demo.ts';
 import { seedTrainingDemo } from '../modules/training/demo.ts';
 import * as users from '../modules/users/service.ts';
 import { type Role, roleNames } from '../platform/permissions.ts';
@@ -73,6 +74,7 @@ export async function seedDemo(database: Database): Promise<DemoAccount[]> {
   await seedLeadsDemo(database, ids);
   await seedPoliciesDemo(database, ids);
   await seedProgrammeDemo(database, ids);
+  await seedRisksDemo(database, ids);
   await seedConcernsDemo(database, ids);
   await seedTrainingDemo(database, ids);
   return accounts;

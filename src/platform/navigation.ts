@@ -16,6 +16,7 @@ const items: NavigationItem[] = [
   { text: 'Prevent leads', href: '/leads', access: 'leads:read' },
   { text: 'Contacts', href: '/contacts', access: 'contacts:read' },
   { text: 'Work programme', href: '/programme', access: 'programme:read' },
+  { text: 'Risks', href: '/risks', access: 'risks:read' },
   { text: 'Policies', href: '/policies', access: 'policies:read' },
   { text: 'Organisations', href: '/organisations', access: 'organisations:read' },
   { text: 'Users', href: '/users', access: 'users:manage' },

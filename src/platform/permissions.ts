@@ -39,6 +39,9 @@ export const permissions = [
   'contacts:edit',
   'programme:read',
   'programme:edit',
+  /** The risk register and the CTLP record. */
+  'risks:read',
+  'risks:edit',
   'policies:read',
   'policies:edit',
   /** Open and work concern cases: leads see all of their organisation's, practitioners those assigned to them. */
@@ -81,6 +84,8 @@ export const rolePermissions: Record<Role, readonly Permission[]> = {
     'contacts:edit',
     'programme:read',
     'programme:edit',
+    'risks:read',
+    'risks:edit',
     'policies:read',
     'policies:edit',
     'concerns:work',
@@ -98,6 +103,8 @@ export const rolePermissions: Record<Role, readonly Permission[]> = {
     'contacts:edit',
     'programme:read',
     'programme:edit',
+    'risks:read',
+    'risks:edit',
     'policies:read',
     'policies:edit',
     'concerns:work',
@@ -112,6 +119,7 @@ export const rolePermissions: Record<Role, readonly Permission[]> = {
     'leads:read',
     'contacts:read',
     'programme:read',
+    'risks:read',
     'policies:read',
     'concerns:counts',
     'training:compliance',
@@ -127,6 +135,9 @@ export const rolePermissions: Record<Role, readonly Permission[]> = {
     'programme:read',
     // The ICB's own programme and policies: the commissioner lead is the ICB's Prevent lead.
     'programme:edit',
+    // A commissioner keeps its own register; it may read its providers' (row-level security), not change them.
+    'risks:read',
+    'risks:edit',
     'policies:read',
     'policies:edit',
     'concerns:counts',
@@ -144,6 +155,7 @@ export const rolePermissions: Record<Role, readonly Permission[]> = {
     'contacts:edit',
     'programme:read',
     'programme:edit',
+    'risks:read',
     'policies:read',
     'policies:edit',
     'api-tokens:manage',

@@ -1,0 +1,198 @@
+import type { FastifyInstance } from 'fastify';
+import type { AppDeps } from '../../platform/deps.ts';
+import { contextOf, formBody, idParam, showFormErrors } from '../../platform/web.ts';
+import * as risks from './service.ts';
+
+const categoryItems = (selected?: unknown) => [
+  { value: '', text: 'Choose a category' },
+  ...risks.riskCategories.map((c) => ({ value: c, text: risks.categoryNames[c], selected: c === selected })),
+];
+
+const ratingItems = (names: readonly string[], selected?: unknown) => [
+  { value: '', text: 'Choose' },
+  ...names.map((name, i) => ({
+    value: String(i + 1),
+    text: `${i + 1} – ${name}`,
+    selected: String(i + 1) === String(selected ?? ''),
+  })),
+];
+
+/** The select lists of the risk form, each with its value chosen. */
+function riskFormData(values: Record<string, unknown>) {
+  const l = (field: string) => ratingItems(risks.likelihoodNames, values[field]);
+  const i = (field: string) => ratingItems(risks.impactNames, values[field]);
+  return {
+    values,
+    categoryItems: categoryItems(values.category),
+    ratings: {
+      inherentLikelihood: l('inherentLikelihood'),
+      inherentImpact: i('inherentImpact'),
+      currentLikelihood: l('currentLikelihood'),
+      currentImpact: i('currentImpact'),
+      targetLikelihood: l('targetLikelihood'),
+      targetImpact: i('targetImpact'),
+    },
+  };
+}
+
+const yearParam = (params: unknown) => risks.parseYear((params as Record<string, string>).year);
+
+export function riskRoutes(app: FastifyInstance, { database }: AppDeps): void {
+  const db = database.db;
+
+  app.get('/risks', { config: { access: 'risks:read' } }, async (request, reply) => {
+    const ctx = contextOf(request);
+    const data = await risks.register(db, ctx);
+    return reply.page('risks/views/list.njk', {
+      ...data,
+      bandNames: risks.bandNames,
+      likelihoodNames: risks.likelihoodNames,
+      impactNames: risks.impactNames,
+      canEdit: ctx.user.permissions.has('risks:edit'),
+    });
+  });
+
+  app.get('/risks/new', { config: { access: 'risks:edit' } }, async (_request, reply) =>
+    reply.page('risks/views/form.njk', { ...riskFormData({ status: 'open' }), action: '/risks' }),
+  );
+
+  app.post('/risks', { config: { access: 'risks:edit' } }, async (request, reply) => {
+    const ctx = contextOf(request);
+    const body = formBody(request);
+    try {
+      const created = await risks.addRisk(db, ctx, body);
+      return reply.redirect(`/risks/${created.id}`, 303);
+    } catch (error) {
+      return showFormErrors(reply, error, 'risks/views/form.njk', { ...riskFormData(body), action: '/risks' });
+    }
+  });
+
+  // The CTLP pages come before /risks/:id in meaning; Fastify prefers the static path anyway.
+  app.get('/risks/ctlp', { config: { access: 'risks:read' } }, async (request, reply) => {
+    const ctx = contextOf(request);
+    return reply.page('risks/views/ctlp.njk', await ctlpData(ctx));
+  });
+
+  async function ctlpData(ctx: ReturnType<typeof contextOf>) {
+    return {
+      ...(await risks.ctlpPage(db, ctx)),
+      canEdit: ctx.user.permissions.has('risks:edit'),
+      canSignOff: risks.canSignOff(ctx),
+      values: {},
+    };
+  }
+
+  app.get('/risks/ctlp/:year', { config: { access: 'risks:edit' } }, async (request, reply) => {
+    const ctx = contextOf(request);
+    const year = yearParam(request.params);
+    const { record, risks: list, linked } = await risks.getCtlp(db, ctx, year);
+    return reply.page('risks/views/ctlp-form.njk', {
+      year,
+      label: risks.yearLabel(year),
+      record,
+      risks: list,
+      values: {
+        briefingReceivedOn: record?.briefingReceivedOn ?? '',
+        themes: record?.themes ?? '',
+        priorityArea: record ? (record.priorityArea ? 'yes' : 'no') : '',
+        programmeReferences: record?.programmeReferences ?? '',
+      },
+      linked,
+    });
+  });
+
+  app.post('/risks/ctlp/:year', { config: { access: 'risks:edit' } }, async (request, reply) => {
+    const ctx = contextOf(request);
+    const year = yearParam(request.params);
+    const body = formBody(request);
+    try {
+      await risks.saveCtlp(db, ctx, year, body);
+      return reply.redirect('/risks/ctlp', 303);
+    } catch (error) {
+      const { record, risks: list } = await risks.getCtlp(db, ctx, year);
+      const chosen = body.riskIds === undefined ? [] : [body.riskIds].flat().map(String);
+      return showFormErrors(reply, error, 'risks/views/ctlp-form.njk', {
+        year,
+        label: risks.yearLabel(year),
+        record,
+        risks: list,
+        values: body,
+        linked: chosen,
+      });
+    }
+  });
+
+  app.post('/risks/ctlp/:year/sign-off', { config: { access: 'risks:edit' } }, async (request, reply) => {
+    const ctx = contextOf(request);
+    const year = yearParam(request.params);
+    const body = formBody(request);
+    try {
+      await risks.signOffCtlp(db, ctx, year, body);
+      return reply.redirect('/risks/ctlp', 303);
+    } catch (error) {
+      return showFormErrors(reply, error, 'risks/views/ctlp.njk', { ...(await ctlpData(ctx)), values: body, signOffYear: year });
+    }
+  });
+
+  app.get('/risks/:id', { config: { access: 'risks:read' } }, async (request, reply) => {
+    const ctx = contextOf(request);
+    const risk = await risks.getRisk(db, ctx, idParam(request));
+    return reply.page('risks/views/risk.njk', {
+      risk,
+      bandNames: risks.bandNames,
+      canEdit: ctx.user.permissions.has('risks:edit'),
+    });
+  });
+
+  app.get('/risks/:id/edit', { config: { access: 'risks:edit' } }, async (request, reply) => {
+    const ctx = contextOf(request);
+    const risk = await risks.getRisk(db, ctx, idParam(request));
+    return reply.page('risks/views/form.njk', { risk, ...riskFormData({ ...risk }), action: `/risks/${risk.id}` });
+  });
+
+  app.post('/risks/:id', { config: { access: 'risks:edit' } }, async (request, reply) => {
+    const ctx = contextOf(request);
+    const id = idParam(request);
+    const risk = await risks.getRisk(db, ctx, id);
+    const body = formBody(request);
+    try {
+      await risks.updateRisk(db, ctx, id, body);
+      return reply.redirect(`/risks/${id}`, 303);
+    } catch (error) {
+      return showFormErrors(reply, error, 'risks/views/form.njk', { risk, ...riskFormData(body), action: `/risks/${id}` });
+    }
+  });
+
+  const reviewData = (risk: risks.RiskView, values: Record<string, unknown>) => ({
+    risk,
+    values,
+    likelihoodItems: ratingItems(risks.likelihoodNames, values.likelihood),
+    impactItems: ratingItems(risks.impactNames, values.impact),
+  });
+
+  app.get('/risks/:id/review', { config: { access: 'risks:edit' } }, async (request, reply) => {
+    const ctx = contextOf(request);
+    const risk = await risks.getRisk(db, ctx, idParam(request));
+    return reply.page(
+      'risks/views/review.njk',
+      reviewData(risk, {
+        reviewer: ctx.user.displayName,
+        likelihood: risk.currentLikelihood,
+        impact: risk.currentImpact,
+      }),
+    );
+  });
+
+  app.post('/risks/:id/review', { config: { access: 'risks:edit' } }, async (request, reply) => {
+    const ctx = contextOf(request);
+    const id = idParam(request);
+    const risk = await risks.getRisk(db, ctx, id);
+    const body = formBody(request);
+    try {
+      await risks.reviewRisk(db, ctx, id, body);
+      return reply.redirect(`/risks/${id}`, 303);
+    } catch (error) {
+      return showFormErrors(reply, error, 'risks/views/review.njk', reviewData(risk, body));
+    }
+  });
+}

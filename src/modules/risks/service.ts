@@ -1,0 +1,442 @@
+import { z } from 'zod';
+import type { Database, Db, Executor } from '../../db/client.ts';
+import { withScope } from '../../db/tenancy.ts';
+import type { RequestContext } from '../../platform/context.ts';
+import { addMonths, isRealDate, todayInLondon } from '../../platform/dates.ts';
+import { ForbiddenError, InputError, NotFoundError } from '../../platform/errors.ts';
+import { blankToUndefined, parseInput } from '../../platform/validation.ts';
+import * as audit from '../audit/service.ts';
+import * as repository from './repository.ts';
+import { type RiskCategory, type RiskStatus, riskCategories, riskStatuses } from './schema.ts';
+
+export type Risk = repository.RiskRow;
+export type Review = repository.ReviewRow;
+export type CtlpRecord = repository.CtlpRow;
+export { type RiskCategory, riskCategories, riskStatuses };
+
+export const categoryNames: Record<RiskCategory, string> = {
+  ctlp: 'Local threat picture (CTLP)',
+  priority_area: 'Prevent priority area',
+  contest_delivery_group: 'CONTEST or Prevent delivery group issue',
+  training: 'Training',
+  estates_room_hire: 'Estates and room hire',
+  it_misuse: 'IT misuse',
+  information_sharing: 'Information sharing',
+  staffing_resources: 'Staffing and resources',
+};
+
+export const statusNames: Record<RiskStatus, string> = { open: 'Open', closed: 'Closed' };
+
+export const likelihoodNames = ['Rare', 'Unlikely', 'Possible', 'Likely', 'Almost certain'] as const;
+export const impactNames = ['Negligible', 'Minor', 'Moderate', 'Major', 'Catastrophic'] as const;
+
+// ---- scores ----
+
+export type Band = 'low' | 'moderate' | 'high' | 'extreme';
+export const bandNames: Record<Band, string> = { low: 'Low', moderate: 'Moderate', high: 'High', extreme: 'Extreme' };
+
+export const score = (likelihood: number, impact: number) => likelihood * impact;
+
+/** The usual NHS 5 × 5 bands: 1–3 low, 4–6 moderate, 8–12 high, 15–25 extreme. */
+export function bandOf(value: number): Band {
+  if (value >= 15) return 'extreme';
+  if (value >= 8) return 'high';
+  if (value >= 4) return 'moderate';
+  return 'low';
+}
+
+export type Scored = { likelihood: number; impact: number; score: number; band: Band };
+const scored = (likelihood: number, impact: number): Scored => {
+  const value = score(likelihood, impact);
+  return { likelihood, impact, score: value, band: bandOf(value) };
+};
+
+export type RiskView = Risk & {
+  categoryName: string;
+  statusName: string;
+  inherent: Scored;
+  current: Scored;
+  target: Scored;
+};
+
+export function viewOf(risk: Risk): RiskView {
+  return {
+    ...risk,
+    categoryName: categoryNames[risk.category],
+    statusName: statusNames[risk.status],
+    inherent: scored(risk.inherentLikelihood, risk.inherentImpact),
+    current: scored(risk.currentLikelihood, risk.currentImpact),
+    target: scored(risk.targetLikelihood, risk.targetImpact),
+  };
+}
+
+export type MatrixCell = { likelihood: number; impact: number; score: number; band: Band; count: number };
+/** Rows from impact 5 (top) to 1; in each, likelihood 1 to 5. */
+export type Matrix = { impact: number; cells: MatrixCell[] }[];
+
+/** Counts of open risks at each current likelihood and impact. */
+export function matrixOf(list: Risk[]): Matrix {
+  const rows: Matrix = [];
+  for (let impact = 5; impact >= 1; impact--) {
+    const cells: MatrixCell[] = [];
+    for (let likelihood = 1; likelihood <= 5; likelihood++) {
+      const count = list.filter(
+        (r) => r.status === 'open' && r.currentLikelihood === likelihood && r.currentImpact === impact,
+      ).length;
+      cells.push({ ...scored(likelihood, impact), count });
+    }
+    rows.push({ impact, cells });
+  }
+  return rows;
+}
+
+// ---- validation ----
+
+const optionalText = (max: number, label: string) =>
+  z.preprocess(blankToUndefined, z.string().max(max, `${label} must be ${max} characters or fewer`).optional());
+
+const rating = (label: string) =>
+  z.preprocess(
+    blankToUndefined,
+    z
+      .string({ error: `Choose the ${label}` })
+      .regex(/^[1-5]$/, `The ${label} must be a whole number from 1 to 5`)
+      .transform(Number),
+  );
+
+const riskFields = z.object({
+  title: z.preprocess(
+    blankToUndefined,
+    z.string({ error: 'Enter a title for the risk' }).max(200, 'Title must be 200 characters or fewer'),
+  ),
+  category: z.enum(riskCategories, { error: 'Choose the risk’s category' }),
+  owner: z.preprocess(
+    blankToUndefined,
+    z.string({ error: 'Enter the name of the risk’s owner' }).max(120, 'Owner must be 120 characters or fewer'),
+  ),
+  inherentLikelihood: rating('inherent likelihood'),
+  inherentImpact: rating('inherent impact'),
+  currentLikelihood: rating('current likelihood'),
+  currentImpact: rating('current impact'),
+  targetLikelihood: rating('target likelihood'),
+  targetImpact: rating('target impact'),
+  controls: optionalText(4000, 'Controls'),
+  actions: optionalText(4000, 'Actions'),
+  eprrReference: optionalText(100, 'EPRR register reference'),
+  counterFraudReference: optionalText(100, 'Counter fraud register reference'),
+  status: z.preprocess((v) => v ?? 'open', z.enum(riskStatuses, { error: 'Choose whether the risk is open or closed' })),
+});
+
+function toRiskRow(input: unknown): repository.RiskFields {
+  const f = parseInput(riskFields, input);
+  const errors: Record<string, string> = {};
+  if (score(f.currentLikelihood, f.currentImpact) > score(f.inherentLikelihood, f.inherentImpact))
+    errors.currentLikelihood = 'The current score cannot be higher than the inherent score (before controls)';
+  if (score(f.targetLikelihood, f.targetImpact) > score(f.currentLikelihood, f.currentImpact))
+    errors.targetLikelihood = 'The target score cannot be higher than the current score';
+  if (Object.keys(errors).length) throw new InputError(errors);
+  return {
+    title: f.title,
+    category: f.category,
+    owner: f.owner,
+    inherentLikelihood: f.inherentLikelihood,
+    inherentImpact: f.inherentImpact,
+    currentLikelihood: f.currentLikelihood,
+    currentImpact: f.currentImpact,
+    targetLikelihood: f.targetLikelihood,
+    targetImpact: f.targetImpact,
+    controls: f.controls ?? null,
+    actions: f.actions ?? null,
+    eprrReference: f.eprrReference ?? null,
+    counterFraudReference: f.counterFraudReference ?? null,
+    status: f.status,
+  };
+}
+
+const pastDate = (missing: string) =>
+  z.preprocess(blankToUndefined, z.string({ error: missing }).refine(isRealDate, 'Enter a real date, like 2026-04-01'));
+
+const reviewFields = z.object({
+  reviewedOn: pastDate('Enter the date of the review'),
+  reviewer: z.preprocess(
+    blankToUndefined,
+    z.string({ error: 'Enter the name of the reviewer' }).max(120, 'Reviewer must be 120 characters or fewer'),
+  ),
+  note: optionalText(4000, 'Note'),
+  likelihood: rating('current likelihood'),
+  impact: rating('current impact'),
+});
+
+// ---- the register ----
+
+export type Register = { risks: RiskView[]; matrix: Matrix; openCount: number };
+
+/** The organisation's register, highest current score first, and the heat map of its open risks. */
+export async function register(db: Db, ctx: RequestContext): Promise<Register> {
+  const list = await withScope(db, ctx.scope, (tx) => repository.risksOf(tx, ctx.user.activeOrg.id));
+  return { risks: list.map(viewOf), matrix: matrixOf(list), openCount: list.filter((r) => r.status === 'open').length };
+}
+
+export async function getRisk(db: Db, ctx: RequestContext, id: string): Promise<RiskView & { reviews: Review[] }> {
+  return withScope(db, ctx.scope, async (tx) => {
+    const risk = await repository.riskById(tx, ctx.user.activeOrg.id, id);
+    if (!risk) throw new NotFoundError('risk');
+    return { ...viewOf(risk), reviews: await repository.reviewsOf(tx, ctx.user.activeOrg.id, id) };
+  });
+}
+
+const scoresOf = (row: repository.RiskFields) => ({
+  inherent: score(row.inherentLikelihood, row.inherentImpact),
+  current: score(row.currentLikelihood, row.currentImpact),
+  target: score(row.targetLikelihood, row.targetImpact),
+});
+
+export async function addRisk(db: Db, ctx: RequestContext, input: unknown): Promise<Risk> {
+  const row = toRiskRow(input);
+  return withScope(db, ctx.scope, async (tx) => {
+    const created = await repository.insertRisk(tx, ctx.user.activeOrg.id, row);
+    await audit.record(tx, ctx.actor, {
+      orgId: ctx.user.activeOrg.id,
+      action: 'risk.added',
+      recordType: 'risk',
+      recordId: created.id,
+      details: { category: row.category, ...scoresOf(row) },
+    });
+    return created;
+  });
+}
+
+export async function updateRisk(db: Db, ctx: RequestContext, id: string, input: unknown): Promise<void> {
+  const row = toRiskRow(input);
+  await withScope(db, ctx.scope, async (tx) => {
+    if (!(await repository.riskById(tx, ctx.user.activeOrg.id, id))) throw new NotFoundError('risk');
+    await repository.updateRisk(tx, ctx.user.activeOrg.id, id, row);
+    await audit.record(tx, ctx.actor, {
+      orgId: ctx.user.activeOrg.id,
+      action: 'risk.updated',
+      recordType: 'risk',
+      recordId: id,
+      details: { category: row.category, status: row.status ?? 'open', ...scoresOf(row) },
+    });
+  });
+}
+
+/** Records a review; its likelihood and impact become the risk's current ones. Earlier reviews stay as they were. */
+export async function reviewRisk(
+  db: Db,
+  ctx: RequestContext,
+  id: string,
+  input: unknown,
+  today = todayInLondon(),
+): Promise<void> {
+  const f = parseInput(reviewFields, input);
+  if (f.reviewedOn > today) throw new InputError({ reviewedOn: 'The date of the review cannot be in the future' });
+  await withScope(db, ctx.scope, async (tx) => {
+    const orgId = ctx.user.activeOrg.id;
+    const risk = await repository.riskById(tx, orgId, id);
+    if (!risk) throw new NotFoundError('risk');
+    await repository.insertReview(tx, orgId, id, {
+      reviewedOn: f.reviewedOn,
+      reviewer: f.reviewer,
+      note: f.note ?? null,
+      likelihood: f.likelihood,
+      impact: f.impact,
+    });
+    await repository.updateRisk(tx, orgId, id, { currentLikelihood: f.likelihood, currentImpact: f.impact });
+    await audit.record(tx, ctx.actor, {
+      orgId,
+      action: 'risk.reviewed',
+      recordType: 'risk',
+      recordId: id,
+      details: {
+        reviewedOn: f.reviewedOn,
+        from: score(risk.currentLikelihood, risk.currentImpact),
+        to: score(f.likelihood, f.impact),
+      },
+    });
+  });
+}
+
+// ---- CTLP ----
+
+/** The NHS financial year (from April) that a day falls in, named by the year it starts. */
+export function financialYearOf(day: string): number {
+  const [year, month] = day.split('-').map(Number) as [number, number];
+  return month >= 4 ? year : year - 1;
+}
+
+export const yearLabel = (year: number) => `April ${year} to March ${year + 1}`;
+
+export type CtlpStatus = {
+  /** The latest sign-off of any year. */
+  lastSignOffOn: string | null;
+  /** 12 months after the last sign-off: the next is due by then. */
+  dueOn: string | null;
+  overdue: boolean;
+};
+
+/**
+ * The annual review is overdue when there has been no sign-off in the last 12 months, and either
+ * there was one before (it has lapsed) or this year's briefing has come in and was never signed off.
+ */
+export function ctlpStatusOf(records: CtlpRecord[], today: string): CtlpStatus {
+  const signOffs = records.map((r) => r.signedOffOn).filter((d): d is string => !!d);
+  const lastSignOffOn = signOffs.sort().at(-1) ?? null;
+  const dueOn = lastSignOffOn ? addMonths(lastSignOffOn, 12) : null;
+  const current = records.find((r) => r.year === financialYearOf(today));
+  const briefedNotSignedOff = !!current?.briefingReceivedOn && !current.signedOffOn;
+  const overdue = dueOn ? dueOn < today : briefedNotSignedOff;
+  return { lastSignOffOn, dueOn, overdue };
+}
+
+export type CtlpView = CtlpRecord & { label: string; risks: RiskView[] };
+
+export type CtlpPage = {
+  currentYear: number;
+  currentLabel: string;
+  status: CtlpStatus;
+  records: CtlpView[];
+};
+
+export async function ctlpPage(db: Db, ctx: RequestContext, today = todayInLondon()): Promise<CtlpPage> {
+  return withScope(db, ctx.scope, async (tx) => {
+    const orgId = ctx.user.activeOrg.id;
+    const records = await repository.ctlpRecordsOf(tx, orgId);
+    const links = await repository.linkedRiskIds(
+      tx,
+      orgId,
+      records.map((r) => r.id),
+    );
+    const list = (await repository.risksOf(tx, orgId)).map(viewOf);
+    const currentYear = financialYearOf(today);
+    return {
+      currentYear,
+      currentLabel: yearLabel(currentYear),
+      status: ctlpStatusOf(records, today),
+      records: records.map((r) => ({
+        ...r,
+        label: yearLabel(r.year),
+        risks: list.filter((risk) => links.some((l) => l.ctlpId === r.id && l.riskId === risk.id)),
+      })),
+    };
+  });
+}
+
+/** A year from the URL: one the service records (from 2015 to next year), else not found. */
+export function parseYear(value: string | undefined, today = todayInLondon()): number {
+  if (!value || !/^\d{4}$/.test(value)) throw new NotFoundError('year');
+  const year = Number(value);
+  if (year < 2015 || year > financialYearOf(today) + 1) throw new NotFoundError('year');
+  return year;
+}
+
+export async function getCtlp(
+  db: Db,
+  ctx: RequestContext,
+  year: number,
+): Promise<{ record: CtlpView | null; risks: RiskView[]; linked: string[] }> {
+  return withScope(db, ctx.scope, async (tx) => {
+    const orgId = ctx.user.activeOrg.id;
+    const record = await repository.ctlpByYear(tx, orgId, year);
+    const list = (await repository.risksOf(tx, orgId)).map(viewOf);
+    const linked = record ? (await repository.linkedRiskIds(tx, orgId, [record.id])).map((l) => l.riskId) : [];
+    return {
+      record: record ? { ...record, label: yearLabel(year), risks: list.filter((r) => linked.includes(r.id)) } : null,
+      risks: list,
+      linked,
+    };
+  });
+}
+
+const asList = (v: unknown) => (v === undefined || v === null || v === '' ? [] : Array.isArray(v) ? v : [v]);
+
+const ctlpFields = z.object({
+  briefingReceivedOn: z.preprocess(
+    blankToUndefined,
+    z.string().refine(isRealDate, 'Enter a real date, like 2026-04-01').optional(),
+  ),
+  themes: optionalText(4000, 'Themes'),
+  priorityArea: z.enum(['yes', 'no'], { error: 'Say whether the area is a Prevent priority area' }),
+  programmeReferences: optionalText(2000, 'Work programme items'),
+  riskIds: z.preprocess(asList, z.array(z.string())),
+});
+
+export async function saveCtlp(
+  db: Db,
+  ctx: RequestContext,
+  year: number,
+  input: unknown,
+  today = todayInLondon(),
+): Promise<void> {
+  const f = parseInput(ctlpFields, input);
+  if (f.briefingReceivedOn && f.briefingReceivedOn > today)
+    throw new InputError({ briefingReceivedOn: 'The date the briefing was received cannot be in the future' });
+  await withScope(db, ctx.scope, async (tx) => {
+    const orgId = ctx.user.activeOrg.id;
+    const own = new Set((await repository.risksOf(tx, orgId)).map((r) => r.id));
+    const riskIds = [...new Set(f.riskIds)];
+    if (riskIds.some((id) => !own.has(id))) throw new InputError({ riskIds: 'Choose risks from your own register' });
+    const record = await repository.upsertCtlp(tx, orgId, year, {
+      briefingReceivedOn: f.briefingReceivedOn ?? null,
+      themes: f.themes ?? null,
+      priorityArea: f.priorityArea === 'yes',
+      programmeReferences: f.programmeReferences ?? null,
+    });
+    await repository.setLinkedRisks(tx, orgId, record.id, riskIds);
+    await audit.record(tx, ctx.actor, {
+      orgId,
+      action: 'ctlp.saved',
+      recordType: 'ctlp',
+      recordId: record.id,
+      details: { year, priorityArea: f.priorityArea === 'yes', risks: riskIds.length },
+    });
+  });
+}
+
+export const canSignOff = (ctx: RequestContext) => ctx.user.roles.includes('accountable_lead');
+
+const signOffFields = z.object({ reviewedOn: pastDate('Enter the date of the annual review') });
+
+/** The accountable lead, and no one else, signs off a year's annual review; their name and the day are kept. */
+export async function signOffCtlp(
+  db: Db,
+  ctx: RequestContext,
+  year: number,
+  input: unknown,
+  today = todayInLondon(),
+): Promise<void> {
+  if (!canSignOff(ctx)) throw new ForbiddenError('Only the accountable Prevent lead signs off the CTLP review');
+  const f = parseInput(signOffFields, input);
+  if (f.reviewedOn > today) throw new InputError({ reviewedOn: 'The date of the review cannot be in the future' });
+  await withScope(db, ctx.scope, async (tx) => {
+    const orgId = ctx.user.activeOrg.id;
+    const record = await repository.ctlpByYear(tx, orgId, year);
+    if (!record) throw new NotFoundError('CTLP record');
+    await repository.signOffCtlp(tx, orgId, record.id, {
+      reviewedOn: f.reviewedOn,
+      signedOffByUserId: ctx.user.id,
+      signedOffByName: ctx.user.displayName,
+      signedOffOn: today,
+    });
+    await audit.record(tx, ctx.actor, {
+      orgId,
+      action: 'ctlp.signed_off',
+      recordType: 'ctlp',
+      recordId: record.id,
+      details: { year, reviewedOn: f.reviewedOn },
+    });
+  });
+}
+
+/** Organisations whose CTLP review is overdue, for the reminder scan (every organisation: no tenant scope). */
+export async function overdueCtlpReviews(
+  database: Database | Executor,
+  today: string,
+): Promise<{ orgId: string; status: CtlpStatus }[]> {
+  const db = 'exec' in database && 'kind' in database ? database.db : (database as Executor);
+  const byOrg = new Map<string, CtlpRecord[]>();
+  for (const record of await repository.allCtlpRecords(db)) {
+    byOrg.set(record.orgId, [...(byOrg.get(record.orgId) ?? []), record]);
+  }
+  return [...byOrg].map(([orgId, records]) => ({ orgId, status: ctlpStatusOf(records, today) })).filter((o) => o.status.overdue);
+}
