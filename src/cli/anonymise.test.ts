@@ -1,54 +1,15 @@
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
+import { runCli, stackFrame } from '../../test/cli.ts';
 import { anonymise } from '../modules/lessons/anonymiser.ts';
 
-const launcher = fileURLToPath(new URL('../../bin/prevent-assure.js', import.meta.url));
 const corpus = fileURLToPath(new URL('../modules/lessons/corpus/', import.meta.url));
-const stackFrame = /\n\s+at /;
-
-type Run = { code: number | null; stdout: string; stderr: string };
-
-// Each command is a Node.js process: more than two at a time only slows a 2-core machine down.
-let running = 0;
-const waiting: (() => void)[] = [];
-async function slot(): Promise<void> {
-  if (running < 2) running++;
-  else await new Promise<void>((resolve) => waiting.push(resolve));
-}
-function release(): void {
-  const next = waiting.shift();
-  if (next) next();
-  else running--;
-}
-
 /** The real launcher in a child process, with the narrative on standard input. It never needs a database. */
-async function cli(args: string[], input = ''): Promise<Run> {
-  await slot();
-  try {
-    return await new Promise<Run>((resolve, reject) => {
-      const env: NodeJS.ProcessEnv = { ...process.env, DATA_DIR: '/nonexistent/prevent-assure-data' };
-      delete env.DATABASE_URL;
-      const child = spawn(process.execPath, [launcher, ...args], { env, cwd: os.tmpdir(), timeout: 120_000 });
-      let stdout = '';
-      let stderr = '';
-      child.stdout.on('data', (chunk) => {
-        stdout += chunk;
-      });
-      child.stderr.on('data', (chunk) => {
-        stderr += chunk;
-      });
-      child.on('error', reject);
-      child.on('close', (code) => resolve({ code, stdout, stderr }));
-      child.stdin.end(input);
-    });
-  } finally {
-    release();
-  }
-}
+const cli = (args: string[], input = '') =>
+  runCli({ DATA_DIR: '/nonexistent/prevent-assure-data' }, args, { input, timeoutMs: 120_000 });
 
 const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'anonymise-test-'));
 afterAll(() => fs.rmSync(scratch, { recursive: true, force: true }));

@@ -1,60 +1,15 @@
-import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import os from 'node:os';
-import { fileURLToPath } from 'node:url';
 import { sql } from 'drizzle-orm';
 import { afterAll, describe, expect, inject, it } from 'vitest';
+import { type Run, runCli, stackFrame } from '../../test/cli.ts';
 import { type DetachedDatabase, detachedCopyOfTemplate } from '../../test/databases.ts';
 import * as apiTokens from '../modules/api-tokens/service.ts';
 import * as audit from '../modules/audit/service.ts';
 import * as organisations from '../modules/organisations/service.ts';
 
-const launcher = fileURLToPath(new URL('../../bin/prevent-assure.js', import.meta.url));
-const stackFrame = /\n\s+at /;
-
-type Run = { code: number | null; stdout: string; stderr: string };
-
-// Each command is a Node.js process: more than two at a time only slows a 2-core machine down.
-let running = 0;
-const waiting: (() => void)[] = [];
-async function slot(): Promise<void> {
-  if (running < 2) running++;
-  else await new Promise<void>((resolve) => waiting.push(resolve));
-}
-function release(): void {
-  const next = waiting.shift();
-  if (next) next();
-  else running--;
-}
-
 /** The real launcher in a child process, as an operator runs it (see cli.test.ts). */
-async function cli(target: Pick<DetachedDatabase, 'env'>, args: string[]): Promise<Run> {
-  await slot();
-  try {
-    return await run(target, args);
-  } finally {
-    release();
-  }
-}
-
-function run(target: Pick<DetachedDatabase, 'env'>, args: string[]): Promise<Run> {
-  const env: NodeJS.ProcessEnv = { ...process.env, ...target.env };
-  if (!('DATABASE_URL' in target.env)) delete env.DATABASE_URL;
-  return new Promise<Run>((resolve, reject) => {
-    const child = spawn(process.execPath, [launcher, ...args], { env, cwd: os.tmpdir(), timeout: 180_000 });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk) => {
-      stdout += chunk;
-    });
-    child.stderr.on('data', (chunk) => {
-      stderr += chunk;
-    });
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-    child.stdin.end('');
-  });
-}
+const cli = (target: Pick<DetachedDatabase, 'env'>, args: string[]) => runCli(target.env, args);
 
 let target: DetachedDatabase | undefined;
 afterAll(async () => {

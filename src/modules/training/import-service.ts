@@ -16,6 +16,7 @@ import { z } from 'zod';
 import type { Database, Db, Executor, Tx } from '../../db/client.ts';
 import { type Scope, withScope } from '../../db/tenancy.ts';
 import type { RequestContext } from '../../platform/context.ts';
+import { csvCell } from '../../platform/csv.ts';
 import { todayInLondon } from '../../platform/dates.ts';
 import { InputError, NotFoundError } from '../../platform/errors.ts';
 import { enqueueJob, registerJobHandler } from '../../platform/jobs.ts';
@@ -615,12 +616,6 @@ export async function importPage(db: Db, ctx: RequestContext, id: string, limit 
   });
 }
 
-/** A value a spreadsheet would run as a formula is kept as text. */
-function safeCell(value: string): string {
-  const text = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
-  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-}
-
 /** The whole stored error report as CSV, a page at a time. */
 export async function* errorReportCsv(db: Db, ctx: RequestContext, id: string): AsyncGenerator<string> {
   const orgId = ctx.user.activeOrg.id;
@@ -630,7 +625,7 @@ export async function* errorReportCsv(db: Db, ctx: RequestContext, id: string): 
   for (;;) {
     const page = await withScope(db, ctx.scope, (tx) => repository.errorsOf(tx, orgId, id, after, 1000));
     if (page.length === 0) return;
-    yield `${page.map((e) => [String(e.line), e.column, e.value, e.message].map(safeCell).join(',')).join('\r\n')}\r\n`;
+    yield `${page.map((e) => [String(e.line), e.column, e.value, e.message].map(csvCell).join(',')).join('\r\n')}\r\n`;
     after = page[page.length - 1]?.seq ?? after;
   }
 }

@@ -18,6 +18,9 @@ export type ComplianceCounts = {
 
 const rowsOf = <T>(result: unknown) => (result as { rows: T[] }).rows;
 
+/** A training record's expiry, with "no expiry" as 'infinity' so that the latest one is max(). */
+const recordExpiry = sql.raw(`case when r.no_expiry then 'infinity'::date else r.expires_on end`);
+
 /*
  * Compliance as at a date, per staff member: in scope when started by then, not left by then and
  * not on long-term absence; the best record is the latest-expiring one of a level that covers the
@@ -44,8 +47,8 @@ const staffAsAt = (orgIds: readonly string[], asAt: string, current: boolean) =>
     from staff st
     left join (
       select r.staff_id,
-             max(case when r.no_expiry then 'infinity'::date else r.expires_on end) as any_level,
-             max(case when r.no_expiry then 'infinity'::date else r.expires_on end) filter (where r.level = 'level3') as level3
+             max(${recordExpiry}) as any_level,
+             max(${recordExpiry}) filter (where r.level = 'level3') as level3
         from training_records r
        where r.org_id = any(${orgs}::uuid[]) and r.completed_on <= ${asAt}::date
        group by r.staff_id
@@ -63,8 +66,8 @@ export async function refreshFigures(tx: Executor, orgId: string, staffIds?: rea
   await tx.execute(sql`
     update staff st set best_expiry_any = b.any_level, best_expiry_level3 = b.level3
       from (select s.id,
-                   max(case when r.no_expiry then 'infinity'::date else r.expires_on end) as any_level,
-                   max(case when r.no_expiry then 'infinity'::date else r.expires_on end) filter (where r.level = 'level3') as level3
+                   max(${recordExpiry}) as any_level,
+                   max(${recordExpiry}) filter (where r.level = 'level3') as level3
               from staff s left join training_records r on r.staff_id = s.id
              where s.org_id = ${orgId} ${only}
              group by s.id) b
@@ -215,7 +218,7 @@ export async function staffWithBestRecord(
            best.expiry::text as "bestExpiresOn"
       from staff st
       left join lateral (
-        select r.course, r.level, r.completed_on, case when r.no_expiry then 'infinity'::date else r.expires_on end as expiry
+        select r.course, r.level, r.completed_on, ${recordExpiry} as expiry
           from training_records r
          where r.staff_id = st.id and r.completed_on <= ${asAt}::date
            and (r.level = 'level3' or st.required_level = 'basic')
@@ -359,7 +362,7 @@ export async function expiringInWindow(
            best.expiry::text as "expiresOn", st.required_level as level
       from staff st
       join lateral (
-        select max(case when r.no_expiry then 'infinity'::date else r.expires_on end) as expiry
+        select max(${recordExpiry}) as expiry
           from training_records r
          where r.staff_id = st.id and r.completed_on <= ${from}::date
            and (r.level = 'level3' or st.required_level = 'basic')

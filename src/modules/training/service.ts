@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { Database, Db, Executor, Tx } from '../../db/client.ts';
 import { withScope } from '../../db/tenancy.ts';
 import type { RequestContext } from '../../platform/context.ts';
+import { csvCell } from '../../platform/csv.ts';
 import { addDays, addMonths, isRealDate, todayInLondon } from '../../platform/dates.ts';
 import { InputError, NotFoundError } from '../../platform/errors.ts';
 import { blankToUndefined, parseInput } from '../../platform/validation.ts';
@@ -383,13 +384,6 @@ export async function staffList(db: Db, ctx: RequestContext, asAt: string, filte
 export async function staffFilterOptions(db: Db, ctx: RequestContext) {
   return withScope(db, ctx.scope, (tx) => repository.distinctValues(tx, ctx.user.activeOrg.id));
 }
-
-const csvCell = (value: unknown): string => {
-  let text = value === null || value === undefined ? '' : String(value);
-  // A cell that a spreadsheet would run as a formula is kept as text.
-  if (/^[=+\-@\t\r]/.test(text)) text = `'${text}`;
-  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-};
 
 export function staffListCsv(rows: StaffWithStatus[]): string {
   const header = [
