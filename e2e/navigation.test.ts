@@ -30,10 +30,21 @@ type Account = {
 // Everyone can raise a concern; no one but the Prevent leads and practitioners sees a case.
 const noPermissions = {
   sees: ['Home', 'Raise a concern', 'My training'],
-  never: ['Organisations', 'Users', 'Audit trail', 'Concerns', 'Training', 'Risks'],
+  never: ['Organisations', 'Users', 'Audit trail', 'Concerns', 'Training', 'Risks', 'Lessons learned', 'Learning group'],
 };
 const preventLead = {
-  sees: ['Home', 'Raise a concern', 'Concerns', 'Concern figures', 'Training', 'Organisations', 'Audit trail', 'Risks'],
+  sees: [
+    'Home',
+    'Raise a concern',
+    'Concerns',
+    'Concern figures',
+    'Training',
+    'Organisations',
+    'Audit trail',
+    'Risks',
+    'Lessons learned',
+    'Learning group',
+  ],
   never: ['Users', 'API tokens', 'Providers’ training'],
 };
 
@@ -45,7 +56,7 @@ const accounts: Account[] = [
     role: 'safeguarding_practitioner',
     name: 'Priya Natarajan',
     sees: ['Home', 'Raise a concern', 'Concerns'],
-    never: ['Organisations', 'Users', 'Audit trail', 'Concern figures', 'Risks'],
+    never: ['Organisations', 'Users', 'Audit trail', 'Concern figures', 'Risks', 'Lessons learned', 'Learning group'],
   },
   { key: 'operationalLead', role: 'operational_lead', name: 'Jordan Ellis', ...preventLead },
   { key: 'accountableLead', role: 'accountable_lead', name: 'Morgan Hale', ...preventLead },
@@ -61,7 +72,7 @@ const accounts: Account[] = [
     role: 'board_viewer',
     name: 'Casey Marsh',
     sees: ['Home', 'Raise a concern', 'Concern figures', 'Training', 'Organisations', 'Risks'],
-    never: ['Users', 'Audit trail', 'Concerns'],
+    never: ['Users', 'Audit trail', 'Concerns', 'Lessons learned', 'Learning group'],
   },
   {
     key: 'systemAdmin',
@@ -76,8 +87,17 @@ const accounts: Account[] = [
     key: 'commissioner',
     role: 'commissioner_lead',
     name: 'Dana Whitfield',
-    sees: ['Home', 'Concern figures', 'Providers’ training', 'Providers', 'Organisations', 'Audit trail', 'Risks'],
-    never: ['Users', 'Concerns', 'Training'],
+    sees: [
+      'Home',
+      'Concern figures',
+      'Providers’ training',
+      'Providers',
+      'Organisations',
+      'Audit trail',
+      'Risks',
+      'Learning group',
+    ],
+    never: ['Users', 'Concerns', 'Training', 'Lessons learned'],
   },
   {
     key: 'icbAdmin',
@@ -91,7 +111,7 @@ const accounts: Account[] = [
     role: 'regional_lead',
     name: 'Harper Lowe',
     sees: ['Home', 'Concern figures', 'Providers’ training', 'Organisations'],
-    never: ['Users', 'Audit trail', 'Concerns', 'Training', 'Risks'],
+    never: ['Users', 'Audit trail', 'Concerns', 'Training', 'Risks', 'Lessons learned', 'Learning group'],
   },
 ];
 

@@ -23,8 +23,8 @@ const button = (page: Page, name: string) => page.getByRole('button', { name, ex
 
 /**
  * The Prevent leads' journey in a real browser: add a risk with a mistake, fix it, review it, see
- * it in the matrix; record this year's CTLP and have the accountable lead sign off its review.
- * axe on every page.
+ * it in the matrix; record this year's CTLP and have the accountable lead sign off its review; the
+ * commissioner reads its providers' registers. axe on every page.
  */
 describeInBrowser('the risk register and the CTLP in the browser', { timeout: 600_000 }, () => {
   let b: BrowserApp;
@@ -128,5 +128,28 @@ describeInBrowser('the risk register and the CTLP in the browser', { timeout: 60
     await screenshot(director, 'risks-ctlp-signed-off');
     expect(browserProblems(director)).toEqual([]);
     await director.context().close();
+  });
+
+  it('the commissioner reads its providers’ registers, with nothing to change', async () => {
+    const page = await b.newPage();
+    await signIn(page, demo.commissioner);
+    await page.goto('/risks');
+    await clickAndWait(page, page.getByRole('link', { name: 'Providers’ risk registers', exact: true }));
+    expect(here(page)).toBe('/risks/providers');
+    await checkAccessibility(page);
+    const dales = page.locator('main tr', { hasText: 'Dales Community and Mental Health NHS Trust' });
+    await expect(textOf(dales)).resolves.toMatch(/No risks recorded[\s\S]*Never[\s\S]*Overdue/);
+    await screenshot(page, 'risks-providers');
+
+    await clickAndWait(page, page.getByRole('link', { name: 'Northshire Teaching Hospitals NHS Foundation Trust', exact: true }));
+    expect(here(page)).toMatch(/^\/risks\/providers\/[0-9a-f-]{36}$/);
+    expect(await cell(page, 4, 4)).toBe('1 risk, 16 Extreme');
+    await expect(main(page)).resolves.toContain('Prevent training below the 85% compliance target');
+    await expect(main(page)).resolves.toMatch(/signed off by Morgan Hale on/);
+    expect(await page.locator('main .nhsuk-button, main form').count()).toBe(0);
+    await checkAccessibility(page);
+    await screenshot(page, 'risks-provider');
+    expect(browserProblems(page)).toEqual([]);
+    await page.context().close();
   });
 });

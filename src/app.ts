@@ -23,6 +23,8 @@ import { trainingPlanRoutes } from './modules/training/plan-routes.ts';
 import { trainingRoutes } from './modules/training/routes.ts';
 import './modules/leads/reminders.ts';
 import { leadRoutes } from './modules/leads/routes.ts';
+import { learningGroupRoutes } from './modules/lessons/group-routes.ts';
+import { lessonsRoutes } from './modules/lessons/routes.ts';
 import { notificationRoutes } from './modules/notifications/routes.ts';
 import { organisationRoutes } from './modules/organisations/routes.ts';
 import { policyRoutes } from './modules/policies/routes.ts';
@@ -135,6 +137,8 @@ export async function buildApp(database: Database, config: Config): Promise<Fast
     referralsRoutes,
     patientRecordRoutes,
     retentionRoutes,
+    lessonsRoutes,
+    learningGroupRoutes,
     concernFiguresRoutes,
     apiTokensRoutes,
     trainingRoutes,

@@ -4,6 +4,7 @@ export * from '../modules/audit/schema.ts';
 export * from '../modules/concerns/schema.ts';
 export * from '../modules/contacts/schema.ts';
 export * from '../modules/leads/schema.ts';
+export * from '../modules/lessons/schema.ts';
 export * from '../modules/notifications/schema.ts';
 export * from '../modules/organisations/schema.ts';
 export * from '../modules/policies/schema.ts';

@@ -17,6 +17,8 @@ const items: NavigationItem[] = [
   { text: 'Contacts', href: '/contacts', access: 'contacts:read' },
   { text: 'Work programme', href: '/programme', access: 'programme:read' },
   { text: 'Risks', href: '/risks', access: 'risks:read' },
+  { text: 'Lessons learned', href: '/lessons', access: 'lessons:review' },
+  { text: 'Learning group', href: '/learning', access: 'learning:read' },
   { text: 'Policies', href: '/policies', access: 'policies:read' },
   { text: 'Organisations', href: '/organisations', access: 'organisations:read' },
   { text: 'Users', href: '/users', access: 'users:manage' },

@@ -42,6 +42,14 @@ export const permissions = [
   /** The risk register and the CTLP record. */
   'risks:read',
   'risks:edit',
+  /** Each commissioned provider's risk register and CTLP record, read only. */
+  'risks:providers',
+  /** Lessons learned reviews of the organisation's cases, their actions, and case studies (anonymise, approve, share). */
+  'lessons:review',
+  /** The commissioner's multi-agency lessons learned group: shared case studies, meetings, agreed learning, actions. */
+  'learning:read',
+  /** Hosting the learning group: meetings, agreed learning and actions. */
+  'learning:manage',
   'policies:read',
   'policies:edit',
   /** Open and work concern cases: leads see all of their organisation's, practitioners those assigned to them. */
@@ -86,6 +94,8 @@ export const rolePermissions: Record<Role, readonly Permission[]> = {
     'programme:edit',
     'risks:read',
     'risks:edit',
+    'lessons:review',
+    'learning:read',
     'policies:read',
     'policies:edit',
     'concerns:work',
@@ -105,6 +115,8 @@ export const rolePermissions: Record<Role, readonly Permission[]> = {
     'programme:edit',
     'risks:read',
     'risks:edit',
+    'lessons:review',
+    'learning:read',
     'policies:read',
     'policies:edit',
     'concerns:work',
@@ -138,6 +150,9 @@ export const rolePermissions: Record<Role, readonly Permission[]> = {
     // A commissioner keeps its own register; it may read its providers' (row-level security), not change them.
     'risks:read',
     'risks:edit',
+    'risks:providers',
+    'learning:read',
+    'learning:manage',
     'policies:read',
     'policies:edit',
     'concerns:counts',

@@ -199,3 +199,20 @@ export const listAll = (db: Executor) => repository.all(db);
 export const findByOdsCode = (db: Executor, odsCode: string) => repository.byOdsCode(db, odsCode.trim().toUpperCase());
 export const findById = (db: Executor, id: string) => repository.byId(db, id);
 export const findByIds = (db: Executor, ids: readonly string[]) => repository.byIds(db, ids);
+
+/**
+ * The commissioning area an organisation belongs to: the ICB (itself, or its provider's commissioner)
+ * and every organisation in it, the ICB included. Null for an organisation that no ICB commissions.
+ */
+export async function commissioningAreaOf(
+  db: Executor,
+  orgId: string,
+): Promise<{ commissioner: Organisation; members: Organisation[] } | null> {
+  const org = await repository.byId(db, orgId);
+  if (!org) return null;
+  const commissionerId = org.kind === 'icb' ? org.id : org.commissionerId;
+  if (!commissionerId) return null;
+  const members = await repository.commissionedBy(db, commissionerId);
+  const commissioner = members.find((o) => o.id === commissionerId);
+  return commissioner ? { commissioner, members } : null;
+}

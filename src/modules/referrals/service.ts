@@ -18,6 +18,7 @@ import {
   statusNames,
   withCase,
 } from '../concerns/service.ts';
+import { startReviewForReferral } from '../lessons/service.ts';
 import { type Reminder, registerReminderSource } from '../notifications/service.ts';
 import { sharedWith } from '../sharing/service.ts';
 import * as repository from './repository.ts';
@@ -145,6 +146,7 @@ export async function refer(db: Db, ctx: RequestContext, caseId: string, input: 
       updatedAt: now,
     });
     await applyMove(open, 'referred', 'Referred to police Prevent', now);
+    await startReviewForReferral(open, referral.id, fields.referredOn);
     const settings = await settingsFor(open.tx, orgId);
     const feedbackDue = addWorkingDays(fields.referredOn, settings.policeFeedbackWorkingDays);
     await repository.insertFollowUp(open.tx, { orgId, caseId: id, kind: 'police_feedback', dueOn: feedbackDue });

@@ -23,6 +23,18 @@ export async function risksOf(tx: Executor, orgId: string): Promise<RiskRow[]> {
     .orderBy(desc(currentScore), desc(risks.currentLikelihood), asc(risks.title), asc(risks.id));
 }
 
+/** Counts of risks by organisation, status and current score: what the commissioner's overview of its providers is worked out from. */
+export type ScoreCount = { orgId: string; status: RiskRow['status']; score: number; count: number };
+
+export async function scoreCountsOf(tx: Executor, orgIds: string[]): Promise<ScoreCount[]> {
+  if (orgIds.length === 0) return [];
+  return tx
+    .select({ orgId: risks.orgId, status: risks.status, score: currentScore, count: sql<number>`count(*)::int` })
+    .from(risks)
+    .where(inArray(risks.orgId, orgIds))
+    .groupBy(risks.orgId, risks.status, currentScore);
+}
+
 export async function riskById(tx: Executor, orgId: string, id: string): Promise<RiskRow | undefined> {
   const [row] = await tx
     .select()
@@ -69,6 +81,16 @@ export async function reviewsOf(tx: Executor, orgId: string, riskId: string): Pr
 
 export async function ctlpRecordsOf(tx: Executor, orgId: string): Promise<CtlpRow[]> {
   return tx.select().from(ctlpRecords).where(eq(ctlpRecords.orgId, orgId)).orderBy(desc(ctlpRecords.year));
+}
+
+/** The CTLP records of several organisations, each organisation's latest year first. */
+export async function ctlpRecordsOfOrgs(tx: Executor, orgIds: string[]): Promise<CtlpRow[]> {
+  if (orgIds.length === 0) return [];
+  return tx
+    .select()
+    .from(ctlpRecords)
+    .where(inArray(ctlpRecords.orgId, orgIds))
+    .orderBy(asc(ctlpRecords.orgId), desc(ctlpRecords.year));
 }
 
 export async function ctlpByYear(tx: Executor, orgId: string, year: number): Promise<CtlpRow | undefined> {

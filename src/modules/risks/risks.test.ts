@@ -2,13 +2,13 @@ import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demo, signedIn, type TestApp, testApp, textOf } from '../../../test/harness.ts';
 import { withScope } from '../../db/tenancy.ts';
-import { todayInLondon } from '../../platform/dates.ts';
+import { addMonths, todayInLondon } from '../../platform/dates.ts';
 import { sendDueReminders } from '../notifications/service.ts';
 import * as organisations from '../organisations/service.ts';
 import { ctlpReminders } from './reminders.ts';
 import * as repository from './repository.ts';
 import type { CtlpRecord, Risk } from './service.ts';
-import { bandOf, ctlpStatusOf, financialYearOf, matrixOf, score } from './service.ts';
+import { bandOf, ctlpStatusOf, financialYearOf, matrixOf, providerSummaryOf, score } from './service.ts';
 
 const rows = async <T>(t: TestApp, query: ReturnType<typeof sql>) =>
   ((await t.database.db.execute(query)) as unknown as { rows: T[] }).rows;
@@ -374,5 +374,161 @@ describe('the CTLP record', () => {
     // A year on from RZ1's sign-off, RZ1 is overdue too.
     const later = await ctlpReminders(t.database, `${Number(today.slice(0, 4)) + 2}${today.slice(4)}`);
     expect(later.map((r) => r.orgId)).toContain(rz1);
+  });
+});
+
+describe('a provider’s figures for its commissioner, worked by hand', () => {
+  const count = (status: 'open' | 'closed', value: number, n: number) => ({ orgId: 'p', status, score: value, count: n });
+
+  it('counts open risks only, extreme at 15–25 and high at 8–12, and names the highest open score', () => {
+    const summary = providerSummaryOf(
+      [count('open', 16, 1), count('open', 12, 2), count('open', 8, 1), count('open', 6, 3), count('closed', 25, 4)],
+      [],
+      '2026-05-01',
+    );
+    // Open: 1 + 2 + 1 + 3 = 7; extreme: the 16; high: the two 12s and the 8; the closed 25s count for nothing.
+    expect(summary).toMatchObject({ recorded: 11, open: 7, extreme: 1, high: 3, highest: { score: 16, band: 'extreme' } });
+    expect(summary.ctlp).toEqual({ lastSignOffOn: null, dueOn: null, overdue: false });
+  });
+
+  it('gives zeros and no highest score for a provider with no register', () => {
+    expect(providerSummaryOf([], [], '2026-05-01')).toMatchObject({ recorded: 0, open: 0, extreme: 0, high: 0, highest: null });
+  });
+});
+
+describe('the commissioner’s read-only view of its providers’ registers', () => {
+  let t: TestApp;
+  const org: Record<string, string> = {};
+  const today = todayInLondon();
+  const longDate = (day: string) =>
+    new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'Europe/London' }).format(
+      new Date(day),
+    );
+  const mainOf = (html: string) => /<main[\s\S]*<\/main>/.exec(html)?.[0] ?? '';
+  /** The words of the overview table's row for a provider. */
+  const rowOf = (html: string, name: string) =>
+    textOf([...mainOf(html).matchAll(/<tr[\s\S]*?<\/tr>/g)].map((m) => m[0]).find((row) => row.includes(`>${name}</a>`)) ?? '');
+  const addRisk = (orgId: string, title: string, l: number, i: number, status = 'open') =>
+    t.database.db.execute(sql`insert into risks (org_id, title, category, owner, inherent_likelihood, inherent_impact,
+      current_likelihood, current_impact, target_likelihood, target_impact, status)
+      values (${orgId}, ${title}, 'training', 'Pat Quill', 5, 5, ${l}, ${i}, 1, 1, ${status})`);
+
+  beforeAll(async () => {
+    t = await testApp();
+    for (const ods of ['RZ1', 'RZ2', 'NZ3', 'QZZ']) org[ods] = (await organisations.findByOdsCode(t.database.db, ods))?.id ?? '';
+    // Another ICB with a provider of its own, whose register the Northshire commissioner must not reach.
+    const seeder = { userId: null, label: 'test', ip: null };
+    const region = 'Northshire and Dales (demo region)';
+    await organisations.addOrganisation(t.database.db, seeder, { odsCode: 'QZ7', name: 'Other Test ICB', kind: 'icb', region });
+    const foreign = await organisations.addOrganisation(t.database.db, seeder, {
+      odsCode: 'RZ6',
+      name: 'Elsewhere Test NHS Trust',
+      kind: 'nhs_trust',
+      region,
+      commissionerOds: 'QZ7',
+    });
+    org.RZ6 = foreign.id;
+    await addRisk(foreign.id, 'A risk of another ICB’s provider', 5, 5);
+    // The independent provider: one open extreme (3 × 5 = 15), one open moderate (2 × 2 = 4), one closed at 25.
+    await addRisk(org.NZ3 as string, 'Clinic staff unaware of the Prevent referral route', 3, 5);
+    await addRisk(org.NZ3 as string, 'Guest Wi-Fi not filtered', 2, 2);
+    await addRisk(org.NZ3 as string, 'An old risk, now closed', 5, 5, 'closed');
+  });
+  afterAll(() => t.close());
+
+  it('lists each provider with its figures, worked out by hand, and a link to its register', async () => {
+    const commissioner = await signedIn(t.app, demo.commissioner);
+    const own = await commissioner.get('/risks');
+    expect(own.body).toContain('<a href="/risks/providers">Providers’ risk registers</a>');
+    const page = await commissioner.get('/risks/providers');
+    expect(page.statusCode).toBe(200);
+    const body = mainOf(page.body);
+    // RZ1 (the demo): current scores 16, 12, 9, 8, 6, 4, all open; this year's CTLP signed off today.
+    expect(body).toContain(`<a href="/risks/providers/${org.RZ1}">Northshire`);
+    expect(rowOf(page.body, 'Northshire Teaching Hospitals NHS Foundation Trust')).toBe(
+      `Provider Northshire Teaching Hospitals NHS Foundation Trust RZ1, NHS foundation trust Open risks 6 Extreme 1 High 3 ` +
+        `Highest current score 16 Extreme Last CTLP sign-off ${longDate(today)} ` +
+        `CTLP annual review Up to date next due by ${longDate(addMonths(today, 12))}`,
+    );
+    // RZ2: no risks; this year's briefing recorded and never signed off.
+    expect(rowOf(page.body, 'Dales Community and Mental Health NHS Trust')).toBe(
+      'Provider Dales Community and Mental Health NHS Trust RZ2, NHS trust Open risks 0 Extreme 0 High 0 ' +
+        'Highest current score No risks recorded Last CTLP sign-off Never ' +
+        'CTLP annual review Overdue this year’s briefing recorded, never signed off',
+    );
+    // NZ3: 15 and 4 open (one extreme, none high), the closed 25 not counted; no CTLP at all.
+    expect(rowOf(page.body, 'Harbourside Independent Clinics Ltd')).toBe(
+      'Provider Harbourside Independent Clinics Ltd NZ3, Independent provider Open risks 2 Extreme 1 High 0 ' +
+        'Highest current score 15 Extreme Last CTLP sign-off Never CTLP annual review No review signed off yet',
+    );
+    expect(body).toContain('nhsuk-tag--red">Overdue');
+    expect(body).not.toContain('Elsewhere Test NHS Trust');
+    expect(body).not.toContain(`/risks/providers/${org.QZZ}`); // the ICB's own register is on /risks
+    expect([...body.matchAll(/href="\/risks\/providers\//g)].length).toBe(3);
+  });
+
+  it('shows a provider’s register, heat map and CTLP to read, with nothing to change', async () => {
+    const commissioner = await signedIn(t.app, demo.commissioner);
+    const page = await commissioner.get(`/risks/providers/${org.RZ1}`);
+    expect(page.statusCode).toBe(200);
+    const body = mainOf(page.body);
+    const text = textOf(body);
+    const cell = (l: number, i: number) =>
+      textOf(new RegExp(`data-likelihood="${l}" data-impact="${i}">([\\s\\S]*?)</td>`).exec(body)?.[1] ?? '');
+    expect(cell(4, 4)).toBe('1 risk, 16 Extreme');
+    expect(cell(3, 4)).toBe('1 risk, 12 High');
+    expect(cell(5, 5)).toBe('0 risks, 25 Extreme');
+    expect(text).toContain('6 open in all');
+    // The list, by current score (16, 12, 9, 8, 6, 4), before the CTLP section that names some of them again.
+    const list = text.slice(
+      text.indexOf('Risks, highest current score first'),
+      text.indexOf('Counter terrorism local profile (CTLP)'),
+    );
+    const order = [
+      'Prevent training below the 85% compliance target',
+      'Meeting rooms hired by groups whose events may promote extremist views',
+      'Local themes from the CTLP not reflected in training content',
+      'Delay in sharing information with the Channel panel',
+      'Extremist material accessed on trust devices or guest Wi-Fi',
+      'Single Prevent lead with no deputy',
+    ].map((title) => list.indexOf(title));
+    expect(order.every((at, i) => at > 0 && (i === 0 || at > (order[i - 1] as number)))).toBe(true);
+    expect(text).toContain('Up to date');
+    expect(text).toMatch(/signed off by Morgan Hale on/);
+    expect(text).toContain('Self-initiated online radicalisation among young people');
+    // Read only: no buttons, no forms, no links into the provider's records (those pages are the provider's own).
+    expect(body).not.toContain('nhsuk-button');
+    expect(body).not.toMatch(/<form/);
+    expect(body).not.toMatch(/href="\/risks\/(?!providers)/);
+    for (const words of ['Add a risk', 'Review this risk', 'Change', 'Record the CTLP', 'Sign off'])
+      expect(text).not.toContain(words);
+
+    const overdue = await commissioner.get(`/risks/providers/${org.RZ2}`);
+    expect(overdue.statusCode).toBe(200);
+    expect(textOf(mainOf(overdue.body))).toContain('No risks recorded yet.');
+    expect(overdue.body).toContain('nhsuk-tag--red">Overdue');
+    const nz3 = textOf(mainOf((await commissioner.get(`/risks/providers/${org.NZ3}`)).body));
+    expect(nz3).toContain('2 open in all');
+    expect(nz3).toContain('An old risk, now closed');
+    expect(nz3).toContain('No CTLP recorded yet.');
+  });
+
+  it('answers 404 for another ICB’s provider, its own ICB, an unknown id or no id at all', async () => {
+    const commissioner = await signedIn(t.app, demo.commissioner);
+    for (const id of [org.RZ6, org.QZZ, '00000000-0000-4000-8000-000000000000', 'not-a-uuid', `${org.RZ1}x`]) {
+      const response = await commissioner.get(`/risks/providers/${id}`);
+      expect(response.statusCode, id).toBe(404);
+      expect(response.body).not.toContain('A risk of another ICB’s provider');
+    }
+  });
+
+  it('refuses a provider’s own leads and anyone else without the permission, and shows them no link', async () => {
+    for (const email of [demo.operationalLead, demo.otherTrustLead, demo.accountableLead, demo.icbAdmin, demo.regionalLead]) {
+      const visitor = await signedIn(t.app, email);
+      for (const url of ['/risks/providers', `/risks/providers/${org.RZ1}`, `/risks/providers/${org.RZ2}`])
+        expect((await visitor.get(url)).statusCode, `${email} ${url}`).toBe(403);
+    }
+    const lead = await signedIn(t.app, demo.operationalLead);
+    expect((await lead.get('/risks')).body).not.toContain('/risks/providers');
   });
 });

@@ -49,6 +49,7 @@ export function riskRoutes(app: FastifyInstance, { database }: AppDeps): void {
       likelihoodNames: risks.likelihoodNames,
       impactNames: risks.impactNames,
       canEdit: ctx.user.permissions.has('risks:edit'),
+      canSeeProviders: ctx.user.permissions.has('risks:providers'),
     });
   });
 
@@ -132,6 +133,22 @@ export function riskRoutes(app: FastifyInstance, { database }: AppDeps): void {
     } catch (error) {
       return showFormErrors(reply, error, 'risks/views/ctlp.njk', { ...(await ctlpData(ctx)), values: body, signOffYear: year });
     }
+  });
+
+  // A commissioner's read-only view of its providers' registers: also before /risks/:id.
+  app.get('/risks/providers', { config: { access: 'risks:providers' } }, async (request, reply) => {
+    const ctx = contextOf(request);
+    return reply.page('risks/views/providers.njk', { providers: await risks.providersOverview(db, ctx) });
+  });
+
+  app.get('/risks/providers/:orgId', { config: { access: 'risks:providers' } }, async (request, reply) => {
+    const ctx = contextOf(request);
+    const orgId = (request.params as Record<string, string>).orgId ?? '';
+    return reply.page('risks/views/provider.njk', {
+      ...(await risks.providerRegister(db, ctx, orgId)),
+      likelihoodNames: risks.likelihoodNames,
+      impactNames: risks.impactNames,
+    });
   });
 
   app.get('/risks/:id', { config: { access: 'risks:read' } }, async (request, reply) => {

@@ -6,6 +6,7 @@ import { addMonths, isRealDate, todayInLondon } from '../../platform/dates.ts';
 import { ForbiddenError, InputError, NotFoundError } from '../../platform/errors.ts';
 import { blankToUndefined, parseInput } from '../../platform/validation.ts';
 import * as audit from '../audit/service.ts';
+import * as organisations from '../organisations/service.ts';
 import * as repository from './repository.ts';
 import { type RiskCategory, type RiskStatus, riskCategories, riskStatuses } from './schema.ts';
 
@@ -174,6 +175,11 @@ export type Register = { risks: RiskView[]; matrix: Matrix; openCount: number };
 /** The organisation's register, highest current score first, and the heat map of its open risks. */
 export async function register(db: Db, ctx: RequestContext): Promise<Register> {
   const list = await withScope(db, ctx.scope, (tx) => repository.risksOf(tx, ctx.user.activeOrg.id));
+  return registerOf(list);
+}
+
+/** A register as its pages show it: the risks (already in order), the heat map and the count of open risks. */
+function registerOf(list: Risk[]): Register {
   return { risks: list.map(viewOf), matrix: matrixOf(list), openCount: list.filter((r) => r.status === 'open').length };
 }
 
@@ -301,25 +307,33 @@ export type CtlpPage = {
 export async function ctlpPage(db: Db, ctx: RequestContext, today = todayInLondon()): Promise<CtlpPage> {
   return withScope(db, ctx.scope, async (tx) => {
     const orgId = ctx.user.activeOrg.id;
-    const records = await repository.ctlpRecordsOf(tx, orgId);
-    const links = await repository.linkedRiskIds(
-      tx,
-      orgId,
-      records.map((r) => r.id),
-    );
     const list = (await repository.risksOf(tx, orgId)).map(viewOf);
     const currentYear = financialYearOf(today);
-    return {
-      currentYear,
-      currentLabel: yearLabel(currentYear),
-      status: ctlpStatusOf(records, today),
-      records: records.map((r) => ({
-        ...r,
-        label: yearLabel(r.year),
-        risks: list.filter((risk) => links.some((l) => l.ctlpId === r.id && l.riskId === risk.id)),
-      })),
-    };
+    return { currentYear, currentLabel: yearLabel(currentYear), ...(await ctlpOf(tx, orgId, list, today)) };
   });
+}
+
+/** An organisation's CTLP records, the latest year first, each with the risks (of `list`) that reflect it, and the review status. */
+async function ctlpOf(
+  tx: Executor,
+  orgId: string,
+  list: RiskView[],
+  today: string,
+): Promise<{ status: CtlpStatus; records: CtlpView[] }> {
+  const records = await repository.ctlpRecordsOf(tx, orgId);
+  const links = await repository.linkedRiskIds(
+    tx,
+    orgId,
+    records.map((r) => r.id),
+  );
+  return {
+    status: ctlpStatusOf(records, today),
+    records: records.map((r) => ({
+      ...r,
+      label: yearLabel(r.year),
+      risks: list.filter((risk) => links.some((l) => l.ctlpId === r.id && l.riskId === risk.id)),
+    })),
+  };
 }
 
 /** A year from the URL: one the service records (from 2015 to next year), else not found. */
@@ -439,4 +453,93 @@ export async function overdueCtlpReviews(
     byOrg.set(record.orgId, [...(byOrg.get(record.orgId) ?? []), record]);
   }
   return [...byOrg].map(([orgId, records]) => ({ orgId, status: ctlpStatusOf(records, today) })).filter((o) => o.status.overdue);
+}
+
+// ---- the commissioner's read-only view of its providers' registers ----
+
+export type Provider = { id: string; name: string; odsCode: string; kindName: string };
+
+export type ProviderRiskSummary = {
+  /** Every risk in the register, open or closed: none means the provider has no register. */
+  recorded: number;
+  open: number;
+  /** Open risks with a current score of 15 to 25. */
+  extreme: number;
+  /** Open risks with a current score of 8 to 12. */
+  high: number;
+  /** The highest current score of an open risk, with its band. */
+  highest: { score: number; band: Band } | null;
+  ctlp: CtlpStatus;
+};
+
+/** One provider's figures, worked out from its counts of risks by status and current score and its CTLP records. */
+export function providerSummaryOf(counts: repository.ScoreCount[], records: CtlpRecord[], today: string): ProviderRiskSummary {
+  const open = counts.filter((c) => c.status === 'open');
+  const total = (list: repository.ScoreCount[]) => list.reduce((n, c) => n + c.count, 0);
+  const top = open.reduce<number | null>((max, c) => (max === null || c.score > max ? c.score : max), null);
+  return {
+    recorded: total(counts),
+    open: total(open),
+    extreme: total(open.filter((c) => bandOf(c.score) === 'extreme')),
+    high: total(open.filter((c) => bandOf(c.score) === 'high')),
+    highest: top === null ? null : { score: top, band: bandOf(top) },
+    ctlp: ctlpStatusOf(records, today),
+  };
+}
+
+/**
+ * The providers the active ICB commissions, and no others: the commissioner's pages check every
+ * provider id against this list before reading anything, rather than rely on row-level security alone.
+ */
+async function commissionedProviders(db: Db, ctx: RequestContext): Promise<Provider[]> {
+  if (!ctx.user.permissions.has('risks:providers'))
+    throw new ForbiddenError('Only a commissioner reads its providers’ risk registers');
+  const icb = ctx.user.activeOrg;
+  return (await organisations.providersInReach(db, ctx))
+    .filter((o) => o.commissionerId === icb.id)
+    .map((o) => ({ id: o.id, name: o.name, odsCode: o.odsCode, kindName: organisations.kindNames[o.kind] }));
+}
+
+/** Each commissioned provider with the figures of its register and its CTLP review, in the order of their names. */
+export async function providersOverview(
+  db: Db,
+  ctx: RequestContext,
+  today = todayInLondon(),
+): Promise<(ProviderRiskSummary & { org: Provider })[]> {
+  const providers = await commissionedProviders(db, ctx);
+  const ids = providers.map((p) => p.id);
+  // The commissioner's own scope: row-level security lets it read, never change, its providers' rows.
+  const { counts, records } = await withScope(db, ctx.scope, async (tx) => ({
+    counts: await repository.scoreCountsOf(tx, ids),
+    records: await repository.ctlpRecordsOfOrgs(tx, ids),
+  }));
+  return providers.map((org) => ({
+    org,
+    ...providerSummaryOf(
+      counts.filter((c) => c.orgId === org.id),
+      records.filter((r) => r.orgId === org.id),
+      today,
+    ),
+  }));
+}
+
+const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export type ProviderRegister = Register & { org: Provider; ctlp: { status: CtlpStatus; records: CtlpView[] } };
+
+/** One commissioned provider's register and CTLP records, to read. Any other id, or one that is not an id, is not found. */
+export async function providerRegister(
+  db: Db,
+  ctx: RequestContext,
+  orgId: string,
+  today = todayInLondon(),
+): Promise<ProviderRegister> {
+  const providers = await commissionedProviders(db, ctx);
+  const org = uuidPattern.test(orgId) ? providers.find((p) => p.id === orgId.toLowerCase()) : undefined;
+  if (!org) throw new NotFoundError('provider');
+  return withScope(db, ctx.scope, async (tx) => {
+    const list = await repository.risksOf(tx, org.id);
+    const register = registerOf(list);
+    return { org, ...register, ctlp: await ctlpOf(tx, org.id, register.risks, today) };
+  });
 }

@@ -1,0 +1,256 @@
+import { z } from 'zod';
+import type { Db } from '../../db/client.ts';
+import { withScope } from '../../db/tenancy.ts';
+import type { RequestContext } from '../../platform/context.ts';
+import { isRealDate, todayInLondon } from '../../platform/dates.ts';
+import { ForbiddenError, InputError, NotFoundError } from '../../platform/errors.ts';
+import { blankToUndefined, parseInput } from '../../platform/validation.ts';
+import * as audit from '../audit/service.ts';
+import * as organisations from '../organisations/service.ts';
+import * as repository from './repository.ts';
+import { actionStatuses } from './schema.ts';
+import { actionStatusNames, themeCounts } from './service.ts';
+
+/**
+ * The multi-agency lessons learned group a commissioner hosts. Its members are the commissioner and
+ * the providers it commissions; they read the group's case studies, meetings and actions. Only the
+ * host records meetings and actions; an action's owning organisation may mark it done.
+ */
+export type Group = {
+  host: organisations.Organisation;
+  members: organisations.Organisation[];
+  /** Whether the person acts for the host, with the right to run the group. */
+  isHost: boolean;
+};
+
+export const noGroup = 'Your organisation has no commissioner here, so it belongs to no lessons learned group';
+
+export async function groupOf(db: Db, ctx: RequestContext): Promise<Group> {
+  const area = await organisations.commissioningAreaOf(db, ctx.user.activeOrg.id);
+  if (!area) throw new NotFoundError('learning group');
+  return {
+    host: area.commissioner,
+    members: area.members,
+    isHost: area.commissioner.id === ctx.user.activeOrg.id && ctx.user.permissions.has('learning:manage'),
+  };
+}
+
+function requireHost(group: Group): void {
+  if (!group.isHost) throw new ForbiddenError('Only the commissioner hosting the group records its meetings and actions');
+}
+
+const nameIn = (group: Group) => {
+  const names = new Map(group.members.map((o) => [o.id, o.name]));
+  return (id: string) => names.get(id) ?? 'A former member';
+};
+
+export type GroupActionView = repository.GroupActionRow & {
+  ownerOrgName: string;
+  statusName: string;
+  overdue: boolean;
+  canChange: boolean;
+};
+
+const groupActionView = (group: Group, ctx: RequestContext, row: repository.GroupActionRow, today: string): GroupActionView => ({
+  ...row,
+  ownerOrgName: nameIn(group)(row.ownerOrgId),
+  statusName: actionStatusNames[row.status],
+  overdue: row.status === 'open' && row.dueOn < today,
+  canChange: group.isHost || row.ownerOrgId === ctx.user.activeOrg.id,
+});
+
+const themeQuery = z.object({
+  theme: z.preprocess(blankToUndefined, z.string().max(40, 'Choose a theme from the list').optional()),
+});
+
+/** The group's page: case studies (by theme, if one is chosen), the themes across them, meetings and actions. */
+export async function groupPage(db: Db, ctx: RequestContext, query: unknown, today = todayInLondon()) {
+  const { theme } = parseInput(themeQuery, query);
+  const group = await groupOf(db, ctx);
+  return withScope(db, ctx.scope, async (tx) => {
+    const studies = await repository.groupCaseStudies(tx, group.host.id);
+    const name = nameIn(group);
+    const actions = (await repository.groupActionsOf(tx, group.host.id)).map((a) => groupActionView(group, ctx, a, today));
+    return {
+      group,
+      theme: theme ?? null,
+      themes: themeCounts(studies.map((s) => s.themes)),
+      caseStudies: studies
+        .filter((s) => !theme || s.themes.includes(theme))
+        .map((s) => ({ id: s.id, title: s.title, themes: s.themes, from: name(s.fromOrgId), sharedAt: s.sharedAt })),
+      meetings: await repository.meetingsOf(tx, group.host.id),
+      actions,
+      openActions: actions.filter((a) => a.status === 'open').length,
+      overdueActions: actions.filter((a) => a.overdue).length,
+    };
+  });
+}
+
+/** A shared case study, as approved: each read is recorded. */
+export async function readCaseStudy(db: Db, ctx: RequestContext, id: string) {
+  const group = await groupOf(db, ctx);
+  return withScope(db, ctx.scope, async (tx) => {
+    const row = await repository.groupCaseStudyById(tx, group.host.id, id);
+    if (!row) throw new NotFoundError('case study');
+    await audit.record(tx, ctx.actor, {
+      orgId: ctx.user.activeOrg.id,
+      action: 'shared_case_study.read',
+      recordType: 'shared_case_study',
+      recordId: id,
+      details: { group: group.host.odsCode },
+    });
+    return { group, caseStudy: { ...row, from: nameIn(group)(row.fromOrgId) } };
+  });
+}
+
+// ---- meetings ----
+
+const optionalText = (label: string, max: number) =>
+  z.preprocess(blankToUndefined, z.string().max(max, `${label} must be ${max} characters or fewer`).optional());
+
+const meetingFields = z.object({
+  heldOn: z.preprocess(
+    blankToUndefined,
+    z.string({ error: 'Enter the date of the meeting' }).refine(isRealDate, 'Enter a real date, like 2026-11-30'),
+  ),
+  attendees: z.preprocess(
+    blankToUndefined,
+    z.string({ error: 'Enter who attended' }).max(4000, 'Attendees must be 4000 characters or fewer'),
+  ),
+  notes: optionalText('Notes', 10_000),
+  agreedLearning: optionalText('Agreed learning', 10_000),
+});
+
+function meetingRow(input: unknown, today: string) {
+  const f = parseInput(meetingFields, input);
+  if (f.heldOn > today)
+    throw new InputError({ heldOn: 'Record a meeting once it has been held: the date cannot be in the future' });
+  return { heldOn: f.heldOn, attendees: f.attendees, notes: f.notes ?? null, agreedLearning: f.agreedLearning ?? null };
+}
+
+export async function addMeeting(db: Db, ctx: RequestContext, input: unknown, today = todayInLondon()): Promise<string> {
+  const group = await groupOf(db, ctx);
+  requireHost(group);
+  const fields = meetingRow(input, today);
+  return withScope(db, ctx.scope, async (tx) => {
+    const meeting = await repository.insertMeeting(tx, { groupOrgId: group.host.id, ...fields });
+    await audit.record(tx, ctx.actor, {
+      orgId: group.host.id,
+      action: 'learning_meeting.added',
+      recordType: 'learning_meeting',
+      recordId: meeting.id,
+      details: { heldOn: fields.heldOn },
+    });
+    return meeting.id;
+  });
+}
+
+export async function getMeeting(db: Db, ctx: RequestContext, id: string, today = todayInLondon()) {
+  const group = await groupOf(db, ctx);
+  return withScope(db, ctx.scope, async (tx) => {
+    const meeting = await repository.meetingById(tx, group.host.id, id);
+    if (!meeting) throw new NotFoundError('meeting');
+    const actions = (await repository.groupActionsOf(tx, group.host.id))
+      .filter((a) => a.meetingId === id)
+      .map((a) => groupActionView(group, ctx, a, today));
+    return { group, meeting, actions };
+  });
+}
+
+export async function updateMeeting(db: Db, ctx: RequestContext, id: string, input: unknown, today = todayInLondon()) {
+  const group = await groupOf(db, ctx);
+  requireHost(group);
+  const fields = meetingRow(input, today);
+  await withScope(db, ctx.scope, async (tx) => {
+    if (!(await repository.meetingById(tx, group.host.id, id))) throw new NotFoundError('meeting');
+    await repository.updateMeeting(tx, group.host.id, id, fields);
+    await audit.record(tx, ctx.actor, {
+      orgId: group.host.id,
+      action: 'learning_meeting.updated',
+      recordType: 'learning_meeting',
+      recordId: id,
+      details: { heldOn: fields.heldOn },
+    });
+  });
+}
+
+// ---- actions ----
+
+const actionFields = z.object({
+  description: z.preprocess(
+    blankToUndefined,
+    z.string({ error: 'Enter what is to be done' }).max(2000, 'The action must be 2000 characters or fewer'),
+  ),
+  ownerOrgId: z.preprocess(blankToUndefined, z.uuid({ error: 'Choose the organisation that owns the action' })),
+  owner: z.preprocess(
+    blankToUndefined,
+    z.string({ error: 'Enter who owns the action' }).max(120, 'The owner must be 120 characters or fewer'),
+  ),
+  dueOn: z.preprocess(
+    blankToUndefined,
+    z.string({ error: 'Enter the date the action is due' }).refine(isRealDate, 'Enter a real due date, like 2027-01-31'),
+  ),
+  meetingId: z.preprocess(blankToUndefined, z.uuid({ error: 'Choose a meeting from the list' }).optional()),
+});
+
+/** An action the group agreed, owned by someone in any member organisation. */
+export async function addGroupAction(db: Db, ctx: RequestContext, input: unknown): Promise<string> {
+  const group = await groupOf(db, ctx);
+  requireHost(group);
+  const f = parseInput(actionFields, input);
+  if (!group.members.some((o) => o.id === f.ownerOrgId))
+    throw new InputError({ ownerOrgId: 'Choose an organisation in the group' });
+  return withScope(db, ctx.scope, async (tx) => {
+    if (f.meetingId && !(await repository.meetingById(tx, group.host.id, f.meetingId)))
+      throw new InputError({ meetingId: 'Choose one of the group’s meetings' });
+    const action = await repository.insertGroupAction(tx, {
+      groupOrgId: group.host.id,
+      meetingId: f.meetingId ?? null,
+      description: f.description,
+      ownerOrgId: f.ownerOrgId,
+      owner: f.owner,
+      dueOn: f.dueOn,
+    });
+    await audit.record(tx, ctx.actor, {
+      orgId: group.host.id,
+      action: 'learning_action.added',
+      recordType: 'learning_action',
+      recordId: action.id,
+      details: { ownerOrgId: f.ownerOrgId, dueOn: f.dueOn },
+    });
+    return action.id;
+  });
+}
+
+const statusField = z.object({ status: z.enum(actionStatuses, { error: 'Choose whether the action is open or done' }) });
+
+/** The host, or the organisation that owns the action, marks it done (or open again). */
+export async function setGroupActionStatus(
+  db: Db,
+  ctx: RequestContext,
+  id: string,
+  input: unknown,
+  today = todayInLondon(),
+): Promise<void> {
+  const { status } = parseInput(statusField, input);
+  const group = await groupOf(db, ctx);
+  await withScope(db, ctx.scope, async (tx) => {
+    const action = await repository.groupActionById(tx, group.host.id, id);
+    if (!action) throw new NotFoundError('action');
+    if (!group.isHost && action.ownerOrgId !== ctx.user.activeOrg.id)
+      throw new ForbiddenError('Only the host or the organisation that owns the action can change it');
+    await repository.setGroupActionStatus(tx, id, status, status === 'done' ? (action.doneOn ?? today) : null);
+    await audit.record(tx, ctx.actor, {
+      orgId: ctx.user.activeOrg.id,
+      action: status === 'done' ? 'learning_action.done' : 'learning_action.reopened',
+      recordType: 'learning_action',
+      recordId: id,
+      details: { group: group.host.odsCode },
+    });
+  });
+}
+
+export const ownerItems = (group: Group, selected?: unknown) => [
+  { value: '', text: 'Choose an organisation' },
+  ...group.members.map((o) => ({ value: o.id, text: o.name, selected: o.id === selected })),
+];

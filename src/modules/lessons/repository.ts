@@ -1,0 +1,321 @@
+import { and, asc, desc, eq, gte, inArray, lt, sql } from 'drizzle-orm';
+import type { Executor } from '../../db/client.ts';
+import {
+  type ActionStatus,
+  caseStudies,
+  learningActions,
+  learningMeetings,
+  lessonsActions,
+  lessonsReviews,
+  type ReviewStatus,
+  sharedCaseStudies,
+} from './schema.ts';
+
+export type ReviewRow = typeof lessonsReviews.$inferSelect;
+export type ActionRow = typeof lessonsActions.$inferSelect;
+export type CaseStudyRow = typeof caseStudies.$inferSelect;
+export type SharedCaseStudyRow = typeof sharedCaseStudies.$inferSelect;
+export type MeetingRow = typeof learningMeetings.$inferSelect;
+export type GroupActionRow = typeof learningActions.$inferSelect;
+
+const one = <T>(rows: T[], what: string): T => {
+  const [row] = rows;
+  if (!row) throw new Error(`${what} returned nothing`);
+  return row;
+};
+
+// ---- reviews ----
+
+/**
+ * Starts the case's review, or, when a lead had already started one before the case was referred,
+ * ties that review to the referral. One review per case.
+ */
+export async function startReview(
+  tx: Executor,
+  fields: Pick<typeof lessonsReviews.$inferInsert, 'orgId' | 'caseId' | 'caseReference' | 'referralId' | 'origin' | 'startedOn'>,
+): Promise<{ row: ReviewRow; created: boolean }> {
+  const inserted = await tx.insert(lessonsReviews).values(fields).onConflictDoNothing().returning();
+  if (inserted[0]) return { row: inserted[0], created: true };
+  const existing = one(
+    await tx
+      .select()
+      .from(lessonsReviews)
+      .where(and(eq(lessonsReviews.orgId, fields.orgId), eq(lessonsReviews.caseId, fields.caseId))),
+    'review lookup',
+  );
+  if (fields.referralId && !existing.referralId) {
+    const updated = await tx
+      .update(lessonsReviews)
+      .set({ referralId: fields.referralId, origin: 'referral', updatedAt: new Date() })
+      .where(eq(lessonsReviews.id, existing.id))
+      .returning();
+    return { row: one(updated, 'review update'), created: false };
+  }
+  return { row: existing, created: false };
+}
+
+export async function reviewById(tx: Executor, orgId: string, id: string): Promise<ReviewRow | undefined> {
+  const [row] = await tx
+    .select()
+    .from(lessonsReviews)
+    .where(and(eq(lessonsReviews.orgId, orgId), eq(lessonsReviews.id, id)));
+  return row;
+}
+
+export async function reviewOfCase(tx: Executor, orgId: string, caseId: string): Promise<ReviewRow | undefined> {
+  const [row] = await tx
+    .select()
+    .from(lessonsReviews)
+    .where(and(eq(lessonsReviews.orgId, orgId), eq(lessonsReviews.caseId, caseId)));
+  return row;
+}
+
+/** The organisation's reviews: those still to do first, then the latest started. */
+export async function reviewsOf(tx: Executor, orgId: string, status?: ReviewStatus): Promise<ReviewRow[]> {
+  return tx
+    .select()
+    .from(lessonsReviews)
+    .where(and(eq(lessonsReviews.orgId, orgId), status ? eq(lessonsReviews.status, status) : undefined))
+    .orderBy(
+      sql`case ${lessonsReviews.status} when 'to_do' then 0 when 'in_progress' then 1 else 2 end`,
+      desc(lessonsReviews.startedOn),
+      asc(lessonsReviews.caseReference),
+    );
+}
+
+export async function updateReview(
+  tx: Executor,
+  orgId: string,
+  id: string,
+  fields: Partial<
+    Pick<
+      ReviewRow,
+      'status' | 'wentWellSealed' | 'couldBeBetterSealed' | 'learningPointsSealed' | 'themes' | 'completedOn' | 'completedBy'
+    >
+  >,
+): Promise<void> {
+  await tx
+    .update(lessonsReviews)
+    .set({ ...fields, updatedAt: new Date() })
+    .where(and(eq(lessonsReviews.orgId, orgId), eq(lessonsReviews.id, id)));
+}
+
+// ---- a review's actions ----
+
+export async function actionsOf(tx: Executor, orgId: string, reviewIds?: string[]): Promise<ActionRow[]> {
+  if (reviewIds && reviewIds.length === 0) return [];
+  return tx
+    .select()
+    .from(lessonsActions)
+    .where(and(eq(lessonsActions.orgId, orgId), reviewIds ? inArray(lessonsActions.reviewId, reviewIds) : undefined))
+    .orderBy(asc(lessonsActions.status), asc(lessonsActions.dueOn), asc(lessonsActions.createdAt));
+}
+
+export async function actionById(tx: Executor, orgId: string, reviewId: string, id: string): Promise<ActionRow | undefined> {
+  const [row] = await tx
+    .select()
+    .from(lessonsActions)
+    .where(and(eq(lessonsActions.orgId, orgId), eq(lessonsActions.reviewId, reviewId), eq(lessonsActions.id, id)));
+  return row;
+}
+
+export async function insertAction(
+  tx: Executor,
+  fields: Pick<typeof lessonsActions.$inferInsert, 'orgId' | 'reviewId' | 'description' | 'owner' | 'dueOn'>,
+): Promise<ActionRow> {
+  return one(await tx.insert(lessonsActions).values(fields).returning(), 'action insert');
+}
+
+export async function setActionStatus(
+  tx: Executor,
+  orgId: string,
+  id: string,
+  status: ActionStatus,
+  doneOn: string | null,
+): Promise<void> {
+  await tx
+    .update(lessonsActions)
+    .set({ status, doneOn, updatedAt: new Date() })
+    .where(and(eq(lessonsActions.orgId, orgId), eq(lessonsActions.id, id)));
+}
+
+// ---- case studies ----
+
+export async function insertCaseStudy(
+  tx: Executor,
+  fields: Pick<
+    typeof caseStudies.$inferInsert,
+    'orgId' | 'reviewId' | 'caseId' | 'title' | 'originalSealed' | 'changesSealed' | 'draftSealed' | 'themes'
+  >,
+): Promise<CaseStudyRow> {
+  return one(await tx.insert(caseStudies).values(fields).returning(), 'case study insert');
+}
+
+export async function caseStudyById(tx: Executor, orgId: string, id: string): Promise<CaseStudyRow | undefined> {
+  const [row] = await tx
+    .select()
+    .from(caseStudies)
+    .where(and(eq(caseStudies.orgId, orgId), eq(caseStudies.id, id)));
+  return row;
+}
+
+/** Case studies by row lock: approving and sharing read the status they change. */
+export async function caseStudyForChange(tx: Executor, orgId: string, id: string): Promise<CaseStudyRow | undefined> {
+  const [row] = await tx
+    .select()
+    .from(caseStudies)
+    .where(and(eq(caseStudies.orgId, orgId), eq(caseStudies.id, id)))
+    .for('update');
+  return row;
+}
+
+export async function caseStudiesOf(tx: Executor, orgId: string, reviewId?: string): Promise<CaseStudyRow[]> {
+  return tx
+    .select()
+    .from(caseStudies)
+    .where(and(eq(caseStudies.orgId, orgId), reviewId ? eq(caseStudies.reviewId, reviewId) : undefined))
+    .orderBy(desc(caseStudies.createdAt));
+}
+
+export async function updateCaseStudy(
+  tx: Executor,
+  orgId: string,
+  id: string,
+  fields: Partial<
+    Pick<
+      CaseStudyRow,
+      'title' | 'draftSealed' | 'themes' | 'status' | 'approvedText' | 'approvedBy' | 'approvedByName' | 'approvedAt'
+    >
+  >,
+): Promise<void> {
+  await tx
+    .update(caseStudies)
+    .set({ ...fields, updatedAt: new Date() })
+    .where(and(eq(caseStudies.orgId, orgId), eq(caseStudies.id, id)));
+}
+
+// ---- the learning group ----
+
+export async function insertSharedCaseStudy(
+  tx: Executor,
+  fields: Pick<
+    typeof sharedCaseStudies.$inferInsert,
+    'groupOrgId' | 'fromOrgId' | 'caseStudyId' | 'title' | 'body' | 'themes' | 'sharedByName'
+  >,
+): Promise<SharedCaseStudyRow> {
+  return one(await tx.insert(sharedCaseStudies).values(fields).returning(), 'shared case study insert');
+}
+
+export async function sharedCopiesOf(tx: Executor, caseStudyIds: string[]): Promise<SharedCaseStudyRow[]> {
+  if (caseStudyIds.length === 0) return [];
+  return tx.select().from(sharedCaseStudies).where(inArray(sharedCaseStudies.caseStudyId, caseStudyIds));
+}
+
+export async function withdrawSharedCaseStudy(tx: Executor, fromOrgId: string, caseStudyId: string): Promise<number> {
+  const removed = await tx
+    .delete(sharedCaseStudies)
+    .where(and(eq(sharedCaseStudies.fromOrgId, fromOrgId), eq(sharedCaseStudies.caseStudyId, caseStudyId)))
+    .returning({ id: sharedCaseStudies.id });
+  return removed.length;
+}
+
+export async function groupCaseStudies(tx: Executor, groupOrgId: string): Promise<SharedCaseStudyRow[]> {
+  return tx
+    .select()
+    .from(sharedCaseStudies)
+    .where(eq(sharedCaseStudies.groupOrgId, groupOrgId))
+    .orderBy(desc(sharedCaseStudies.sharedAt));
+}
+
+export async function groupCaseStudyById(tx: Executor, groupOrgId: string, id: string): Promise<SharedCaseStudyRow | undefined> {
+  const [row] = await tx
+    .select()
+    .from(sharedCaseStudies)
+    .where(and(eq(sharedCaseStudies.groupOrgId, groupOrgId), eq(sharedCaseStudies.id, id)));
+  return row;
+}
+
+export async function meetingsOf(tx: Executor, groupOrgId: string): Promise<MeetingRow[]> {
+  return tx
+    .select()
+    .from(learningMeetings)
+    .where(eq(learningMeetings.groupOrgId, groupOrgId))
+    .orderBy(desc(learningMeetings.heldOn), desc(learningMeetings.createdAt));
+}
+
+export async function meetingById(tx: Executor, groupOrgId: string, id: string): Promise<MeetingRow | undefined> {
+  const [row] = await tx
+    .select()
+    .from(learningMeetings)
+    .where(and(eq(learningMeetings.groupOrgId, groupOrgId), eq(learningMeetings.id, id)));
+  return row;
+}
+
+export async function insertMeeting(
+  tx: Executor,
+  fields: Pick<typeof learningMeetings.$inferInsert, 'groupOrgId' | 'heldOn' | 'attendees' | 'notes' | 'agreedLearning'>,
+): Promise<MeetingRow> {
+  return one(await tx.insert(learningMeetings).values(fields).returning(), 'meeting insert');
+}
+
+export async function updateMeeting(
+  tx: Executor,
+  groupOrgId: string,
+  id: string,
+  fields: Pick<MeetingRow, 'heldOn' | 'attendees' | 'notes' | 'agreedLearning'>,
+): Promise<void> {
+  await tx
+    .update(learningMeetings)
+    .set({ ...fields, updatedAt: new Date() })
+    .where(and(eq(learningMeetings.groupOrgId, groupOrgId), eq(learningMeetings.id, id)));
+}
+
+export async function groupActionsOf(tx: Executor, groupOrgId: string): Promise<GroupActionRow[]> {
+  return tx
+    .select()
+    .from(learningActions)
+    .where(eq(learningActions.groupOrgId, groupOrgId))
+    .orderBy(asc(learningActions.status), asc(learningActions.dueOn), asc(learningActions.createdAt));
+}
+
+export async function groupActionById(tx: Executor, groupOrgId: string, id: string): Promise<GroupActionRow | undefined> {
+  const [row] = await tx
+    .select()
+    .from(learningActions)
+    .where(and(eq(learningActions.groupOrgId, groupOrgId), eq(learningActions.id, id)));
+  return row;
+}
+
+export async function insertGroupAction(
+  tx: Executor,
+  fields: Pick<
+    typeof learningActions.$inferInsert,
+    'groupOrgId' | 'meetingId' | 'description' | 'ownerOrgId' | 'owner' | 'dueOn'
+  >,
+): Promise<GroupActionRow> {
+  return one(await tx.insert(learningActions).values(fields).returning(), 'group action insert');
+}
+
+export async function setGroupActionStatus(
+  tx: Executor,
+  id: string,
+  status: ActionStatus,
+  doneOn: string | null,
+): Promise<number> {
+  const changed = await tx
+    .update(learningActions)
+    .set({ status, doneOn, updatedAt: new Date() })
+    .where(eq(learningActions.id, id))
+    .returning({ id: learningActions.id });
+  return changed.length;
+}
+
+// ---- figures for the board report ----
+
+/** Reviews started in [from, before): by status, with the themes of those completed. */
+export async function reviewsStartedBetween(tx: Executor, orgId: string, from: string, before: string): Promise<ReviewRow[]> {
+  return tx
+    .select()
+    .from(lessonsReviews)
+    .where(and(eq(lessonsReviews.orgId, orgId), gte(lessonsReviews.startedOn, from), lt(lessonsReviews.startedOn, before)));
+}

@@ -1,0 +1,192 @@
+import type { FastifyInstance } from 'fastify';
+import type { AppDeps } from '../../platform/deps.ts';
+import { InputError } from '../../platform/errors.ts';
+import { contextOf, formBody, idParam, showFormErrors } from '../../platform/web.ts';
+import { addCaseSection, showCasePage } from '../concerns/routes.ts';
+// The lessons learned section comes after the referral it follows.
+import '../referrals/routes.ts';
+import { financialYearOf } from '../risks/service.ts';
+import * as caseStudies from './case-study-service.ts';
+import * as lessons from './service.ts';
+
+addCaseSection(async (open) => ({ template: 'lessons/views/case-section.njk', data: await lessons.reviewSection(open) }));
+
+const statusItems = (selected: unknown) =>
+  lessons.reviewStatuses.map((value) => ({ value, text: lessons.statusNames[value], checked: value === selected }));
+
+export function lessonsRoutes(app: FastifyInstance, { database }: AppDeps): void {
+  const db = database.db;
+
+  app.get('/lessons', { config: { access: 'lessons:review' } }, async (request, reply) => {
+    const ctx = contextOf(request);
+    const year = financialYearOf(new Date().toISOString().slice(0, 10));
+    const [list, figures] = await Promise.all([
+      lessons.reviewList(db, ctx),
+      lessons.lessonsFigures(db, ctx, { from: `${year}-04-01`, before: `${year + 1}-04-01` }),
+    ]);
+    return reply.page('lessons/views/list.njk', { ...list, figures, year });
+  });
+
+  // Started from the case page, for a case that was not referred (a referral starts its own).
+  app.post('/concerns/:id/lessons-review', { config: { access: 'lessons:review' } }, async (request, reply) => {
+    const ctx = contextOf(request);
+    const id = idParam(request);
+    try {
+      const reviewId = await lessons.startReview(db, ctx, id);
+      return reply.redirect(`/lessons/reviews/${reviewId}`, 303);
+    } catch (error) {
+      if (!(error instanceof InputError)) throw error;
+      reply.code(400);
+      return showCasePage(reply, db, ctx, id, { error, values: {} });
+    }
+  });
+
+  async function reviewPage(ctx: ReturnType<typeof contextOf>, id: string) {
+    const review = await lessons.getReview(db, ctx, id);
+    return {
+      review,
+      studies: await caseStudies.caseStudiesOfReview(db, ctx, id),
+      statusItems: statusItems(review.status),
+      values: {
+        wentWell: review.wentWell,
+        couldBeBetter: review.couldBeBetter,
+        learningPoints: review.learningPoints,
+        themes: lessons.themesText(review.themes),
+      },
+      actionValues: {},
+    };
+  }
+
+  app.get('/lessons/reviews/:id', { config: { access: 'lessons:review' } }, async (request, reply) => {
+    const ctx = contextOf(request);
+    return reply.page('lessons/views/review.njk', await reviewPage(ctx, idParam(request)));
+  });
+
+  app.post('/lessons/reviews/:id', { config: { access: 'lessons:review' } }, async (request, reply) => {
+    const ctx = contextOf(request);
+    const id = idParam(request);
+    const body = formBody(request);
+    try {
+      await lessons.saveReview(db, ctx, id, body);
+      return reply.redirect(`/lessons/reviews/${id}`, 303);
+    } catch (error) {
+      const page = await reviewPage(ctx, id);
+      return showFormErrors(reply, error, 'lessons/views/review.njk', {
+        ...page,
+        values: body,
+        statusItems: statusItems(body.status),
+      });
+    }
+  });
+
+  app.post('/lessons/reviews/:id/actions', { config: { access: 'lessons:review' } }, async (request, reply) => {
+    const ctx = contextOf(request);
+    const id = idParam(request);
+    const body = formBody(request);
+    try {
+      await lessons.addAction(db, ctx, id, body);
+      return reply.redirect(`/lessons/reviews/${id}#actions`, 303);
+    } catch (error) {
+      return showFormErrors(reply, error, 'lessons/views/review.njk', { ...(await reviewPage(ctx, id)), actionValues: body });
+    }
+  });
+
+  app.post('/lessons/reviews/:id/actions/:actionId', { config: { access: 'lessons:review' } }, async (request, reply) => {
+    const ctx = contextOf(request);
+    const id = idParam(request);
+    const actionId = idParam(request, 'actionId');
+    try {
+      await lessons.setActionStatus(db, ctx, id, actionId, formBody(request));
+      return reply.redirect(`/lessons/reviews/${id}#actions`, 303);
+    } catch (error) {
+      return showFormErrors(reply, error, 'lessons/views/review.njk', await reviewPage(ctx, id));
+    }
+  });
+
+  // ---- case studies ----
+
+  const datesItems = (selected: unknown) => [
+    { value: 'month', text: 'Show exact dates as their month, like March 2026', checked: (selected ?? 'month') === 'month' },
+    { value: 'quarter', text: 'Show exact dates as their quarter, like January to March 2026', checked: selected === 'quarter' },
+  ];
+
+  app.get('/lessons/reviews/:id/case-studies/new', { config: { access: 'lessons:review' } }, async (request, reply) => {
+    const ctx = contextOf(request);
+    const start = await caseStudies.caseStudyStart(db, ctx, idParam(request));
+    return reply.page('lessons/views/case-study-new.njk', {
+      ...start,
+      values: { summary: start.summary, themes: lessons.themesText(start.review.themes) },
+      datesItems: datesItems('month'),
+    });
+  });
+
+  app.post('/lessons/reviews/:id/case-studies', { config: { access: 'lessons:review' } }, async (request, reply) => {
+    const ctx = contextOf(request);
+    const id = idParam(request);
+    const body = formBody(request);
+    try {
+      const studyId = await caseStudies.draftCaseStudy(db, ctx, id, body);
+      return reply.redirect(`/lessons/case-studies/${studyId}`, 303);
+    } catch (error) {
+      if (!(error instanceof InputError)) throw error;
+      const start = await caseStudies.caseStudyStart(db, ctx, id);
+      return showFormErrors(reply, error, 'lessons/views/case-study-new.njk', {
+        ...start,
+        values: body,
+        datesItems: datesItems(body.dates),
+      });
+    }
+  });
+
+  async function caseStudyPage(ctx: ReturnType<typeof contextOf>, id: string, values?: Record<string, unknown>) {
+    const study = await caseStudies.getCaseStudy(db, ctx, id);
+    return {
+      study,
+      values: values ?? { title: study.title, text: study.draft, themes: lessons.themesText(study.themes) },
+    };
+  }
+
+  app.get('/lessons/case-studies/:id', { config: { access: 'lessons:review' } }, async (request, reply) => {
+    const ctx = contextOf(request);
+    return reply.page('lessons/views/case-study.njk', await caseStudyPage(ctx, idParam(request)));
+  });
+
+  app.post('/lessons/case-studies/:id', { config: { access: 'lessons:review' } }, async (request, reply) => {
+    const ctx = contextOf(request);
+    const id = idParam(request);
+    const body = formBody(request);
+    try {
+      await caseStudies.saveCaseStudy(db, ctx, id, body);
+      return reply.redirect(`/lessons/case-studies/${id}`, 303);
+    } catch (error) {
+      if (!(error instanceof InputError)) throw error;
+      return showFormErrors(reply, error, 'lessons/views/case-study.njk', await caseStudyPage(ctx, id, body));
+    }
+  });
+
+  /** approve, share and withdraw: each a button on the case study's page. */
+  const caseStudyAction = (
+    path: string,
+    change: (
+      db: typeof database.db,
+      ctx: ReturnType<typeof contextOf>,
+      id: string,
+      body: Record<string, unknown>,
+    ) => Promise<void>,
+  ) =>
+    app.post(`/lessons/case-studies/:id/${path}`, { config: { access: 'lessons:review' } }, async (request, reply) => {
+      const ctx = contextOf(request);
+      const id = idParam(request);
+      try {
+        await change(db, ctx, id, formBody(request));
+        return reply.redirect(`/lessons/case-studies/${id}`, 303);
+      } catch (error) {
+        if (!(error instanceof InputError)) throw error;
+        return showFormErrors(reply, error, 'lessons/views/case-study.njk', await caseStudyPage(ctx, id));
+      }
+    });
+
+  caseStudyAction('approve', (db, ctx, id, body) => caseStudies.approveCaseStudy(db, ctx, id, body));
+  caseStudyAction('share', (db, ctx, id) => caseStudies.shareCaseStudy(db, ctx, id));
+  caseStudyAction('withdraw', (db, ctx, id) => caseStudies.withdrawCaseStudy(db, ctx, id));
+}
