@@ -2,6 +2,7 @@ import type { Database } from '../db/client.ts';
 import type { Actor } from '../modules/audit/service.ts';
 import { seedConcernsDemo } from '../modules/concerns/demo.ts';
 import { seedLeadsDemo } from '../modules/leads/demo.ts';
+import { seedLessonsDemo } from '../modules/lessons/demo.ts';
 import * as organisations from '../modules/organisations/service.ts';
 import { seedPoliciesDemo } from '../modules/policies/demo.ts';
 import { seedProgrammeDemo } from '../modules/programme/demo.ts';
@@ -76,6 +77,7 @@ export async function seedDemo(database: Database): Promise<DemoAccount[]> {
   await seedProgrammeDemo(database, ids);
   await seedRisksDemo(database, ids);
   await seedConcernsDemo(database, ids);
+  await seedLessonsDemo(database, ids);
   await seedTrainingDemo(database, ids);
   return accounts;
 }
