@@ -22,6 +22,7 @@ import { trainingImportRoutes } from './modules/training/import-routes.ts';
 import { trainingPlanRoutes } from './modules/training/plan-routes.ts';
 import { trainingRoutes } from './modules/training/routes.ts';
 import './modules/leads/reminders.ts';
+import './modules/lessons/reminders.ts';
 import { leadRoutes } from './modules/leads/routes.ts';
 import { learningGroupRoutes } from './modules/lessons/group-routes.ts';
 import { lessonsRoutes } from './modules/lessons/routes.ts';

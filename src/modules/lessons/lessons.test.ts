@@ -4,6 +4,7 @@ import { demo, signedIn, type TestApp, testApp, textOf, type Visitor } from '../
 import { withScope } from '../../db/tenancy.ts';
 import { contextFor } from '../../platform/context.ts';
 import { addDays, todayInLondon } from '../../platform/dates.ts';
+import { sendDueReminders } from '../notifications/service.ts';
 import * as users from '../users/service.ts';
 import { notApproved, remainingIdentifiers, sideBySide } from './case-study-service.ts';
 import { lessonsFigures, themeCounts } from './service.ts';
@@ -442,6 +443,34 @@ describe('lessons learned: reviews, case studies and the learning group', () => 
       sql`select status, done_on::text from learning_actions where id = ${action?.id}`,
     );
     expect(done).toEqual({ status: 'done', done_on: today });
+  });
+
+  it('reminds of overdue actions once: a review action to its leads without what it says, a group action to its owner and host', async () => {
+    const tomorrow = addDays(today, 1);
+    await sendDueReminders(t.database, tomorrow);
+    await sendDueReminders(t.database, tomorrow);
+    const sent = await query<{ org: string; title: string; body: string }>(
+      sql`select o.ods_code as org, n.title, n.body from notifications n join organisations o on o.id = n.org_id
+          where n.title like 'Lessons learned%'`,
+    );
+    // The demo's overdue review action at RZ1, to its two leads, once each.
+    const review = sent.filter((n) => n.title.startsWith('Lessons learned action overdue'));
+    expect(review.length).toBe(2);
+    for (const n of review) {
+      expect(n.org).toBe('RZ1');
+      expect(n.body).toContain('owned by Emergency department matron');
+      expect(n.body).not.toContain('consent'); // what the action says stays on the review
+    }
+    // Nothing in the group is overdue yet; the Dales action was done.
+    expect(sent.filter((n) => n.title === 'Lessons learned group action overdue')).toEqual([]);
+    await sendDueReminders(t.database, addDays(today, 45));
+    const group = await query<{ org: string; body: string }>(
+      sql`select o.ods_code as org, n.body from notifications n join organisations o on o.id = n.org_id
+          where n.title = 'Lessons learned group action overdue'`,
+    );
+    // The demo's group action owned by RZ1: its two leads and the ICB's commissioner lead.
+    expect(group.map((n) => n.org).sort()).toEqual(['QZZ', 'RZ1', 'RZ1']);
+    for (const n of group) expect(n.body).toContain('Share the out-of-hours handbook page');
   });
 
   // ---- reporting ----

@@ -319,3 +319,27 @@ export async function reviewsStartedBetween(tx: Executor, orgId: string, from: s
     .from(lessonsReviews)
     .where(and(eq(lessonsReviews.orgId, orgId), gte(lessonsReviews.startedOn, from), lt(lessonsReviews.startedOn, before)));
 }
+
+// ---- the reminder scan (every organisation: not a request, so no tenant scope) ----
+
+export async function overdueReviewActions(db: Executor, today: string) {
+  return db
+    .select({
+      id: lessonsActions.id,
+      orgId: lessonsActions.orgId,
+      reviewId: lessonsActions.reviewId,
+      owner: lessonsActions.owner,
+      dueOn: lessonsActions.dueOn,
+      caseReference: lessonsReviews.caseReference,
+    })
+    .from(lessonsActions)
+    .innerJoin(lessonsReviews, eq(lessonsReviews.id, lessonsActions.reviewId))
+    .where(and(eq(lessonsActions.status, 'open'), lt(lessonsActions.dueOn, today)));
+}
+
+export async function overdueGroupActions(db: Executor, today: string): Promise<GroupActionRow[]> {
+  return db
+    .select()
+    .from(learningActions)
+    .where(and(eq(learningActions.status, 'open'), lt(learningActions.dueOn, today)));
+}

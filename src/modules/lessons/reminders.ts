@@ -1,0 +1,44 @@
+import type { Database } from '../../db/client.ts';
+import { leadRoles } from '../concerns/service.ts';
+import { type Reminder, registerReminderSource } from '../notifications/service.ts';
+import * as repository from './repository.ts';
+
+const longDate = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' });
+const spoken = (day: string) => longDate.format(new Date(`${day}T00:00:00Z`));
+
+/**
+ * Overdue actions, once each (the key holds the due date, so a new due date is reminded afresh).
+ * A review's action goes to its organisation's Prevent leads with the case reference and the
+ * owner, never what the action says (it may describe the case). A group action goes to the leads
+ * of the organisation that owns it and to the host's commissioner lead.
+ */
+export async function lessonsReminders(database: Database, today: string): Promise<Reminder[]> {
+  const reviewActions = (await repository.overdueReviewActions(database.db, today)).map(
+    (a): Reminder => ({
+      key: `lessons-action-overdue:${a.id}:${a.dueOn}`,
+      orgId: a.orgId,
+      roles: leadRoles,
+      title: `Lessons learned action overdue (${a.caseReference})`,
+      body: `An action from the lessons learned review of ${a.caseReference}, owned by ${a.owner}, was due on ${spoken(a.dueOn)}. Mark it done, or agree a new date.`,
+      link: `/lessons/reviews/${a.reviewId}#actions`,
+    }),
+  );
+  const groupActions = (await repository.overdueGroupActions(database.db, today)).flatMap((a): Reminder[] => {
+    const body = `“${a.description}”, owned by ${a.owner}, was due on ${spoken(a.dueOn)}.`;
+    const reminder = { title: 'Lessons learned group action overdue', body, link: '/learning#actions' };
+    const toOwner: Reminder = {
+      ...reminder,
+      key: `learning-action-overdue:${a.id}:${a.dueOn}`,
+      orgId: a.ownerOrgId,
+      roles: leadRoles,
+    };
+    if (a.ownerOrgId === a.groupOrgId) return [{ ...toOwner, roles: ['commissioner_lead'] }];
+    return [
+      toOwner,
+      { ...reminder, key: `learning-action-overdue-host:${a.id}:${a.dueOn}`, orgId: a.groupOrgId, roles: ['commissioner_lead'] },
+    ];
+  });
+  return [...reviewActions, ...groupActions];
+}
+
+registerReminderSource('lessons', lessonsReminders);
