@@ -728,3 +728,19 @@ export async function updateSettings(db: Db, ctx: RequestContext, input: unknown
     });
   });
 }
+
+export type LinkableItem = { id: string; title: string; programmeLabel: string };
+
+/**
+ * Every item of an organisation's work programmes, the latest year first, for another record to say
+ * which items reflect it (the CTLP record). Runs in the caller's transaction and scope.
+ */
+export async function linkableItems(tx: Executor, orgId: string): Promise<LinkableItem[]> {
+  const programmes = [...(await repository.programmesOf(tx, orgId))].sort((a, b) => b.startsOn.localeCompare(a.startsOn));
+  const items: LinkableItem[] = [];
+  for (const p of programmes) {
+    const programmeLabel = yearLabel(p.startsOn, p.endsOn);
+    for (const item of await repository.itemsOf(tx, p.id)) items.push({ id: item.id, title: item.title, programmeLabel });
+  }
+  return items;
+}

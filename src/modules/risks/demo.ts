@@ -169,6 +169,8 @@ export async function seedRisksDemo(database: Database, ids: Map<string, { id: s
   );
 
   const year = risks.financialYearOf(today);
+  // The programme items about risk assessment and training reflect the profile (the programme demo comes first).
+  const items = (await risks.getCtlp(database.db, lead, year)).items.filter((i) => /risk|training/i.test(i.title)).slice(0, 2);
   await risks.saveCtlp(
     database.db,
     lead,
@@ -179,6 +181,7 @@ export async function seedRisksDemo(database: Database, ids: Map<string, { id: s
       priorityArea: 'no',
       programmeReferences: 'Refresh the local case studies in level 3 training',
       riskIds: [training.id, ctlpThemes.id],
+      itemIds: items.map((i) => i.id),
     },
     today,
   );

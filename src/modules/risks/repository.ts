@@ -1,6 +1,6 @@
 import { and, asc, desc, eq, inArray, sql } from 'drizzle-orm';
 import type { Executor } from '../../db/client.ts';
-import { ctlpRecords, ctlpRisks, riskReviews, risks } from './schema.ts';
+import { ctlpProgrammeItems, ctlpRecords, ctlpRisks, riskReviews, risks } from './schema.ts';
 
 export type RiskRow = typeof risks.$inferSelect;
 export type RiskFields = Omit<typeof risks.$inferInsert, 'id' | 'orgId' | 'createdAt' | 'updatedAt'>;
@@ -138,6 +138,23 @@ export async function linkedRiskIds(
 export async function setLinkedRisks(tx: Executor, orgId: string, ctlpId: string, riskIds: string[]): Promise<void> {
   await tx.delete(ctlpRisks).where(and(eq(ctlpRisks.orgId, orgId), eq(ctlpRisks.ctlpId, ctlpId)));
   if (riskIds.length) await tx.insert(ctlpRisks).values(riskIds.map((riskId) => ({ orgId, ctlpId, riskId })));
+}
+
+export async function linkedItemIds(
+  tx: Executor,
+  orgId: string,
+  ctlpIds: string[],
+): Promise<{ ctlpId: string; itemId: string }[]> {
+  if (ctlpIds.length === 0) return [];
+  return tx
+    .select({ ctlpId: ctlpProgrammeItems.ctlpId, itemId: ctlpProgrammeItems.itemId })
+    .from(ctlpProgrammeItems)
+    .where(and(eq(ctlpProgrammeItems.orgId, orgId), inArray(ctlpProgrammeItems.ctlpId, ctlpIds)));
+}
+
+export async function setLinkedItems(tx: Executor, orgId: string, ctlpId: string, itemIds: string[]): Promise<void> {
+  await tx.delete(ctlpProgrammeItems).where(and(eq(ctlpProgrammeItems.orgId, orgId), eq(ctlpProgrammeItems.ctlpId, ctlpId)));
+  if (itemIds.length) await tx.insert(ctlpProgrammeItems).values(itemIds.map((itemId) => ({ orgId, ctlpId, itemId })));
 }
 
 /** Every organisation's CTLP records, for the daily reminder scan (not a request: no tenant scope). */

@@ -337,16 +337,35 @@ describe('the CTLP record', () => {
     expect(textOf(future.body)).toContain('The date the briefing was received cannot be in the future');
     const foreign = await other.post(`/risks/ctlp/${year}`, { priorityArea: 'yes', riskIds: rz1Risk?.id ?? '' });
     expect(textOf(foreign.body)).toContain('Choose risks from your own register');
+    const itemOf = async (ods: string) =>
+      (
+        await rows<{ id: string; title: string }>(
+          t,
+          sql`select i.id, i.title from work_programme_items i join organisations o on o.id = i.org_id where o.ods_code = ${ods} order by i.title limit 1`,
+        )
+      )[0];
+    // Dales starts this year's work programme, which comes with the items the standards require.
+    expect((await other.post(`/programme/${year}/start`, {})).statusCode).toBe(303);
+    const [own, theirs] = [await itemOf('RZ2'), await itemOf('RZ1')];
+    expect(own && theirs).toBeTruthy();
+    const foreignItem = await other.post(`/risks/ctlp/${year}`, { priorityArea: 'yes', itemIds: theirs?.id ?? '' });
+    expect(foreignItem.statusCode).toBe(400);
+    expect(textOf(foreignItem.body)).toContain('Choose items from your own work programme');
     const saved = await other.post(`/risks/ctlp/${year}`, {
       briefingReceivedOn: today,
       themes: 'Our own summary.',
       priorityArea: 'yes',
+      itemIds: own?.id ?? '',
       programmeReferences: 'Item 4',
     });
     expect(saved.statusCode).toBe(303);
-    const text = textOf((await other.get('/risks/ctlp')).body);
+    const page = await other.get('/risks/ctlp');
+    const text = textOf(page.body);
     expect(text).toContain('Our own summary.');
-    expect(text).toContain('Item 4');
+    expect(text).toContain('Other: Item 4');
+    expect(page.body).toContain(`href="/programme/items/${own?.id}"`);
+    // The form shows it chosen.
+    expect((await other.get(`/risks/ctlp/${year}`)).body).toMatch(new RegExp(`value="${own?.id}"[^>]*checked`));
   });
 
   it('shows an overdue review in red and reminds the Prevent leads once', async () => {

@@ -86,12 +86,14 @@ export function riskRoutes(app: FastifyInstance, { database }: AppDeps): void {
   app.get('/risks/ctlp/:year', { config: { access: 'risks:edit' } }, async (request, reply) => {
     const ctx = contextOf(request);
     const year = yearParam(request.params);
-    const { record, risks: list, linked } = await risks.getCtlp(db, ctx, year);
+    const { record, risks: list, linked, items, linkedItems } = await risks.getCtlp(db, ctx, year);
     return reply.page('risks/views/ctlp-form.njk', {
       year,
       label: risks.yearLabel(year),
       record,
       risks: list,
+      items,
+      linkedItems,
       values: {
         briefingReceivedOn: record?.briefingReceivedOn ?? '',
         themes: record?.themes ?? '',
@@ -110,13 +112,15 @@ export function riskRoutes(app: FastifyInstance, { database }: AppDeps): void {
       await risks.saveCtlp(db, ctx, year, body);
       return reply.redirect('/risks/ctlp', 303);
     } catch (error) {
-      const { record, risks: list } = await risks.getCtlp(db, ctx, year);
+      const { record, risks: list, items } = await risks.getCtlp(db, ctx, year);
       const chosen = body.riskIds === undefined ? [] : [body.riskIds].flat().map(String);
       return showFormErrors(reply, error, 'risks/views/ctlp-form.njk', {
         year,
         label: risks.yearLabel(year),
         record,
         risks: list,
+        items,
+        linkedItems: body.itemIds === undefined ? [] : [body.itemIds].flat().map(String),
         values: body,
         linked: chosen,
       });

@@ -1,5 +1,6 @@
 import { boolean, date, index, integer, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { organisations } from '../organisations/schema.ts';
+import { workProgrammeItems } from '../programme/schema.ts';
 import { users } from '../users/schema.ts';
 
 /** What a Prevent risk is about: the local picture, and the organisation's own compliance. */
@@ -112,4 +113,21 @@ export const ctlpRisks = pgTable(
       .references(() => risks.id),
   },
   (t) => [primaryKey({ columns: [t.ctlpId, t.riskId] }), index('ctlp_risks_org_idx').on(t.orgId)],
+);
+
+/** The organisation's work programme items that reflect a year's CTLP. */
+export const ctlpProgrammeItems = pgTable(
+  'ctlp_programme_items',
+  {
+    orgId: uuid('org_id')
+      .notNull()
+      .references(() => organisations.id),
+    ctlpId: uuid('ctlp_id')
+      .notNull()
+      .references(() => ctlpRecords.id),
+    itemId: uuid('item_id')
+      .notNull()
+      .references(() => workProgrammeItems.id, { onDelete: 'cascade' }),
+  },
+  (t) => [primaryKey({ columns: [t.ctlpId, t.itemId] }), index('ctlp_programme_items_org_idx').on(t.orgId)],
 );

@@ -7,6 +7,7 @@ import { ForbiddenError, InputError, NotFoundError } from '../../platform/errors
 import { blankToUndefined, parseInput } from '../../platform/validation.ts';
 import * as audit from '../audit/service.ts';
 import * as organisations from '../organisations/service.ts';
+import { type LinkableItem, linkableItems } from '../programme/service.ts';
 import * as repository from './repository.ts';
 import { type RiskCategory, type RiskStatus, riskCategories, riskStatuses } from './schema.ts';
 
@@ -295,7 +296,7 @@ export function ctlpStatusOf(records: CtlpRecord[], today: string): CtlpStatus {
   return { lastSignOffOn, dueOn, overdue };
 }
 
-export type CtlpView = CtlpRecord & { label: string; risks: RiskView[] };
+export type CtlpView = CtlpRecord & { label: string; risks: RiskView[]; items: LinkableItem[] };
 
 export type CtlpPage = {
   currentYear: number;
@@ -321,17 +322,17 @@ async function ctlpOf(
   today: string,
 ): Promise<{ status: CtlpStatus; records: CtlpView[] }> {
   const records = await repository.ctlpRecordsOf(tx, orgId);
-  const links = await repository.linkedRiskIds(
-    tx,
-    orgId,
-    records.map((r) => r.id),
-  );
+  const ids = records.map((r) => r.id);
+  const links = await repository.linkedRiskIds(tx, orgId, ids);
+  const itemLinks = await repository.linkedItemIds(tx, orgId, ids);
+  const items = itemLinks.length ? await linkableItems(tx, orgId) : [];
   return {
     status: ctlpStatusOf(records, today),
     records: records.map((r) => ({
       ...r,
       label: yearLabel(r.year),
       risks: list.filter((risk) => links.some((l) => l.ctlpId === r.id && l.riskId === risk.id)),
+      items: items.filter((item) => itemLinks.some((l) => l.ctlpId === r.id && l.itemId === item.id)),
     })),
   };
 }
@@ -348,16 +349,33 @@ export async function getCtlp(
   db: Db,
   ctx: RequestContext,
   year: number,
-): Promise<{ record: CtlpView | null; risks: RiskView[]; linked: string[] }> {
+): Promise<{
+  record: CtlpView | null;
+  risks: RiskView[];
+  linked: string[];
+  items: LinkableItem[];
+  linkedItems: string[];
+}> {
   return withScope(db, ctx.scope, async (tx) => {
     const orgId = ctx.user.activeOrg.id;
     const record = await repository.ctlpByYear(tx, orgId, year);
     const list = (await repository.risksOf(tx, orgId)).map(viewOf);
+    const items = await linkableItems(tx, orgId);
     const linked = record ? (await repository.linkedRiskIds(tx, orgId, [record.id])).map((l) => l.riskId) : [];
+    const linkedItems = record ? (await repository.linkedItemIds(tx, orgId, [record.id])).map((l) => l.itemId) : [];
     return {
-      record: record ? { ...record, label: yearLabel(year), risks: list.filter((r) => linked.includes(r.id)) } : null,
+      record: record
+        ? {
+            ...record,
+            label: yearLabel(year),
+            risks: list.filter((r) => linked.includes(r.id)),
+            items: items.filter((i) => linkedItems.includes(i.id)),
+          }
+        : null,
       risks: list,
       linked,
+      items,
+      linkedItems,
     };
   });
 }
@@ -371,8 +389,9 @@ const ctlpFields = z.object({
   ),
   themes: optionalText(4000, 'Themes'),
   priorityArea: z.enum(['yes', 'no'], { error: 'Say whether the area is a Prevent priority area' }),
-  programmeReferences: optionalText(2000, 'Work programme items'),
+  programmeReferences: optionalText(2000, 'Other work programme references'),
   riskIds: z.preprocess(asList, z.array(z.string())),
+  itemIds: z.preprocess(asList, z.array(z.string())),
 });
 
 export async function saveCtlp(
@@ -390,6 +409,9 @@ export async function saveCtlp(
     const own = new Set((await repository.risksOf(tx, orgId)).map((r) => r.id));
     const riskIds = [...new Set(f.riskIds)];
     if (riskIds.some((id) => !own.has(id))) throw new InputError({ riskIds: 'Choose risks from your own register' });
+    const ownItems = new Set((await linkableItems(tx, orgId)).map((i) => i.id));
+    const itemIds = [...new Set(f.itemIds)];
+    if (itemIds.some((id) => !ownItems.has(id))) throw new InputError({ itemIds: 'Choose items from your own work programme' });
     const record = await repository.upsertCtlp(tx, orgId, year, {
       briefingReceivedOn: f.briefingReceivedOn ?? null,
       themes: f.themes ?? null,
@@ -397,12 +419,13 @@ export async function saveCtlp(
       programmeReferences: f.programmeReferences ?? null,
     });
     await repository.setLinkedRisks(tx, orgId, record.id, riskIds);
+    await repository.setLinkedItems(tx, orgId, record.id, itemIds);
     await audit.record(tx, ctx.actor, {
       orgId,
       action: 'ctlp.saved',
       recordType: 'ctlp',
       recordId: record.id,
-      details: { year, priorityArea: f.priorityArea === 'yes', risks: riskIds.length },
+      details: { year, priorityArea: f.priorityArea === 'yes', risks: riskIds.length, programmeItems: itemIds.length },
     });
   });
 }
