@@ -10,8 +10,7 @@
 import fs from 'node:fs';
 import { Parser } from 'csv-parse';
 import { z } from 'zod';
-import { addDays, isRealDate } from '../../platform/dates.ts';
-import { type ImportField, importFields } from './rules.ts';
+import { defaultExpiry, type ImportField, importFields } from './rules.ts';
 import type { ColumnMapping } from './schema.ts';
 
 export type EsrEncoding = 'utf-8' | 'windows-1252';
@@ -122,10 +121,7 @@ export function parseEsrDate(text: string): { date: string } | { problem: string
 export function expiryOf(row: Pick<EsrRow, 'achievedOn' | 'expiresOn' | 'noExpiry'>, refresherYears: number): string | null {
   if (row.noExpiry || row.achievedOn === null) return null;
   if (row.expiresOn !== null) return row.expiresOn;
-  const [year, month, day] = row.achievedOn.split('-');
-  const candidate = `${Number(year) + refresherYears}-${month}-${day}`;
-  // 29 February three years on is 1 March.
-  return isRealDate(candidate) ? candidate : addDays(`${Number(year) + refresherYears}-${month}-28`, 1);
+  return defaultExpiry(row.achievedOn, refresherYears);
 }
 
 const noExpiryText = 'no expiry';

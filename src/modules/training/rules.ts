@@ -3,6 +3,7 @@
  * delivery plan: levels, the default training needs analysis, which courses are Prevent, who is
  * in scope, and the red/amber/green against the 85 % target.
  */
+import { addMonths } from '../../platform/dates.ts';
 import type { ColumnMapping, CompetenceRule, NeedsAnalysisRules, TrainingLevel } from './schema.ts';
 
 export const levelNames: Record<TrainingLevel, string> = {
@@ -16,6 +17,16 @@ export const complianceTarget = 85;
 export const amberBand = 5;
 /** Prevent refreshers are due every 3 years (the CSTF's period for both subjects). */
 export const refresherYears = 3;
+
+/**
+ * When a record expires if its source gives no date: `years` after completion, the same day of the
+ * month, or the month's last day when it has no such day (29 February → 28 February). Never later
+ * than the anniversary, so no one counts as up to date for a day they are not. One rule for the
+ * import, the form and the API.
+ */
+export function defaultExpiry(completedOn: string, years: number = refresherYears): string {
+  return addMonths(completedOn, 12 * years);
+}
 /** "Expiring soon" on the compliance page. */
 export const expiringSoonDays = 90;
 /** Staff and their managers are reminded this many days before the training expires. */

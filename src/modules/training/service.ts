@@ -11,6 +11,7 @@ import * as audit from '../audit/service.ts';
 import type { Reminder } from '../notifications/service.ts';
 import * as repository from './repository.ts';
 import {
+  defaultExpiry,
   defaultNeedsAnalysis,
   expiringSoonDays,
   isLongTermAbsence,
@@ -18,7 +19,6 @@ import {
   percentOf,
   type Rag,
   ragOf,
-  refresherYears,
   reminderDays,
   requiredLevelFor,
 } from './rules.ts';
@@ -563,7 +563,7 @@ function expiryOf(
   if (fields.noExpiry) return { expiresOn: null, noExpiry: true };
   if (fields.expiresOn && fields.expiresOn <= fields.completedOn)
     return { expiresOn: null, noExpiry: false, error: { expiresOn: 'The expiry date must be after the completion date' } };
-  return { expiresOn: fields.expiresOn ?? addMonths(fields.completedOn, 12 * refresherYears), noExpiry: false };
+  return { expiresOn: fields.expiresOn ?? defaultExpiry(fields.completedOn), noExpiry: false };
 }
 
 export async function addRecord(
