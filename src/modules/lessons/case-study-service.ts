@@ -9,7 +9,7 @@ import { blankToUndefined, parseInput } from '../../platform/validation.ts';
 import * as audit from '../audit/service.ts';
 import { type OpenCase, requireLead, requireNotErased, withCase } from '../concerns/service.ts';
 import * as organisations from '../organisations/service.ts';
-import { anonymise, type Change, type KnownIdentifiers, summariseChanges } from './anonymiser.ts';
+import { anonymise, type Change, changeKinds, type KnownIdentifiers, summariseChanges } from './anonymiser.ts';
 import * as repository from './repository.ts';
 import type { CaseStudyStatus } from './schema.ts';
 import { themesField, themesText } from './service.ts';
@@ -275,21 +275,7 @@ export async function saveCaseStudy(db: Db, ctx: RequestContext, id: string, inp
 }
 
 /** Kinds the approval check holds back on; ages are already bands and age alone identifies no one. */
-const identifyingKinds = new Set<Change['kind']>([
-  'name',
-  'handle',
-  'nhsNumber',
-  'dateOfBirth',
-  'date',
-  'address',
-  'postcode',
-  'phone',
-  'email',
-  'url',
-  'school',
-  'workplace',
-  'number',
-]);
+const identifyingKinds = new Set<Change['kind']>(changeKinds.filter((k) => k !== 'age'));
 
 /** Whether `text` holds `phrase` as whole words, in any case ("Sam" is not in "Samaritans"). */
 function containsWord(text: string, phrase: string): boolean {

@@ -1,20 +1,9 @@
 import type { Database } from '../../db/client.ts';
-import type { RequestContext } from '../../platform/context.ts';
 import { addDays, todayInLondon } from '../../platform/dates.ts';
-import type { Actor } from '../audit/service.ts';
-import * as users from '../users/service.ts';
+import { demoActingAs } from '../users/demo.ts';
 import * as caseStudies from './case-study-service.ts';
 import * as learning from './group-service.ts';
 import * as lessons from './service.ts';
-
-const seeder: Actor = { userId: null, label: 'demo data loader', ip: null };
-
-async function actingAs(database: Database, email: string, orgId: string): Promise<RequestContext> {
-  const found = await users.findByEmail(database.db, email);
-  const user = found ? await users.describeUser(database.db, found.id, orgId) : null;
-  if (!user) throw new Error(`demo account ${email} missing`);
-  return { user, actor: seeder, scope: { userId: user.id, orgIds: [orgId] } };
-}
 
 /** Invented from start to finish: the names, numbers and places belong to no one. */
 const summary = [
@@ -35,7 +24,7 @@ export async function seedLessonsDemo(database: Database, ids: Map<string, { id:
   if (!rz1 || !icb) throw new Error('demo organisations missing');
   const db = database.db;
   const today = todayInLondon();
-  const lead = await actingAs(database, 'prevent.lead@northshire-ft.example', rz1);
+  const lead = await demoActingAs(database, 'prevent.lead@northshire-ft.example', rz1);
 
   const { reviews } = await lessons.reviewList(db, lead);
   const oldest = [...reviews].sort((a, b) => a.startedOn.localeCompare(b.startedOn))[0];
@@ -68,7 +57,7 @@ export async function seedLessonsDemo(database: Database, ids: Map<string, { id:
   await caseStudies.approveCaseStudy(db, lead, studyId, { confirm: 'yes' });
   await caseStudies.shareCaseStudy(db, lead, studyId);
 
-  const commissioner = await actingAs(database, 'commissioner@northshire-icb.example', icb);
+  const commissioner = await demoActingAs(database, 'commissioner@northshire-icb.example', icb);
   const meetingId = await learning.addMeeting(db, commissioner, {
     heldOn: addDays(today, -14),
     attendees:

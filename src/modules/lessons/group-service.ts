@@ -9,7 +9,7 @@ import * as audit from '../audit/service.ts';
 import * as organisations from '../organisations/service.ts';
 import * as repository from './repository.ts';
 import { actionStatuses } from './schema.ts';
-import { actionStatusNames, themeCounts } from './service.ts';
+import { actionFields, actionStatusNames, themeCounts } from './service.ts';
 
 /**
  * The multi-agency lessons learned group a commissioner hosts. Its members are the commissioner and
@@ -176,20 +176,8 @@ export async function updateMeeting(db: Db, ctx: RequestContext, id: string, inp
 
 // ---- actions ----
 
-const actionFields = z.object({
-  description: z.preprocess(
-    blankToUndefined,
-    z.string({ error: 'Enter what is to be done' }).max(2000, 'The action must be 2000 characters or fewer'),
-  ),
+const groupActionFields = actionFields.extend({
   ownerOrgId: z.preprocess(blankToUndefined, z.uuid({ error: 'Choose the organisation that owns the action' })),
-  owner: z.preprocess(
-    blankToUndefined,
-    z.string({ error: 'Enter who owns the action' }).max(120, 'The owner must be 120 characters or fewer'),
-  ),
-  dueOn: z.preprocess(
-    blankToUndefined,
-    z.string({ error: 'Enter the date the action is due' }).refine(isRealDate, 'Enter a real due date, like 2027-01-31'),
-  ),
   meetingId: z.preprocess(blankToUndefined, z.uuid({ error: 'Choose a meeting from the list' }).optional()),
 });
 
@@ -197,7 +185,7 @@ const actionFields = z.object({
 export async function addGroupAction(db: Db, ctx: RequestContext, input: unknown): Promise<string> {
   const group = await groupOf(db, ctx);
   requireHost(group);
-  const f = parseInput(actionFields, input);
+  const f = parseInput(groupActionFields, input);
   if (!group.members.some((o) => o.id === f.ownerOrgId))
     throw new InputError({ ownerOrgId: 'Choose an organisation in the group' });
   return withScope(db, ctx.scope, async (tx) => {

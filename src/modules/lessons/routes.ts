@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { todayInLondon } from '../../platform/dates.ts';
 import type { AppDeps } from '../../platform/deps.ts';
 import { InputError } from '../../platform/errors.ts';
 import { contextOf, formBody, idParam, showFormErrors } from '../../platform/web.ts';
@@ -19,7 +20,7 @@ export function lessonsRoutes(app: FastifyInstance, { database }: AppDeps): void
 
   app.get('/lessons', { config: { access: 'lessons:review' } }, async (request, reply) => {
     const ctx = contextOf(request);
-    const year = financialYearOf(new Date().toISOString().slice(0, 10));
+    const year = financialYearOf(todayInLondon());
     const [list, figures] = await Promise.all([
       lessons.reviewList(db, ctx),
       lessons.lessonsFigures(db, ctx, { from: `${year}-04-01`, before: `${year + 1}-04-01` }),

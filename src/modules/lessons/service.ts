@@ -273,7 +273,8 @@ export async function saveReview(
 
 // ---- actions ----
 
-const actionFields = z.object({
+/** An action's fields: a review's; the learning group's add the owning organisation and the meeting. */
+export const actionFields = z.object({
   description: z.preprocess(
     blankToUndefined,
     z.string({ error: 'Enter what is to be done' }).max(2000, 'The action must be 2000 characters or fewer'),

@@ -1,19 +1,9 @@
 import type { Database } from '../../db/client.ts';
 import type { RequestContext } from '../../platform/context.ts';
 import { addDays, todayInLondon } from '../../platform/dates.ts';
-import type { Actor } from '../audit/service.ts';
+import { demoActingAs } from '../users/demo.ts';
 import * as users from '../users/service.ts';
 import * as programme from './service.ts';
-
-const seeder: Actor = { userId: null, label: 'demo data loader', ip: null };
-
-/** Acting for an organisation as one of its people, with the demo loader named in the audit trail. */
-async function actingAs(database: Database, email: string, orgId: string): Promise<RequestContext> {
-  const found = await users.findByEmail(database.db, email);
-  const user = found ? await users.describeUser(database.db, found.id, orgId) : null;
-  if (!user) throw new Error(`demo account ${email} missing`);
-  return { user, actor: seeder, scope: { userId: user.id, orgIds: [orgId] } };
-}
 
 type Change = {
   status: programme.ItemStatus;
@@ -86,7 +76,7 @@ export async function seedProgrammeDemo(database: Database, ids: Map<string, { i
   const icb = ids.get('QZZ')?.id;
   if (!rz1 || !icb) throw new Error('demo organisations missing');
 
-  const trust = await actingAs(database, 'prevent.lead@northshire-ft.example', rz1);
+  const trust = await demoActingAs(database, 'prevent.lead@northshire-ft.example', rz1);
   const trustYear = await programme.currentYear(database.db, trust, today);
   await programme.startProgramme(database.db, trust, trustYear, today);
   await apply(
@@ -134,7 +124,7 @@ export async function seedProgrammeDemo(database: Database, ids: Map<string, { i
     ],
   );
 
-  const commissioner = await actingAs(database, 'admin@northshire-icb.example', icb);
+  const commissioner = await demoActingAs(database, 'admin@northshire-icb.example', icb);
   const icbYear = await programme.currentYear(database.db, commissioner, today);
   await programme.startProgramme(database.db, commissioner, icbYear, today);
   await apply(

@@ -1,18 +1,7 @@
 import type { Database } from '../../db/client.ts';
-import type { RequestContext } from '../../platform/context.ts';
 import { addDays, todayInLondon } from '../../platform/dates.ts';
-import type { Actor } from '../audit/service.ts';
-import * as users from '../users/service.ts';
+import { demoActingAs } from '../users/demo.ts';
 import * as risks from './service.ts';
-
-const seeder: Actor = { userId: null, label: 'demo data loader', ip: null };
-
-async function actingAs(database: Database, email: string, orgId: string): Promise<RequestContext> {
-  const found = await users.findByEmail(database.db, email);
-  const user = found ? await users.describeUser(database.db, found.id, orgId) : null;
-  if (!user) throw new Error(`demo account ${email} missing`);
-  return { user, actor: seeder, scope: { userId: user.id, orgIds: [orgId] } };
-}
 
 /** [title, category, owner, inherent L, I, current L, I, target L, I, controls, actions, EPRR, counter fraud] */
 const register: [
@@ -149,7 +138,7 @@ export async function seedRisksDemo(database: Database, ids: Map<string, { id: s
   const rz2 = ids.get('RZ2')?.id;
   if (!rz1 || !rz2) throw new Error('demo organisations missing');
 
-  const lead = await actingAs(database, 'prevent.lead@northshire-ft.example', rz1);
+  const lead = await demoActingAs(database, 'prevent.lead@northshire-ft.example', rz1);
   const added: risks.Risk[] = [];
   for (const row of register) added.push(await risks.addRisk(database.db, lead, fields(row)));
   const [training, , , ctlpThemes] = added;
@@ -185,10 +174,10 @@ export async function seedRisksDemo(database: Database, ids: Map<string, { id: s
     },
     today,
   );
-  const director = await actingAs(database, 'director@northshire-ft.example', rz1);
+  const director = await demoActingAs(database, 'director@northshire-ft.example', rz1);
   await risks.signOffCtlp(database.db, director, year, { reviewedOn: addDays(today, -7) }, today);
 
-  const other = await actingAs(database, 'prevent.lead@dales-trust.example', rz2);
+  const other = await demoActingAs(database, 'prevent.lead@dales-trust.example', rz2);
   await risks.saveCtlp(
     database.db,
     other,
