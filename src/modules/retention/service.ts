@@ -3,6 +3,7 @@ import type { Db } from '../../db/client.ts';
 import { withScope } from '../../db/tenancy.ts';
 import type { RequestContext } from '../../platform/context.ts';
 import { addDays, isRealDate, todayInLondon } from '../../platform/dates.ts';
+import { seal } from '../../platform/encryption.ts';
 import { InputError } from '../../platform/errors.ts';
 import { blankToUndefined, parseInput } from '../../platform/validation.ts';
 import * as audit from '../audit/service.ts';
@@ -85,7 +86,7 @@ const erasureFields = z.object({
 /**
  * Erases the personal data of a closed case whose retention date has come. The chronology
  * says it happened (no detail: there is nothing personal left to hold); the audit trail keeps
- * the reference and the reason.
+ * the reference and the reason, sealed.
  */
 export async function erase(db: Db, ctx: RequestContext, id: string, input: unknown, today = todayInLondon()) {
   const { reason } = parseInput(erasureFields, input);
@@ -95,7 +96,8 @@ export async function erase(db: Db, ctx: RequestContext, id: string, input: unkn
     if (problem) throw new InputError({ form: problem });
     await concerns.erasePersonalData(open);
     await concerns.addEvent(open, 'erased', 'Personal data erased under the retention rules');
-    await concerns.auditChange(open, 'concern.erased', { reason });
+    // The reason may describe the person: sealed, as a break-glass reason is.
+    await concerns.auditChange(open, 'concern.erased', { reasonSealed: seal(reason) });
     return open.case.reference;
   });
 }
