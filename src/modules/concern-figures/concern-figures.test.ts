@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { concernForm, raisedCaseId } from '../../../test/concerns.ts';
 import { demo, signedIn, type TestApp, testApp, textOf, type Visitor } from '../../../test/harness.ts';
 import { todayInLondon } from '../../platform/dates.ts';
 import { financialYearOf } from './service.ts';
@@ -8,17 +9,15 @@ const rz1 = 'Northshire Teaching Hospitals NHS Foundation Trust (RZ1)';
 const rz2 = 'Dales Community and Mental Health NHS Trust (RZ2)';
 const nz3 = 'Harbourside Independent Clinics Ltd (NZ3)';
 
-const concern = (name: string, subjectType = 'patient', dateOfBirth = '1990-01-02') => ({
-  immediateRisk: 'no',
-  subjectType,
-  subjectName: name,
-  nhsNumber: '',
-  dateOfBirth,
-  narrative: 'Talked of joining a group that plans violence.',
-  observedOn: '2026-11-20',
-  observedTime: '10:00',
-  location: 'Outpatients',
-});
+const concern = (name: string, subjectType = 'patient', dateOfBirth = '1990-01-02') =>
+  concernForm({
+    subjectType,
+    subjectName: name,
+    nhsNumber: '',
+    dateOfBirth,
+    narrative: 'Talked of joining a group that plans violence.',
+    location: 'Outpatients',
+  });
 
 /** The cells of a table row, found by the table's caption and the row's first cell, as a person reads them. */
 function rowOf(html: string, caption: string, label: string): string[] {
@@ -113,7 +112,7 @@ describe('concern figures: counts only, for each organisation in reach', () => {
     ]) {
       const response = await staff.post('/concerns', form);
       expect(response.statusCode).toBe(303);
-      raised.push(/\/concerns\/([0-9a-f-]{36})\/received/.exec(String(response.headers.location))?.[1] ?? '');
+      raised.push(raisedCaseId(response.headers.location));
     }
     const [, , , , nfa, toChannel, toPolice] = raised;
     expect((await lead.post(`/concerns/${nfa}/moves`, { to: 'no_further_action', reason: 'Not Prevent' })).statusCode).toBe(303);

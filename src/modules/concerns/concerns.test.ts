@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { concernForm as formFor, raisedCaseId } from '../../../test/concerns.ts';
 import { demo, signedIn, type TestApp, testApp, textOf, type Visitor } from '../../../test/harness.ts';
 import { withScope } from '../../db/tenancy.ts';
 import { addDays, todayInLondon } from '../../platform/dates.ts';
@@ -11,17 +12,11 @@ import * as organisations from '../organisations/service.ts';
 const rowsOf = <T>(result: unknown) => (result as { rows: T[] }).rows;
 
 /** A concern as a nurse would type it; the words are checked for later in the database. */
-const concernForm = {
-  immediateRisk: 'no',
-  subjectType: 'patient',
+const concernForm = formFor({
   subjectName: 'Quillon Varga',
-  nhsNumber: '999 000 0018',
-  dateOfBirth: '1990-01-02',
   narrative: 'Patient showed staff zorblat propaganda videos and talked of travelling to fight.',
-  observedOn: '2026-11-20',
-  observedTime: '10:00',
   location: 'Ward 7, Northshire General',
-};
+});
 
 describe('concerns and the case', () => {
   let t: TestApp;
@@ -46,7 +41,7 @@ describe('concerns and the case', () => {
     lead = await signedIn(t.app, demo.operationalLead);
     const raised = await staff.post('/concerns', concernForm);
     expect(raised.statusCode).toBe(303);
-    caseId = /\/concerns\/([0-9a-f-]{36})\/received/.exec(String(raised.headers.location))?.[1] ?? '';
+    caseId = raisedCaseId(raised.headers.location);
     reference =
       rowsOf<{ reference: string }>(await t.database.db.execute(sql`select reference from concern_cases where id = ${caseId}`))[0]
         ?.reference ?? '';

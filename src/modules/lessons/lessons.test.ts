@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { raiseConcern } from '../../../test/concerns.ts';
 import { demo, signedIn, type TestApp, testApp, textOf, type Visitor } from '../../../test/harness.ts';
 import { withScope } from '../../db/tenancy.ts';
 import { contextFor } from '../../platform/context.ts';
@@ -13,11 +14,8 @@ const rowsOf = <T>(result: unknown) => (result as { rows: T[] }).rows;
 const today = todayInLondon();
 
 /** A concern about an invented person: every identifier here must be gone from the case study. */
-const concernForm = {
-  immediateRisk: 'no',
-  subjectType: 'patient',
+const concernAbout = {
   subjectName: 'Quentin Varga',
-  nhsNumber: '999 000 0018',
   dateOfBirth: '2008-05-17',
   narrative: 'Quentin Varga showed staff recruitment videos from a proscribed group.',
   observedOn: today,
@@ -88,11 +86,7 @@ describe('lessons learned: reviews, case studies and the learning group', () => 
     );
   const idFrom = (location: unknown, pattern: RegExp) => pattern.exec(String(location))?.[1] ?? '';
 
-  async function raise(): Promise<string> {
-    const raised = await staff.post('/concerns', concernForm);
-    expect(raised.statusCode).toBe(303);
-    return idFrom(raised.headers.location, /\/concerns\/([0-9a-f-]{36})\/received/);
-  }
+  const raise = () => raiseConcern(staff, concernAbout);
 
   async function refer(id: string): Promise<void> {
     for (const to of ['triage', 'gathering_information', 'decision']) {

@@ -1,22 +1,13 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { raiseConcern } from '../../../test/concerns.ts';
 import { demo, signedIn, type TestApp, testApp, textOf, type Visitor } from '../../../test/harness.ts';
 import { todayInLondon } from '../../platform/dates.ts';
 import { type FlagCase, flagResource, markerMentionsPrevent, neutralMarkerText, preventRefusal } from './service.ts';
 
 const rowsOf = <T>(result: unknown) => (result as { rows: T[] }).rows;
 
-const concernForm = {
-  immediateRisk: 'no',
-  subjectType: 'patient',
-  subjectName: 'Zed Example',
-  nhsNumber: '999 000 0018',
-  dateOfBirth: '1990-01-02',
-  narrative: 'Patient spoke of blorvex recruitment videos to the nurse.',
-  observedOn: '2026-11-20',
-  observedTime: '10:00',
-  location: 'Ward 3',
-};
+const narrative = 'Patient spoke of blorvex recruitment videos to the nurse.';
 
 const trust = { odsCode: 'RZ1', name: 'Northshire Teaching Hospitals NHS Foundation Trust' };
 
@@ -88,11 +79,7 @@ describe('the patient record: marker, handover and export', () => {
   let caseId = '';
   let reference = '';
 
-  const raise = async (fields: Record<string, string> = {}) => {
-    const raised = await staff.post('/concerns', { ...concernForm, ...fields });
-    expect(raised.statusCode).toBe(303);
-    return /\/concerns\/([0-9a-f-]{36})\/received/.exec(String(raised.headers.location))?.[1] ?? '';
-  };
+  const raise = (fields: Record<string, string> = {}) => raiseConcern(staff, { narrative, ...fields });
   const markerOf = async (id: string) =>
     rowsOf<{ marker_text: string | null }>(
       await t.database.db.execute(sql`select marker_text from concern_cases where id = ${id}`),

@@ -1,23 +1,12 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { raiseConcern } from '../../../test/concerns.ts';
 import { demo, signedIn, type TestApp, testApp, textOf, type Visitor } from '../../../test/harness.ts';
 import { addWorkingDays } from '../../platform/dates.ts';
 import { sendDueReminders } from '../notifications/service.ts';
 import { followUpReminders } from './service.ts';
 
 const rowsOf = <T>(result: unknown) => (result as { rows: T[] }).rows;
-
-const concernForm = {
-  immediateRisk: 'no',
-  subjectType: 'patient',
-  subjectName: 'Zed Example',
-  nhsNumber: '999 000 0018',
-  dateOfBirth: '1990-01-02',
-  narrative: 'Patient shared extremist material with other patients on the ward.',
-  observedOn: '2026-11-20',
-  observedTime: '10:00',
-  location: 'Ward 3',
-};
 
 /** A referral as a Prevent lead would record it; the words are looked for in the database later. */
 const referralForm = {
@@ -73,11 +62,7 @@ describe('referral to police Prevent and its outcome', () => {
       await t.database.db.execute(sql`select kind, summary from case_events where case_id = ${id} order by occurred_at, id`),
     );
 
-  async function raise(): Promise<string> {
-    const raised = await staff.post('/concerns', concernForm);
-    expect(raised.statusCode).toBe(303);
-    return /\/concerns\/([0-9a-f-]{36})\/received/.exec(String(raised.headers.location))?.[1] ?? '';
-  }
+  const raise = () => raiseConcern(staff);
 
   async function move(id: string, ...statuses: string[]): Promise<void> {
     for (const to of statuses) {

@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { raiseConcern } from '../../../test/concerns.ts';
 import { demo, signedIn, type TestApp, testApp, textOf, type Visitor } from '../../../test/harness.ts';
 import { addDays, todayInLondon } from '../../platform/dates.ts';
 import { seal, unseal } from '../../platform/encryption.ts';
@@ -16,18 +17,6 @@ const personal = {
   note: 'Spoke to Zedekiah about the thrumblefeld forum posts.',
 };
 
-const concernForm = (name: string) => ({
-  immediateRisk: 'no',
-  subjectType: 'patient',
-  subjectName: name,
-  nhsNumber: '999 000 0018',
-  dateOfBirth: '1990-01-02',
-  narrative: personal.narrative,
-  observedOn: '2026-11-20',
-  observedTime: '10:00',
-  location: personal.location,
-});
-
 describe('retention: the rules, the review, keeping longer and erasing', () => {
   let t: TestApp;
   let staff: Visitor;
@@ -35,13 +24,8 @@ describe('retention: the rules, the review, keeping longer and erasing', () => {
   const today = todayInLondon();
   const yesterday = addDays(today, -1);
 
-  const raise = async (name: string) => {
-    const raised = await staff.post('/concerns', concernForm(name));
-    expect(raised.statusCode).toBe(303);
-    const id = /\/concerns\/([0-9a-f-]{36})\/received/.exec(String(raised.headers.location))?.[1];
-    if (!id) throw new Error('no case id');
-    return id;
-  };
+  const raise = (name: string) =>
+    raiseConcern(staff, { subjectName: name, narrative: personal.narrative, location: personal.location });
   const close = async (id: string, reason = 'No Prevent concern after triage') => {
     expect((await lead.post(`/concerns/${id}/moves`, { to: 'no_further_action', reason })).statusCode).toBe(303);
     expect(

@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { raiseConcern } from '../../../test/concerns.ts';
 import { demo, signedIn, type TestApp, testApp, textOf, type Visitor } from '../../../test/harness.ts';
 import { contextFor } from '../../platform/context.ts';
 import { addDays, todayInLondon } from '../../platform/dates.ts';
@@ -23,21 +24,7 @@ describe('the information sharing protocol', () => {
   const raiseCase = async (): Promise<string> => {
     const staff = await signedIn(t.app, demo.staff);
     await staff.get('/concerns/new');
-    const raised = await staff.post('/concerns', {
-      immediateRisk: 'no',
-      subjectType: 'patient',
-      subjectName: 'Zed Example',
-      nhsNumber: '999 000 0018',
-      dateOfBirth: '1990-01-02',
-      narrative: 'Said things on the ward that worried the nurse in charge.',
-      observedOn: '2026-11-20',
-      observedTime: '10:00',
-      location: 'Ward 3',
-    });
-    expect(raised.statusCode).toBe(303);
-    const id = /\/concerns\/([0-9a-f-]{36})\/received/.exec(String(raised.headers.location))?.[1];
-    if (!id) throw new Error('no case id');
-    return id;
+    return raiseConcern(staff, { narrative: 'Said things on the ward that worried the nurse in charge.' });
   };
 
   const userId = async (email: string) => {
