@@ -1,4 +1,4 @@
-import { diffWords } from 'diff';
+import { diffArrays } from 'diff';
 import { z } from 'zod';
 import type { Db, Tx } from '../../db/client.ts';
 import { withScope } from '../../db/tenancy.ts';
@@ -123,23 +123,43 @@ export async function draftCaseStudy(db: Db, ctx: RequestContext, reviewId: stri
 /** A run of text, marked when it is what changed: removed on the original's side, added on the result's. */
 export type Piece = { text: string; changed: boolean };
 
+/** Words as a reader sees them: runs of non-space, with the spaces between kept as their own tokens. */
+const wordsOf = (text: string) => text.split(/(\s+)/).filter((t) => t !== '');
+
 /**
- * The original and the current text side by side, word by word: what the anonymiser and the lead
- * took out is marked on the left, what replaced it on the right.
+ * The original and the current text side by side, word by word (a word being everything between
+ * spaces, so an e-mail address or "Wren," is marked whole): what the anonymiser and the lead took out
+ * is marked on the left, what replaced it on the right.
  */
 export function sideBySide(original: string, result: string): { original: Piece[]; result: Piece[] } {
-  const parts = diffWords(original, result);
-  const merge = (pieces: Piece[]) =>
-    pieces.reduce<Piece[]>((out, p) => {
-      const last = out.at(-1);
-      if (last && last.changed === p.changed) last.text += p.text;
-      else out.push({ ...p });
-      return out;
-    }, []);
+  const parts = diffArrays(wordsOf(original), wordsOf(result));
+  const side = (keep: (p: (typeof parts)[number]) => boolean, changed: (p: (typeof parts)[number]) => boolean) =>
+    tidy(parts.filter(keep).flatMap((p) => p.value.map((text) => ({ text, changed: changed(p) }))));
   return {
-    original: merge(parts.filter((p) => !p.added).map((p) => ({ text: p.value, changed: !!p.removed }))),
-    result: merge(parts.filter((p) => !p.removed).map((p) => ({ text: p.value, changed: !!p.added }))),
+    original: side(
+      (p) => !p.added,
+      (p) => !!p.removed,
+    ),
+    result: side(
+      (p) => !p.removed,
+      (p) => !!p.added,
+    ),
   };
+}
+
+/** One mark per run of changed words: the spaces between them inside it, the spaces around it outside. */
+function tidy(tokens: Piece[]): Piece[] {
+  const space = (t: Piece | undefined) => !!t && /^\s+$/.test(t.text);
+  const out: Piece[] = [];
+  tokens.forEach((t, i) => {
+    const changed = space(t)
+      ? !!tokens[i - 1]?.changed && !space(tokens[i - 1]) && !!tokens[i + 1]?.changed && !space(tokens[i + 1])
+      : t.changed;
+    const last = out.at(-1);
+    if (last && last.changed === changed) last.text += t.text;
+    else out.push({ text: t.text, changed });
+  });
+  return out;
 }
 
 export type CaseStudyView = {

@@ -518,6 +518,14 @@ describe('the case study rules', () => {
     expect(sides.result.filter((p) => p.changed).map((p) => p.text.trim())).toEqual(['[name]']);
     expect(sides.original.map((p) => p.text).join('')).toBe('Seen by Dr Ann Lee on 3 May 2026.');
     expect(sides.result.map((p) => p.text).join('')).toBe('Seen by Dr [name] on May 2026.');
+    // A word is everything between spaces: an address is marked whole, a name as one run.
+    const mail = sideBySide('Mail tobias.wren@example.org. Then', 'Mail [email]. Then');
+    expect(mail.original.filter((p) => p.changed).map((p) => p.text)).toEqual(['tobias.wren@example.org.']);
+    expect(sideBySide('Dr Ann Lee came', 'Dr [name] came').original).toEqual([
+      { text: 'Dr ', changed: false },
+      { text: 'Ann Lee', changed: true },
+      { text: ' came', changed: false },
+    ]);
   });
 
   it('finds identifiers typed back in as whole words only', () => {
