@@ -21,10 +21,8 @@ export function lessonsRoutes(app: FastifyInstance, { database }: AppDeps): void
   app.get('/lessons', { config: { access: 'lessons:review' } }, async (request, reply) => {
     const ctx = contextOf(request);
     const year = financialYearOf(todayInLondon());
-    const [list, figures] = await Promise.all([
-      lessons.reviewList(db, ctx),
-      lessons.lessonsFigures(db, ctx, { from: `${year}-04-01`, before: `${year + 1}-04-01` }),
-    ]);
+    const list = await lessons.reviewList(db, ctx);
+    const figures = await lessons.lessonsFigures(db, ctx, { from: `${year}-04-01`, before: `${year + 1}-04-01` });
     return reply.page('lessons/views/list.njk', { ...list, figures, year });
   });
 
