@@ -68,7 +68,17 @@ describeInBrowser('training compliance in the browser', { timeout: 600_000 }, ()
     await clickAndWait(page, button(page, 'Upload and check'));
     expect(here(page)).toMatch(/^\/training\/imports\/[0-9a-f-]{36}$/);
     await runDueJobs(b.database);
-    await page.reload();
+    // The status page refreshes itself every 2 seconds while the import runs: that refresh can cut
+    // across ours (net::ERR_ABORTED) when the job took longer than that. Load it again until one lands.
+    const url = page.url();
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await page.goto(url);
+        break;
+      } catch (error) {
+        if (attempt >= 3 || !/ERR_ABORTED|frame was detached/.test(String(error))) throw error;
+      }
+    }
   }
 
   it('a training administrator fixes a file from its error report, imports it and sees the figures', async () => {
