@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import os from 'node:os';
+import { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 
 const launcher = fileURLToPath(new URL('../bin/prevent-assure.js', import.meta.url));
@@ -57,4 +58,66 @@ export async function runCli(
   } finally {
     release();
   }
+}
+
+/** Output of a command run in this process, collected as written (as the child's pipes would collect it). */
+function collector(): { stream: NodeJS.WritableStream; text: () => string } {
+  let text = '';
+  const write = (chunk: string | Uint8Array) => {
+    text += typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8');
+    return true;
+  };
+  return { stream: { write } as unknown as NodeJS.WritableStream, text: () => text };
+}
+
+// Commands run in this process one at a time: each sees the environment it is given, and the embedded
+// database's lock (one per process) cannot tell two of them apart.
+let inProcessQueue: Promise<unknown> = Promise.resolve();
+
+/**
+ * The command line's own main(), as the launcher calls it, but in this process: the same commands, messages
+ * and exit codes without a Node.js start-up and app import (seconds each) per command. Its environment is
+ * this process's with `settings` over it and DATABASE_URL dropped unless `settings` has it, as for runCli;
+ * standard input is `input`, and standard output and error are collected separately.
+ * Keep some runs of each command family on runCli, so that the launcher itself stays tested end to end.
+ * Not for a command that sets process-wide state the test process depends on (db seed sets the case data key).
+ */
+export function runCliInProcess(
+  settings: Record<string, string>,
+  args: string[],
+  options: { input?: string } = {},
+): Promise<Run> {
+  const run = inProcessQueue.then(async (): Promise<Run> => {
+    const { main } = await import('../src/cli/main.ts');
+    const { withStreams } = await import('../src/cli/common.ts');
+    const saved = new Map<string, string | undefined>();
+    const set = (name: string, value: string | undefined) => {
+      if (!saved.has(name)) saved.set(name, process.env[name]);
+      if (value === undefined) delete process.env[name];
+      else process.env[name] = value;
+    };
+    for (const [name, value] of Object.entries(settings)) set(name, value);
+    if (settings.DATABASE_URL === undefined) set('DATABASE_URL', undefined);
+    const stdout = collector();
+    const stderr = collector();
+    const stdin = Readable.from(options.input ? [Buffer.from(options.input)] : []);
+    try {
+      let code: number;
+      try {
+        code = await withStreams({ stdin, stdout: stdout.stream, stderr: stderr.stream }, () => main(args));
+      } catch (error) {
+        // What Node.js does with an error main() lets escape: the stack on standard error, exit code 1.
+        stderr.stream.write(error instanceof Error ? (error.stack ?? error.message) : String(error));
+        code = 1;
+      }
+      return { code, stdout: stdout.text(), stderr: stderr.text() };
+    } finally {
+      for (const [name, value] of saved) {
+        if (value === undefined) delete process.env[name];
+        else process.env[name] = value;
+      }
+    }
+  });
+  inProcessQueue = run.catch(() => {});
+  return run;
 }

@@ -3,13 +3,15 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { runCli, stackFrame } from '../../test/cli.ts';
+import { runCli, runCliInProcess, stackFrame } from '../../test/cli.ts';
 import { anonymise } from '../modules/lessons/anonymiser.ts';
 
 const corpus = fileURLToPath(new URL('../modules/lessons/corpus/', import.meta.url));
 /** The real launcher in a child process, with the narrative on standard input. It never needs a database. */
 const cli = (args: string[], input = '') =>
   runCli({ DATA_DIR: '/nonexistent/prevent-assure-data' }, args, { input, timeoutMs: 120_000 });
+/** The same command in this process (test/cli.ts): without a Node.js start-up each; the child runs prove the launcher. */
+const run = (args: string[], input = '') => runCliInProcess({ DATA_DIR: '/nonexistent/prevent-assure-data' }, args, { input });
 
 const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'anonymise-test-'));
 afterAll(() => fs.rmSync(scratch, { recursive: true, force: true }));
@@ -27,9 +29,9 @@ describe('prevent-assure anonymise', { timeout: 300_000 }, () => {
     const known = JSON.parse(fs.readFileSync(knownFile, 'utf8'));
     const plain = 'Dr Khan saw her on 12/03/2024.\nNHS number 943 476 5919.\n';
     const [withKnown, without, quarters] = await Promise.all([
-      cli(['anonymise', '--known', knownFile], narrative),
+      run(['anonymise', '--known', knownFile], narrative),
       cli(['anonymise'], plain),
-      cli(['anonymise', '--quarters'], plain),
+      run(['anonymise', '--quarters'], plain),
     ]);
     expect(withKnown.code).toBe(0);
     expect(withKnown.stdout).toBe(anonymise(narrative, known).text);
@@ -58,7 +60,7 @@ describe('prevent-assure anonymise', { timeout: 300_000 }, () => {
     const input = 'Aisha Khan was seen.';
     const runs = await Promise.all(
       [badJson, notList, notString, badNhs, badDob, unknownField, notObject, missing].map((f) =>
-        cli(['anonymise', '--known', f], input),
+        run(['anonymise', '--known', f], input),
       ),
     );
     const expectations: [string, string][] = [
@@ -82,13 +84,13 @@ describe('prevent-assure anonymise', { timeout: 300_000 }, () => {
 
   it('explains itself and refuses typing mistakes', async () => {
     const [overview, help, helpFlag, badFlag, noValue, extra, tokenHelp] = await Promise.all([
-      cli(['--help']),
-      cli(['help', 'anonymise']),
-      cli(['anonymise', '--help']),
+      run(['--help']),
+      run(['help', 'anonymise']),
+      run(['anonymise', '--help']),
       cli(['anonymise', '--colour', 'blue'], 'text'),
-      cli(['anonymise', '--known'], 'text'),
-      cli(['anonymise', 'narrative.txt'], 'text'),
-      cli(['token', 'create', '--help']),
+      run(['anonymise', '--known'], 'text'),
+      run(['anonymise', 'narrative.txt'], 'text'),
+      run(['token', 'create', '--help']),
     ]);
     expect(overview.code).toBe(0);
     expect(overview.stdout).toMatch(/^ {2}anonymise +Turn a case summary into a case study/m);

@@ -1,11 +1,11 @@
 import fs from 'node:fs';
-import { type Command, CommandFailed, complain, type Group, parseFlags, programName, UsageError } from './common.ts';
+import { type Command, CommandFailed, complain, type Group, parseFlags, programName, streams, UsageError } from './common.ts';
 
 const loadAnonymiser = () => import('../modules/lessons/anonymiser.ts');
 
 async function readStandardInput(): Promise<string> {
   const chunks: Buffer[] = [];
-  for await (const chunk of process.stdin) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : chunk);
+  for await (const chunk of streams().stdin) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : chunk);
   return Buffer.concat(chunks).toString('utf8');
 }
 
@@ -50,14 +50,14 @@ const anonymiseCommand: Command = {
     'It does not use the database.',
   async run(args) {
     const flags = parseFlags(args, { known: { type: 'string' }, quarters: { type: 'boolean' } });
-    if (process.stdin.isTTY) {
+    if (streams().stdin.isTTY) {
       throw new UsageError(`Give the case summary on standard input, like: ${programName} anonymise < narrative.txt`);
     }
     const known = flags.known === undefined ? {} : await readKnown(flags.known);
     const { anonymise, summariseChanges } = await loadAnonymiser();
     const input = await readStandardInput();
     const result = anonymise(input, known, { dates: flags.quarters ? 'quarter' : 'month' });
-    process.stdout.write(result.text);
+    streams().stdout.write(result.text);
     complain(`Anonymised: ${summariseChanges(result.changes)} (${result.changes.length} changes).`);
     return 0;
   },

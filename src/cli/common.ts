@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -84,8 +85,20 @@ export function requireFlags(values: Record<string, unknown>, names: readonly st
   if (missing.length > 1) throw new UsageError(`Missing ${missing.join(', ')}`);
 }
 
-export const say = (text: string) => process.stdout.write(`${text}\n`);
-export const complain = (text: string) => process.stderr.write(`${text}\n`);
+/** Where a command reads and writes: the process's own streams, unless a caller (the tests) runs it with others. */
+export type Streams = {
+  stdin: NodeJS.ReadableStream & { isTTY?: boolean; destroy?(): void };
+  stdout: NodeJS.WritableStream & { isTTY?: boolean };
+  stderr: NodeJS.WritableStream & { isTTY?: boolean };
+};
+const streamsOfRun = new AsyncLocalStorage<Streams>();
+/** The streams of the command running now. */
+export const streams = (): Streams => streamsOfRun.getStore() ?? process;
+/** Runs `work` (a command) with its input and output on `io`: how the tests run commands without a child process. */
+export const withStreams = <T>(io: Streams, work: () => Promise<T>): Promise<T> => streamsOfRun.run(io, work);
+
+export const say = (text: string) => streams().stdout.write(`${text}\n`);
+export const complain = (text: string) => streams().stderr.write(`${text}\n`);
 
 /** Whoever runs the command line is recorded by their login name; there is no account behind it. */
 export function commandLineActor(): Actor {

@@ -2,7 +2,17 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { InputError } from '../platform/errors.ts';
-import { type Command, CommandFailed, commandLineActor, complain, type Group, say, UsageError, withDatabase } from './common.ts';
+import {
+  type Command,
+  CommandFailed,
+  commandLineActor,
+  complain,
+  type Group,
+  say,
+  streams,
+  UsageError,
+  withDatabase,
+} from './common.ts';
 
 /** At most this many problems are printed; the rest are counted. */
 const shownProblems = 50;
@@ -40,7 +50,8 @@ const megabytes = (bytes: number) => `${(bytes / (1024 * 1024)).toFixed(1)} MB`;
 
 /** A bar redrawn in place on a terminal; a line every few seconds in a log; nothing for a quick file. */
 function progressReporter(): { update(p: { bytesRead: number; bytesTotal: number; rowsRead: number }): void; done(): void } {
-  const tty = process.stderr.isTTY === true;
+  const { stderr } = streams();
+  const tty = stderr.isTTY === true;
   let lastLine = 0;
   let drawn = false;
   return {
@@ -50,7 +61,7 @@ function progressReporter(): { update(p: { bytesRead: number; bytesTotal: number
       if (tty) {
         const width = 30;
         const filled = Math.round((percent / 100) * width);
-        process.stderr.write(`\rChecking [${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${text}\u001b[K`);
+        stderr.write(`\rChecking [${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${text}\u001b[K`);
         drawn = true;
       } else if (Date.now() - lastLine >= 10_000) {
         if (lastLine !== 0) complain(`Checked ${text}`);
@@ -58,7 +69,7 @@ function progressReporter(): { update(p: { bytesRead: number; bytesTotal: number
       }
     },
     done() {
-      if (drawn) process.stderr.write('\r\u001b[K');
+      if (drawn) stderr.write('\r\u001b[K');
     },
   };
 }

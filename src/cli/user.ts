@@ -1,21 +1,22 @@
 import readline from 'node:readline';
 import { InputError } from '../platform/errors.ts';
 import { isRole, roleNames, roles } from '../platform/permissions.ts';
-import { type Command, commandLineActor, type Group, parseFlags, requireFlags, say, withDatabase } from './common.ts';
+import { type Command, commandLineActor, type Group, parseFlags, requireFlags, say, streams, withDatabase } from './common.ts';
 
 const roleLines = roles.map((r) => `                      ${r.padEnd(26)}${roleNames[r]}`).join('\n');
 
 /** The first line of standard input: a password piped in never appears in the process list or shell history. */
 async function firstLineOfStdin(): Promise<string> {
-  if (process.stdin.isTTY) process.stderr.write('Password (shown as you type; pipe it in to avoid that): ');
-  const lines = readline.createInterface({ input: process.stdin, crlfDelay: Number.POSITIVE_INFINITY, terminal: false });
+  const { stdin, stderr } = streams();
+  if (stdin.isTTY) stderr.write('Password (shown as you type; pipe it in to avoid that): ');
+  const lines = readline.createInterface({ input: stdin, crlfDelay: Number.POSITIVE_INFINITY, terminal: false });
   try {
     for await (const line of lines) return line;
     return '';
   } finally {
     lines.close();
     // Without this an open terminal or pipe keeps the process waiting for more input.
-    process.stdin.destroy();
+    stdin.destroy?.();
   }
 }
 

@@ -38,6 +38,7 @@ export function lockDataDirectory(dataDir: string, purpose: string): () => void 
       const release = () => {
         if (released) return;
         released = true;
+        process.off('exit', release);
         try {
           fs.unlinkSync(lockFile);
         } catch {
