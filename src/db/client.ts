@@ -35,6 +35,12 @@ export type DatabaseOptions = {
 export async function openDatabase(options: DatabaseOptions): Promise<Database> {
   if (options.databaseUrl) {
     const pool = new pg.Pool({ connectionString: options.databaseUrl, max: options.maxConnections ?? 10 });
+    // The server may end a connection while it is idle or closing (a restart, an administrator, a dropped
+    // database). node-postgres reports that as an 'error' event, which would crash the process if no one
+    // listened; a query in flight still fails on its own, and the pool opens a fresh connection next time.
+    const lost = (error: Error) => process.emitWarning(`A database connection was closed by the server: ${error.message}`);
+    pool.on('error', lost);
+    pool.on('connect', (client) => client.on('error', lost));
     const db = drizzlePg(pool, { schema }) as unknown as Db;
     const url = new URL(options.databaseUrl);
     url.password = '';
