@@ -11,6 +11,13 @@ export function todayInLondon(now: Date = new Date()): string {
   return londonDay.format(now);
 }
 
+const longDay = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' });
+
+/** A day as a message says it: "1 December 2026". */
+export function spokenDate(day: string): string {
+  return longDay.format(new Date(`${day}T00:00:00Z`));
+}
+
 export function isRealDate(value: string): boolean {
   if (!/^\d{4}-\d{2}-\d{2}$/.test(value)) return false;
   const date = new Date(`${value}T00:00:00Z`);

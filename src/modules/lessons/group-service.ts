@@ -8,8 +8,7 @@ import { blankToUndefined, parseInput } from '../../platform/validation.ts';
 import * as audit from '../audit/service.ts';
 import * as organisations from '../organisations/service.ts';
 import * as repository from './repository.ts';
-import { actionStatuses } from './schema.ts';
-import { actionFields, actionStatusNames, themeCounts } from './service.ts';
+import { actionFields, actionStatusField, actionStatusNames, optionalText, themeCounts } from './service.ts';
 
 /**
  * The multi-agency lessons learned group a commissioner hosts. Its members are the commissioner and
@@ -104,9 +103,6 @@ export async function readCaseStudy(db: Db, ctx: RequestContext, id: string) {
 }
 
 // ---- meetings ----
-
-const optionalText = (label: string, max: number) =>
-  z.preprocess(blankToUndefined, z.string().max(max, `${label} must be ${max} characters or fewer`).optional());
 
 const meetingFields = z.object({
   heldOn: z.preprocess(
@@ -210,8 +206,6 @@ export async function addGroupAction(db: Db, ctx: RequestContext, input: unknown
   });
 }
 
-const statusField = z.object({ status: z.enum(actionStatuses, { error: 'Choose whether the action is open or done' }) });
-
 /** The host, or the organisation that owns the action, marks it done (or open again). */
 export async function setGroupActionStatus(
   db: Db,
@@ -220,7 +214,7 @@ export async function setGroupActionStatus(
   input: unknown,
   today = todayInLondon(),
 ): Promise<void> {
-  const { status } = parseInput(statusField, input);
+  const { status } = parseInput(actionStatusField, input);
   const group = await groupOf(db, ctx);
   await withScope(db, ctx.scope, async (tx) => {
     const action = await repository.groupActionById(tx, group.host.id, id);

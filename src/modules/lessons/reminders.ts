@@ -1,10 +1,8 @@
 import type { Database } from '../../db/client.ts';
+import { spokenDate } from '../../platform/dates.ts';
 import { leadRoles } from '../concerns/service.ts';
 import { type Reminder, registerReminderSource } from '../notifications/service.ts';
 import * as repository from './repository.ts';
-
-const longDate = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' });
-const spoken = (day: string) => longDate.format(new Date(`${day}T00:00:00Z`));
 
 /**
  * Overdue actions, once each (the key holds the due date, so a new due date is reminded afresh).
@@ -19,12 +17,12 @@ export async function lessonsReminders(database: Database, today: string): Promi
       orgId: a.orgId,
       roles: leadRoles,
       title: `Lessons learned action overdue (${a.caseReference})`,
-      body: `An action from the lessons learned review of ${a.caseReference}, owned by ${a.owner}, was due on ${spoken(a.dueOn)}. Mark it done, or agree a new date.`,
+      body: `An action from the lessons learned review of ${a.caseReference}, owned by ${a.owner}, was due on ${spokenDate(a.dueOn)}. Mark it done, or agree a new date.`,
       link: `/lessons/reviews/${a.reviewId}#actions`,
     }),
   );
   const groupActions = (await repository.overdueGroupActions(database.db, today)).flatMap((a): Reminder[] => {
-    const body = `“${a.description}”, owned by ${a.owner}, was due on ${spoken(a.dueOn)}.`;
+    const body = `“${a.description}”, owned by ${a.owner}, was due on ${spokenDate(a.dueOn)}.`;
     const reminder = { title: 'Lessons learned group action overdue', body, link: '/learning#actions' };
     const toOwner: Reminder = {
       ...reminder,

@@ -226,7 +226,7 @@ export async function getReview(db: Db, ctx: RequestContext, id: string, today =
 
 // ---- recording the review ----
 
-const optionalText = (label: string, max: number) =>
+export const optionalText = (label: string, max: number) =>
   z.preprocess(blankToUndefined, z.string().max(max, `${label} must be ${max} characters or fewer`).optional());
 
 const reviewFields = z.object({
@@ -306,7 +306,10 @@ export async function addAction(db: Db, ctx: RequestContext, reviewId: string, i
   });
 }
 
-const actionStatusField = z.object({ status: z.enum(actionStatuses, { error: 'Choose whether the action is open or done' }) });
+/** An action's status, as its Mark done / Reopen button sends it: for a review's actions and the group's. */
+export const actionStatusField = z.object({
+  status: z.enum(actionStatuses, { error: 'Choose whether the action is open or done' }),
+});
 
 export async function setActionStatus(
   db: Db,

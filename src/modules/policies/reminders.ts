@@ -1,10 +1,8 @@
 import type { Database } from '../../db/client.ts';
+import { spokenDate } from '../../platform/dates.ts';
 import type { Reminder } from '../notifications/service.ts';
 import { registerReminderSource } from '../notifications/service.ts';
 import { reviewReminders, reviewWarningDays } from './service.ts';
-
-const longDate = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' });
-const spoken = (day: string) => longDate.format(new Date(`${day}T00:00:00Z`));
 
 /**
  * Policy reviews for the Prevent leads: one reminder when a current version comes within
@@ -20,7 +18,7 @@ export async function policyReviewReminders(database: Database, today: string): 
           orgId: d.orgId,
           roles: ['operational_lead', 'accountable_lead'],
           title: `Policy review overdue: ${d.policyTitle}`,
-          body: `Version ${d.version} of ${d.policyTitle} was due for review on ${spoken(d.nextReviewOn)}. Review it and record the approved version in the policy register.`,
+          body: `Version ${d.version} of ${d.policyTitle} was due for review on ${spokenDate(d.nextReviewOn)}. Review it and record the approved version in the policy register.`,
           link: `/policies/${d.policyId}`,
         }
       : {
@@ -28,7 +26,7 @@ export async function policyReviewReminders(database: Database, today: string): 
           orgId: d.orgId,
           roles: ['operational_lead', 'accountable_lead'],
           title: `Policy review due: ${d.policyTitle}`,
-          body: `Version ${d.version} of ${d.policyTitle} is due for review on ${spoken(d.nextReviewOn)}, within ${reviewWarningDays} days.`,
+          body: `Version ${d.version} of ${d.policyTitle} is due for review on ${spokenDate(d.nextReviewOn)}, within ${reviewWarningDays} days.`,
           link: `/policies/${d.policyId}`,
         },
   );

@@ -1,10 +1,8 @@
 import type { Database } from '../../db/client.ts';
+import { spokenDate } from '../../platform/dates.ts';
 import type { Reminder } from '../notifications/service.ts';
 import { registerReminderSource } from '../notifications/service.ts';
 import { dueAndOverdueItems, dueSoonDays } from './service.ts';
-
-const longDate = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' });
-const spoken = (day: string) => longDate.format(new Date(`${day}T00:00:00Z`));
 
 /**
  * Work programme items for the Prevent leads: one reminder when an item comes within 14 days
@@ -18,8 +16,8 @@ export async function programmeReminders(database: Database, today: string): Pro
       key: `programme-due:${item.id}:${item.dueOn}`,
       orgId: item.orgId,
       roles: ['operational_lead', 'accountable_lead'] as Reminder['roles'],
-      title: `Work programme item due on ${spoken(item.dueOn)}`,
-      body: `“${item.title}” is due on ${spoken(item.dueOn)}, within ${dueSoonDays} days. Update its status and evidence in the work programme.`,
+      title: `Work programme item due on ${spokenDate(item.dueOn)}`,
+      body: `“${item.title}” is due on ${spokenDate(item.dueOn)}, within ${dueSoonDays} days. Update its status and evidence in the work programme.`,
       link: `/programme/items/${item.id}`,
     })),
     ...overdue.map((item) => ({
@@ -27,7 +25,7 @@ export async function programmeReminders(database: Database, today: string): Pro
       orgId: item.orgId,
       roles: ['operational_lead', 'accountable_lead'] as Reminder['roles'],
       title: 'Work programme item overdue',
-      body: `“${item.title}” was due on ${spoken(item.dueOn)} and is not done. Update it, or set a new due date.`,
+      body: `“${item.title}” was due on ${spokenDate(item.dueOn)} and is not done. Update it, or set a new due date.`,
       link: `/programme/items/${item.id}`,
     })),
   ];

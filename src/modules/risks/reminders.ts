@@ -1,10 +1,8 @@
 import type { Database } from '../../db/client.ts';
+import { spokenDate } from '../../platform/dates.ts';
 import type { Reminder } from '../notifications/service.ts';
 import { registerReminderSource } from '../notifications/service.ts';
 import { overdueCtlpReviews } from './service.ts';
-
-const longDate = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' });
-const spoken = (day: string) => longDate.format(new Date(`${day}T00:00:00Z`));
 
 /**
  * The CTLP annual review, for the Prevent leads: one reminder once it is overdue. The key holds the
@@ -17,7 +15,7 @@ export async function ctlpReminders(database: Database, today: string): Promise<
     roles: ['operational_lead', 'accountable_lead'] as Reminder['roles'],
     title: 'CTLP annual review overdue',
     body: status.dueOn
-      ? `The annual review of the counter terrorism local profile was due by ${spoken(status.dueOn)}, 12 months after the last sign-off. Review it and ask the accountable Prevent lead to sign it off.`
+      ? `The annual review of the counter terrorism local profile was due by ${spokenDate(status.dueOn)}, 12 months after the last sign-off. Review it and ask the accountable Prevent lead to sign it off.`
       : 'This year’s counter terrorism local profile briefing has been recorded but its review has never been signed off. Review it and ask the accountable Prevent lead to sign it off.',
     link: '/risks/ctlp',
   }));

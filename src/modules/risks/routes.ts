@@ -147,9 +147,8 @@ export function riskRoutes(app: FastifyInstance, { database }: AppDeps): void {
 
   app.get('/risks/providers/:orgId', { config: { access: 'risks:providers' } }, async (request, reply) => {
     const ctx = contextOf(request);
-    const orgId = (request.params as Record<string, string>).orgId ?? '';
     return reply.page('risks/views/provider.njk', {
-      ...(await risks.providerRegister(db, ctx, orgId)),
+      ...(await risks.providerRegister(db, ctx, idParam(request, 'orgId'))),
       likelihoodNames: risks.likelihoodNames,
       impactNames: risks.impactNames,
     });

@@ -546,11 +546,9 @@ export async function providersOverview(
   }));
 }
 
-const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 export type ProviderRegister = Register & { org: Provider; ctlp: { status: CtlpStatus; records: CtlpView[] } };
 
-/** One commissioned provider's register and CTLP records, to read. Any other id, or one that is not an id, is not found. */
+/** One commissioned provider's register and CTLP records, to read. Any other id is not found. */
 export async function providerRegister(
   db: Db,
   ctx: RequestContext,
@@ -558,7 +556,7 @@ export async function providerRegister(
   today = todayInLondon(),
 ): Promise<ProviderRegister> {
   const providers = await commissionedProviders(db, ctx);
-  const org = uuidPattern.test(orgId) ? providers.find((p) => p.id === orgId.toLowerCase()) : undefined;
+  const org = providers.find((p) => p.id === orgId);
   if (!org) throw new NotFoundError('provider');
   return withScope(db, ctx.scope, async (tx) => {
     const list = await repository.risksOf(tx, org.id);

@@ -3,7 +3,7 @@ import type { Database, Db, Executor, Tx } from '../../db/client.ts';
 import { withScope } from '../../db/tenancy.ts';
 import type { RequestContext } from '../../platform/context.ts';
 import { csvCell } from '../../platform/csv.ts';
-import { addDays, addMonths, isRealDate, todayInLondon } from '../../platform/dates.ts';
+import { addDays, addMonths, isRealDate, spokenDate, todayInLondon } from '../../platform/dates.ts';
 import { InputError, NotFoundError } from '../../platform/errors.ts';
 import { blankToUndefined, parseInput } from '../../platform/validation.ts';
 import type { Actor } from '../audit/service.ts';
@@ -713,9 +713,6 @@ const prefixed = (prefix: string, errors: Record<string, string>) =>
 
 // ---- reminders ----
 
-const longDate = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' });
-const spoken = (day: string) => longDate.format(new Date(`${day}T00:00:00Z`));
-
 /**
  * Staff whose Prevent training expires within 60 days, and their managers, once per expiry date:
  * by e-mail from the staff record (the person need not have an account). The message names the
@@ -729,7 +726,7 @@ export async function expiryReminders(database: Database, today: string): Promis
     roles: [],
     title: 'Your Prevent training is due for renewal',
     body:
-      `Prevent training (${levelNames[person.level].toLowerCase()}) expires on ${spoken(person.expiresOn)}. ` +
+      `Prevent training (${levelNames[person.level].toLowerCase()}) expires on ${spokenDate(person.expiresOn)}. ` +
       'Book a place on a session before then. If you manage this member of staff, please make sure they do.',
     link: '/training/mine',
     addresses: [person.email, person.managerEmail].filter((a): a is string => Boolean(a)),
