@@ -21,6 +21,8 @@ export const auditEvents = pgTable(
     details: jsonb('details').$type<Record<string, string | number | boolean | null>>().notNull(),
     prevHash: text('prev_hash').notNull(),
     hash: text('hash').notNull(),
+    /** Which audit key made `hash` (an HMAC); null for rows from before the chain was keyed (plain SHA-256). */
+    keyId: text('key_id'),
   },
   // By record: a concern case shows who has viewed it.
   (t) => [index('audit_events_org_time_idx').on(t.orgId, t.occurredAt), index('audit_events_record_idx').on(t.recordId)],
