@@ -38,8 +38,8 @@ import { providerRoutes } from './modules/providers/routes.ts';
 // Registers the CTLP annual review reminder with the daily reminder scan.
 import './modules/risks/reminders.ts';
 import { riskRoutes } from './modules/risks/routes.ts';
-// Tells the Prevent leads when someone is given a role that opens concern cases.
-import './modules/users/case-role-notice.ts';
+// Tells the Prevent leads of changes to who can open concern cases, and a person of a role given to them.
+import './modules/users/notices.ts';
 import { userRoutes } from './modules/users/routes.ts';
 import type { AppDeps } from './platform/deps.ts';
 import { useCaseDataKey } from './platform/encryption.ts';

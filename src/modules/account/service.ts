@@ -197,16 +197,8 @@ export async function confirmMfaEnrolment(
       if (step === null) return { error: 'The code is not right. Check the key was entered correctly and enter the newest code' };
       await users.updateUser(tx, user.id, { totpEnabledAt: new Date(), totpLastStep: step });
       const token = await sessions.promoteToSignedIn(tx, session, policy.sessionHours);
-      await audit.record(
-        tx,
-        { userId: user.id, label: `${user.displayName} <${user.email}>`, ip },
-        {
-          orgId: session.user.activeOrg.id,
-          action: 'mfa.enrolled',
-          recordType: 'user',
-          recordId: user.id,
-        },
-      );
+      const actor = { userId: user.id, label: `${user.displayName} <${user.email}>`, ip };
+      await users.recordOwnAccountChange(tx, actor, session.user.activeOrg.id, user.id, 'mfa.enrolled');
       return { token };
     },
   );
@@ -257,12 +249,7 @@ export async function changePassword(db: Db, ctx: RequestContext, input: unknown
     await users.updateUser(tx, user.id, { passwordHash: await hashPassword(password) });
     // Other sessions may belong to someone who learnt the old password.
     await sessions.endAllSessionsOf(tx, user.id);
-    await audit.record(tx, ctx.actor, {
-      orgId: ctx.user.activeOrg.id,
-      action: 'password.changed',
-      recordType: 'user',
-      recordId: user.id,
-    });
+    await users.recordOwnAccountChange(tx, ctx.actor, ctx.user.activeOrg.id, user.id, 'password.changed');
     return null;
   });
   if (error) throw new InputError({ currentPassword: error });
@@ -281,16 +268,8 @@ export async function acceptInvitation(db: Db, token: string, input: unknown, ip
       failedSignIns: 0,
       lockedUntil: null,
     });
-    await audit.record(
-      tx,
-      { userId: found.user.id, label: found.user.email, ip },
-      {
-        orgId: found.invitation.orgId,
-        action: 'invitation.accepted',
-        recordType: 'user',
-        recordId: found.user.id,
-      },
-    );
+    const actor = { userId: found.user.id, label: found.user.email, ip };
+    await users.recordOwnAccountChange(tx, actor, found.invitation.orgId, found.user.id, 'invitation.accepted');
     return true;
   });
 }

@@ -84,14 +84,13 @@ function checkLink(link: string | undefined): void {
   if (link !== undefined && !/^\/(?![/\\])\S*$/.test(link)) throw new Error('A notification link must be a path on the service');
 }
 
-async function notifyRolesIn(tx: Executor, orgId: string, held: readonly Role[], message: NotificationMessage): Promise<number> {
+async function notifyPeopleIn(tx: Executor, orgId: string, userIds: string[], message: NotificationMessage): Promise<number> {
   checkLink(message.link);
-  const people = await users.activeHoldersOfRoles(tx, orgId, held);
   const created = await repository.insertNotifications(
     tx,
-    people.map((person) => ({
+    userIds.map((userId) => ({
       orgId,
-      userId: person.id,
+      userId,
       kind: message.kind,
       title: message.title,
       body: message.body,
@@ -101,7 +100,29 @@ async function notifyRolesIn(tx: Executor, orgId: string, held: readonly Role[],
   for (const notification of created) {
     await repository.insertJob(tx, { kind: mailJobKind, payload: { notificationId: notification.id } });
   }
-  return people.length;
+  return userIds.length;
+}
+
+async function notifyRolesIn(tx: Executor, orgId: string, held: readonly Role[], message: NotificationMessage): Promise<number> {
+  const people = await users.activeHoldersOfRoles(tx, orgId, held);
+  return notifyPeopleIn(
+    tx,
+    orgId,
+    people.map((person) => person.id),
+    message,
+  );
+}
+
+/**
+ * Tells one person, in the app and by e-mail, about something an organisation did (the notification belongs
+ * to that organisation). Runs as the owner, from a job handler. Nobody is told on a deactivated account.
+ */
+export async function notifyPerson(database: Database, userId: string, orgId: string, message: NotificationMessage): Promise<boolean> {
+  return database.db.transaction(async (tx) => {
+    const person = await users.findById(tx, userId);
+    if (!person || person.deactivatedAt) return false;
+    return (await notifyPeopleIn(tx, orgId, [userId], message)) > 0;
+  });
 }
 
 /**

@@ -109,6 +109,15 @@ export async function activeHoldersOf(tx: Executor, orgId: string, held: readonl
     .orderBy(asc(users.displayName), asc(users.id));
 }
 
+/**
+ * An account's current roles in every organisation. Read through a database function because an
+ * administrator's scope reaches only their own organisation; only the service's rules see the answer.
+ */
+export async function accountRoleGrants(tx: Executor, userId: string): Promise<{ orgId: string; role: Role }[]> {
+  const result = await tx.execute(sql`select org_id, role from account_role_grants(${userId})`);
+  return (result as unknown as { rows: { org_id: string; role: Role }[] }).rows.map((r) => ({ orgId: r.org_id, role: r.role }));
+}
+
 export async function grantsOfUserInOrganisation(tx: Executor, userId: string, orgId: string): Promise<GrantRow[]> {
   return tx
     .select()

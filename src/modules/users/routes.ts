@@ -27,9 +27,10 @@ export function userRoutes(app: FastifyInstance, { database }: AppDeps): void {
     const ctx = contextOf(request);
     const body = formBody(request);
     try {
-      const invitation = await users.createUser(db, ctx, body);
+      const added = await users.createUser(db, ctx, body);
+      if (added.kind === 'role-given') return reply.page('users/views/role-given.njk', { added });
       const origin = `${request.protocol}://${request.host}`;
-      return reply.page('users/views/invited.njk', { invitation, link: `${origin}${invitation.path}`, email: body.email });
+      return reply.page('users/views/invited.njk', { invitation: added, link: `${origin}${added.path}`, email: body.email });
     } catch (error) {
       return showFormErrors(reply, error, 'users/views/new.njk', { values: body, roleItems: roleItems(body.role) });
     }

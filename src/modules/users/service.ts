@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { Db, Executor, Tx } from '../../db/client.ts';
 import { withScope } from '../../db/tenancy.ts';
 import type { CurrentUser, OrganisationSummary, RequestContext } from '../../platform/context.ts';
-import { InputError, NotFoundError } from '../../platform/errors.ts';
+import { InputError, NotFoundError, RefusalWithPage } from '../../platform/errors.ts';
 import { enqueueJob } from '../../platform/jobs.ts';
 import { hashPassword, passwordProblem } from '../../platform/passwords.ts';
 import { caseDataRoles, isRole, permissionsOf, type Role, roles } from '../../platform/permissions.ts';
@@ -62,6 +62,15 @@ const invitationDays = 7;
 
 /** The job that tells an organisation's Prevent leads someone was given a role that opens concern cases. */
 export const caseRoleGrantedJob = 'users.case-role-granted';
+/** The job that tells an organisation's Prevent leads someone no longer has a role that opens concern cases. */
+export const caseRoleRemovedJob = 'users.case-role-removed';
+/** The job that tells a person with an account that an organisation gave them a role, and which. */
+export const roleGivenJob = 'users.role-given';
+/** The job that tells the Prevent leads, wherever the account opens concern cases, that an administrator changed it. */
+export const accountChangedJob = 'users.account-changed';
+
+/** What an administrator did to an account itself (not to a role in their organisation). */
+export type AccountChange = 'mfa-reset' | 'deactivated' | 'reactivated' | 'sign-in-link';
 
 /**
  * Who can open concern cases is the leads' business, not only IT's: every grant of a case-data
@@ -75,6 +84,74 @@ async function guardCaseDataRole(tx: Tx, ctx: RequestContext, userId: string, ro
     });
   }
   await enqueueJob(tx, caseRoleGrantedJob, { orgId: ctx.user.activeOrg.id, name, role, by: ctx.user.displayName });
+}
+
+/** Where an account holds a role now, and whether someone may change the account itself (password, MFA, status, name). */
+type AccountReach = { orgIds: string[]; mayChange: boolean };
+
+/**
+ * An account belongs to the person. Only they, or an administrator of every organisation where it holds a
+ * role, may change it: otherwise one organisation's administrator could take over a person another relies on.
+ * A null actor is the command line's operator, who holds the database itself.
+ */
+async function accountReach(tx: Executor, actorUserId: string | null, userId: string): Promise<AccountReach> {
+  const orgIds = [...new Set((await repository.accountRoleGrants(tx, userId)).map((g) => g.orgId))];
+  if (actorUserId === null || actorUserId === userId) return { orgIds, mayChange: true };
+  const administered = new Set(
+    (await repository.accountRoleGrants(tx, actorUserId))
+      .filter((g) => isRole(g.role) && permissionsOf([g.role]).has('users:manage'))
+      .map((g) => g.orgId),
+  );
+  return { orgIds, mayChange: orgIds.every((id) => administered.has(id)) };
+}
+
+/** Refuses a change to an account held in organisations the administrator does not administer, saying so plainly. */
+async function assertMayChangeAccount(tx: Tx, ctx: RequestContext, member: OrganisationMember): Promise<AccountReach> {
+  const reach = await accountReach(tx, ctx.user.id, member.user.id);
+  if (!reach.mayChange) {
+    const reason =
+      `${member.user.displayName} also has roles in other organisations. Their password, multi-factor authentication ` +
+      'and whether their account is active can be changed only by them, or by an administrator of every organisation ' +
+      `where they have a role. You can remove the roles they have in ${ctx.user.activeOrg.name}.`;
+    throw new RefusalWithPage(reason, 403, 'errors/403.njk', { reason });
+  }
+  return reach;
+}
+
+/**
+ * An account's history is kept wherever the account is used: the acting organisation and every organisation
+ * where it holds a role each get the entry, so that no organisation's administrators act on it unseen.
+ */
+async function recordAccountEvent(
+  tx: Tx,
+  actor: Actor,
+  acting: { id: string; odsCode: string | null },
+  userId: string,
+  action: string,
+  details: Record<string, string> = {},
+): Promise<void> {
+  const { orgIds } = await accountReach(tx, null, userId);
+  for (const orgId of new Set([acting.id, ...orgIds])) {
+    const elsewhere = orgId !== acting.id && acting.odsCode !== null;
+    await audit.record(tx, actor, {
+      orgId,
+      action,
+      recordType: 'user',
+      recordId: userId,
+      details: elsewhere ? { ...details, byOrganisation: String(acting.odsCode) } : details,
+    });
+  }
+}
+
+/** Tells the Prevent leads of every organisation where the account can open concern cases. */
+async function tellLeadsOfAccountChange(tx: Tx, ctx: RequestContext, userId: string, change: AccountChange): Promise<void> {
+  await enqueueJob(tx, accountChangedJob, { userId, change, byUserId: ctx.user.id, byOrgId: ctx.user.activeOrg.id });
+}
+
+/** The organisations where an account holds a role that opens concern cases. For the leads' notices. */
+export async function caseDataOrganisationsOf(tx: Executor, userId: string): Promise<string[]> {
+  const grants = await repository.accountRoleGrants(tx, userId);
+  return [...new Set(grants.filter((g) => caseDataRoles.includes(g.role)).map((g) => g.orgId))];
 }
 
 /** The link an invited person opens to choose a password. Shown once; only its hash is kept. */
@@ -93,11 +170,17 @@ async function invite(tx: Tx, actor: Actor, orgId: string, userId: string): Prom
   return { path: `/invitations/${token}`, expiresAt };
 }
 
+/** What adding a person did: invited a new account, or gave a role to a person who already has one. */
+export type Added =
+  | ({ kind: 'invited' } & Invitation)
+  | { kind: 'role-given'; userId: string; displayName: string; role: Role; hasPassword: boolean };
+
 /**
- * Creates a person with a role in the administrator's organisation and an invitation to set a
- * password. A person who already has an account (in another organisation) is given the role.
+ * Adds a person with a role in the administrator's organisation. A new person gets an account and an
+ * invitation to set a password. A person who already has an account (in another organisation) is given the
+ * role and told: their account stays theirs, with its name, password, second factor and status untouched.
  */
-export async function createUser(db: Db, ctx: RequestContext, input: unknown): Promise<Invitation> {
+export async function createUser(db: Db, ctx: RequestContext, input: unknown): Promise<Added> {
   const fields = parseInput(newUser, input);
   const orgId = ctx.user.activeOrg.id;
   return withScope(db, ctx.scope, async (tx) => {
@@ -105,20 +188,38 @@ export async function createUser(db: Db, ctx: RequestContext, input: unknown): P
     if (existing) {
       const held = await repository.grantsOfUserInOrganisation(tx, existing.id, orgId);
       if (held.length > 0) throw new InputError({ email: 'This person already has an account in your organisation' });
+      await giveRole(tx, ctx, existing.id, existing.displayName, fields.role, 'user.added');
+      return {
+        kind: 'role-given',
+        userId: existing.id,
+        displayName: existing.displayName,
+        role: fields.role,
+        hasPassword: existing.passwordHash !== null,
+      };
     }
-    const user = existing ?? (await repository.insert(tx, { email: fields.email, displayName: fields.displayName }));
+    const user = await repository.insert(tx, { email: fields.email, displayName: fields.displayName });
     await guardCaseDataRole(tx, ctx, user.id, fields.role, user.displayName);
     await repository.insertGrant(tx, { orgId, userId: user.id, role: fields.role, grantedBy: ctx.user.id });
     await audit.record(tx, ctx.actor, {
       orgId,
-      action: existing ? 'user.added' : 'user.created',
+      action: 'user.created',
       recordType: 'user',
       recordId: user.id,
       details: { email: user.email, role: fields.role },
     });
     const { path, expiresAt } = await invite(tx, ctx.actor, orgId, user.id);
-    return { userId: user.id, path, expiresAt, existingAccount: existing !== undefined };
+    return { kind: 'invited', userId: user.id, path, expiresAt, existingAccount: false };
   });
+}
+
+/** A role in the administrator's organisation for an existing account: recorded wherever the account is used, and told to the person. */
+async function giveRole(tx: Tx, ctx: RequestContext, userId: string, name: string, role: Role, action: string): Promise<void> {
+  await guardCaseDataRole(tx, ctx, userId, role, name);
+  const grant = await repository.insertGrant(tx, { orgId: ctx.user.activeOrg.id, userId, role, grantedBy: ctx.user.id });
+  await recordAccountEvent(tx, ctx.actor, ctx.user.activeOrg, userId, action, { role, grantId: grant.id });
+  if (userId !== ctx.user.id) {
+    await enqueueJob(tx, roleGivenJob, { userId, orgId: ctx.user.activeOrg.id, role, byUserId: ctx.user.id });
+  }
 }
 
 /** The first administrator on a real install, from the command line. */
@@ -156,14 +257,11 @@ export async function createAdministrator(
 export async function reinvite(db: Db, ctx: RequestContext, userId: string): Promise<Invitation> {
   return withScope(db, ctx.scope, async (tx) => {
     const member = await memberIn(tx, ctx, userId);
+    await assertMayChangeAccount(tx, ctx, member);
     if (member.user.deactivatedAt) throw new InputError({ form: 'Reactivate this account before inviting the person again' });
     const { path, expiresAt } = await invite(tx, ctx.actor, ctx.user.activeOrg.id, userId);
-    await audit.record(tx, ctx.actor, {
-      orgId: ctx.user.activeOrg.id,
-      action: 'user.invited',
-      recordType: 'user',
-      recordId: userId,
-    });
+    await recordAccountEvent(tx, ctx.actor, ctx.user.activeOrg, userId, 'user.invited');
+    await tellLeadsOfAccountChange(tx, ctx, userId, 'sign-in-link');
     return { userId, path, expiresAt, existingAccount: true };
   });
 }
@@ -175,9 +273,19 @@ export async function listMembers(db: Db, ctx: RequestContext): Promise<Organisa
   return withScope(db, ctx.scope, (tx) => repository.usersInOrganisation(tx, ctx.user.activeOrg.id));
 }
 
-/** A person in the administrator's organisation; anyone else is "not found". */
-export async function getMember(db: Db, ctx: RequestContext, userId: string): Promise<OrganisationMember> {
-  return withScope(db, ctx.scope, (tx) => memberIn(tx, ctx, userId));
+/**
+ * A person in the administrator's organisation; anyone else is "not found". `mayChangeAccount` is false when
+ * the account also holds roles where this administrator is not one: then only its roles here are theirs to change.
+ */
+export async function getMember(
+  db: Db,
+  ctx: RequestContext,
+  userId: string,
+): Promise<OrganisationMember & { mayChangeAccount: boolean }> {
+  return withScope(db, ctx.scope, async (tx) => {
+    const member = await memberIn(tx, ctx, userId);
+    return { ...member, mayChangeAccount: (await accountReach(tx, ctx.user.id, userId)).mayChange };
+  });
 }
 
 /** A person with a current role in the organisation, or undefined. For other modules choosing people (e.g. a lead). */
@@ -207,20 +315,7 @@ export async function grantRole(db: Db, ctx: RequestContext, userId: string, inp
     if (member.grants.some((g) => g.role === fields.role && g.revokedAt === null)) {
       throw new InputError({ role: 'This person already has that role' });
     }
-    await guardCaseDataRole(tx, ctx, userId, fields.role, member.user.displayName);
-    const grant = await repository.insertGrant(tx, {
-      orgId: ctx.user.activeOrg.id,
-      userId,
-      role: fields.role,
-      grantedBy: ctx.user.id,
-    });
-    await audit.record(tx, ctx.actor, {
-      orgId: ctx.user.activeOrg.id,
-      action: 'role.granted',
-      recordType: 'user',
-      recordId: userId,
-      details: { role: fields.role, grantId: grant.id },
-    });
+    await giveRole(tx, ctx, userId, member.user.displayName, fields.role, 'role.granted');
   });
 }
 
@@ -233,13 +328,15 @@ export async function revokeRole(db: Db, ctx: RequestContext, userId: string, gr
       throw new InputError({ role: 'You cannot remove your own administrator role: ask another administrator' });
     }
     await repository.revokeGrant(tx, grantId, ctx.user.activeOrg.id, ctx.user.id);
-    await audit.record(tx, ctx.actor, {
-      orgId: ctx.user.activeOrg.id,
-      action: 'role.revoked',
-      recordType: 'user',
-      recordId: userId,
-      details: { role: grant.role, grantId },
-    });
+    await recordAccountEvent(tx, ctx.actor, ctx.user.activeOrg, userId, 'role.revoked', { role: grant.role, grantId });
+    if (caseDataRoles.includes(grant.role)) {
+      await enqueueJob(tx, caseRoleRemovedJob, {
+        orgId: ctx.user.activeOrg.id,
+        name: member.user.displayName,
+        role: grant.role,
+        by: ctx.user.displayName,
+      });
+    }
   });
 }
 
@@ -252,16 +349,13 @@ export async function setActive(
   endSessions: (tx: Tx, userId: string) => Promise<void>,
 ): Promise<void> {
   await withScope(db, ctx.scope, async (tx) => {
-    await memberIn(tx, ctx, userId);
+    const member = await memberIn(tx, ctx, userId);
     if (userId === ctx.user.id) throw new InputError({ form: 'You cannot deactivate your own account' });
+    await assertMayChangeAccount(tx, ctx, member);
     await repository.update(tx, userId, { deactivatedAt: active ? null : new Date(), failedSignIns: 0, lockedUntil: null });
     if (!active) await endSessions(tx, userId);
-    await audit.record(tx, ctx.actor, {
-      orgId: ctx.user.activeOrg.id,
-      action: active ? 'user.reactivated' : 'user.deactivated',
-      recordType: 'user',
-      recordId: userId,
-    });
+    await recordAccountEvent(tx, ctx.actor, ctx.user.activeOrg, userId, active ? 'user.reactivated' : 'user.deactivated');
+    await tellLeadsOfAccountChange(tx, ctx, userId, active ? 'reactivated' : 'deactivated');
   });
 }
 
@@ -277,17 +371,14 @@ export async function resetMfa(
 ): Promise<void> {
   await withScope(db, ctx.scope, async (tx) => {
     const member = await memberIn(tx, ctx, userId);
+    await assertMayChangeAccount(tx, ctx, member);
     if (!member.user.totpEnabledAt) {
       throw new InputError({ form: 'Multi-factor authentication is not set up for this person' });
     }
     await repository.update(tx, userId, { totpSecret: null, totpEnabledAt: null, totpLastStep: null });
     await endSessions(tx, userId);
-    await audit.record(tx, ctx.actor, {
-      orgId: ctx.user.activeOrg.id,
-      action: 'mfa.reset',
-      recordType: 'user',
-      recordId: userId,
-    });
+    await recordAccountEvent(tx, ctx.actor, ctx.user.activeOrg, userId, 'mfa.reset');
+    await tellLeadsOfAccountChange(tx, ctx, userId, 'mfa-reset');
   });
 }
 
@@ -313,13 +404,24 @@ export function acceptablePassword(input: unknown, user: Pick<User, 'displayName
   return fields.password;
 }
 
+/**
+ * An open invitation and its account. A link sets the account's password, so it counts only while whoever made
+ * it may still change the account: a link made before the account was shared with another organisation (or
+ * before that rule existed) stops working.
+ */
 export async function invitationFor(tx: Tx, token: string) {
   const tokenHash = createHash('sha256').update(token).digest('hex');
   const invitation = await repository.openInvitation(tx, tokenHash);
   if (!invitation) return undefined;
   const user = await repository.byId(tx, invitation.userId);
   if (!user || user.deactivatedAt) return undefined;
+  if (!(await accountReach(tx, invitation.createdBy, user.id)).mayChange) return undefined;
   return { tokenHash, invitation, user };
+}
+
+/** Records a change a person made to their own account wherever it is used (password, second factor). */
+export async function recordOwnAccountChange(tx: Tx, actor: Actor, orgId: string, userId: string, action: string) {
+  await recordAccountEvent(tx, actor, { id: orgId, odsCode: null }, userId, action);
 }
 
 export const markInvitationUsed = repository.markInvitationUsed;
