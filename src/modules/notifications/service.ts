@@ -117,7 +117,12 @@ async function notifyRolesIn(tx: Executor, orgId: string, held: readonly Role[],
  * Tells one person, in the app and by e-mail, about something an organisation did (the notification belongs
  * to that organisation). Runs as the owner, from a job handler. Nobody is told on a deactivated account.
  */
-export async function notifyPerson(database: Database, userId: string, orgId: string, message: NotificationMessage): Promise<boolean> {
+export async function notifyPerson(
+  database: Database,
+  userId: string,
+  orgId: string,
+  message: NotificationMessage,
+): Promise<boolean> {
   return database.db.transaction(async (tx) => {
     const person = await users.findById(tx, userId);
     if (!person || person.deactivatedAt) return false;
