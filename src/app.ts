@@ -3,7 +3,7 @@ import cookie from '@fastify/cookie';
 import formbody from '@fastify/formbody';
 import fastifyStatic from '@fastify/static';
 import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
-import { type Config, caseDataKeyFor } from './config.ts';
+import { behindProxy, type Config, caseDataKeyFor } from './config.ts';
 import type { Database } from './db/client.ts';
 import { accountRoutes } from './modules/account/routes.ts';
 import { apiTokensRoutes } from './modules/api-tokens/routes.ts';
@@ -44,6 +44,7 @@ import { userRoutes } from './modules/users/routes.ts';
 import type { AppDeps } from './platform/deps.ts';
 import { useCaseDataKey } from './platform/encryption.ts';
 import { configureMail } from './platform/mail.ts';
+import { fastifyTrustProxy } from './platform/proxies.ts';
 import { setUpWebSecurity } from './platform/security.ts';
 import { createViewEnvironment, frontendAssets } from './platform/views.ts';
 import {
@@ -69,6 +70,7 @@ const bodyLimitBytes = 64 * 1024;
 /** Builds the app: every plugin and module's routes, in a fixed order. It does not listen. */
 export async function buildApp(database: Database, config: Config): Promise<FastifyInstance> {
   const views = createViewEnvironment();
+  const webSecurity = { secureCookies: behindProxy(config) };
   const app = Fastify({
     logger:
       config.logLevel === 'silent'
@@ -85,7 +87,7 @@ export async function buildApp(database: Database, config: Config): Promise<Fast
               }),
             },
           },
-    trustProxy: config.trustProxy,
+    trustProxy: fastifyTrustProxy(config.trustProxy),
     bodyLimit: bodyLimitBytes,
     // Errors from bad ids are ours to answer (404), not the router's.
     routerOptions: { maxParamLength: 200 },
@@ -106,7 +108,7 @@ export async function buildApp(database: Database, config: Config): Promise<Fast
     },
   });
   app.decorate('routeAccess', setUpRouteRegistry(app));
-  setUpWebSecurity(app, { secureCookies: config.trustProxy });
+  setUpWebSecurity(app, webSecurity);
   await app.register(cookie);
   await app.register(formbody, { bodyLimit: bodyLimitBytes });
   setUpPages(app, views);
@@ -114,7 +116,7 @@ export async function buildApp(database: Database, config: Config): Promise<Fast
   setUpStaticAssets(app);
   setUpSessions(app, database.db);
   setUpAuthorisation(app);
-  setUpCsrf(app, { secureCookies: config.trustProxy });
+  setUpCsrf(app, webSecurity);
 
   configureMail(config, app.log);
   useCaseDataKey(caseDataKeyFor(config));
