@@ -45,6 +45,7 @@ import type { AppDeps } from './platform/deps.ts';
 import { useCaseDataKey } from './platform/encryption.ts';
 import { configureMail } from './platform/mail.ts';
 import { fastifyTrustProxy } from './platform/proxies.ts';
+import { loggedUrl } from './platform/request-log.ts';
 import { setUpWebSecurity } from './platform/security.ts';
 import { createViewEnvironment, frontendAssets } from './platform/views.ts';
 import {
@@ -67,8 +68,11 @@ declare module 'fastify' {
 /** Form posts are small; anything larger is refused before it is read. */
 const bodyLimitBytes = 64 * 1024;
 
+/** Where the request log goes instead of standard output (the tests read it). */
+export type BuildOptions = { logStream?: { write(line: string): void } };
+
 /** Builds the app: every plugin and module's routes, in a fixed order. It does not listen. */
-export async function buildApp(database: Database, config: Config): Promise<FastifyInstance> {
+export async function buildApp(database: Database, config: Config, options: BuildOptions = {}): Promise<FastifyInstance> {
   const views = createViewEnvironment();
   const webSecurity = { secureCookies: behindProxy(config) };
   const app = Fastify({
@@ -77,13 +81,14 @@ export async function buildApp(database: Database, config: Config): Promise<Fast
         ? false
         : {
             level: config.logLevel,
+            ...(options.logStream ? { stream: options.logStream } : {}),
             redact: ['req.headers.cookie', 'req.headers.authorization'],
-            // Query strings can hold what someone searched for (an NHS number on the case list): the path is enough.
+            // The path alone, with any secret in it replaced (see loggedUrl).
             serializers: {
               req: (request: { method: string; url: string; id: string }) => ({
                 id: request.id,
                 method: request.method,
-                url: request.url.split('?')[0],
+                url: loggedUrl(request.url),
               }),
             },
           },
