@@ -46,7 +46,7 @@ import { useCaseDataKey } from './platform/encryption.ts';
 import { configureMail } from './platform/mail.ts';
 import { fastifyTrustProxy } from './platform/proxies.ts';
 import { loggedUrl } from './platform/request-log.ts';
-import { setUpWebSecurity } from './platform/security.ts';
+import { sendSecurityHeaders, setUpWebSecurity } from './platform/security.ts';
 import { createViewEnvironment, frontendAssets } from './platform/views.ts';
 import {
   type RouteAccess,
@@ -97,14 +97,17 @@ export async function buildApp(database: Database, config: Config, options: Buil
     // Errors from bad ids are ours to answer (404), not the router's.
     routerOptions: { maxParamLength: 200 },
     // An address the router cannot read (bad percent-encoding) gets the service's own 400 page, not Fastify's JSON.
-    // The router answers before any hook or decoration, so the page is rendered here, as for a visitor not signed in.
+    // The router answers before any hook or decoration, so the page is rendered and given the security headers here,
+    // as for a visitor not signed in.
     frameworkErrors: (_error, request, routerReply) => {
       const reply = routerReply as unknown as FastifyReply;
+      sendSecurityHeaders(request, reply, webSecurity);
       if (request.url.startsWith('/api/')) return reply.code(400).send({ error: 'The address is not valid' });
       const html = views.render('errors/400.njk', {
         message: 'The address is not valid. Check it, or go back and try again.',
         navigation: [],
         currentPath: '/',
+        cspNonce: request.cspNonce,
       });
       return reply
         .code(400)
