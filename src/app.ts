@@ -3,7 +3,7 @@ import cookie from '@fastify/cookie';
 import formbody from '@fastify/formbody';
 import fastifyStatic from '@fastify/static';
 import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
-import { type Config, caseDataKeyFor } from './config.ts';
+import { behindProxy, type Config, caseDataKeyFor } from './config.ts';
 import type { Database } from './db/client.ts';
 import { accountRoutes } from './modules/account/routes.ts';
 import { apiTokensRoutes } from './modules/api-tokens/routes.ts';
@@ -44,7 +44,9 @@ import { userRoutes } from './modules/users/routes.ts';
 import type { AppDeps } from './platform/deps.ts';
 import { useCaseDataKey } from './platform/encryption.ts';
 import { configureMail } from './platform/mail.ts';
-import { setUpWebSecurity } from './platform/security.ts';
+import { fastifyTrustProxy } from './platform/proxies.ts';
+import { loggedUrl } from './platform/request-log.ts';
+import { sendSecurityHeaders, setUpWebSecurity } from './platform/security.ts';
 import { createViewEnvironment, frontendAssets } from './platform/views.ts';
 import {
   type RouteAccess,
@@ -66,38 +68,46 @@ declare module 'fastify' {
 /** Form posts are small; anything larger is refused before it is read. */
 const bodyLimitBytes = 64 * 1024;
 
+/** Where the request log goes instead of standard output (the tests read it). */
+export type BuildOptions = { logStream?: { write(line: string): void } };
+
 /** Builds the app: every plugin and module's routes, in a fixed order. It does not listen. */
-export async function buildApp(database: Database, config: Config): Promise<FastifyInstance> {
+export async function buildApp(database: Database, config: Config, options: BuildOptions = {}): Promise<FastifyInstance> {
   const views = createViewEnvironment();
+  const webSecurity = { secureCookies: behindProxy(config) };
   const app = Fastify({
     logger:
       config.logLevel === 'silent'
         ? false
         : {
             level: config.logLevel,
+            ...(options.logStream ? { stream: options.logStream } : {}),
             redact: ['req.headers.cookie', 'req.headers.authorization'],
-            // Query strings can hold what someone searched for (an NHS number on the case list): the path is enough.
+            // The path alone, with any secret in it replaced (see loggedUrl).
             serializers: {
               req: (request: { method: string; url: string; id: string }) => ({
                 id: request.id,
                 method: request.method,
-                url: request.url.split('?')[0],
+                url: loggedUrl(request.url),
               }),
             },
           },
-    trustProxy: config.trustProxy,
+    trustProxy: fastifyTrustProxy(config.trustProxy),
     bodyLimit: bodyLimitBytes,
     // Errors from bad ids are ours to answer (404), not the router's.
     routerOptions: { maxParamLength: 200 },
     // An address the router cannot read (bad percent-encoding) gets the service's own 400 page, not Fastify's JSON.
-    // The router answers before any hook or decoration, so the page is rendered here, as for a visitor not signed in.
+    // The router answers before any hook or decoration, so the page is rendered and given the security headers here,
+    // as for a visitor not signed in.
     frameworkErrors: (_error, request, routerReply) => {
       const reply = routerReply as unknown as FastifyReply;
+      sendSecurityHeaders(request, reply, webSecurity);
       if (request.url.startsWith('/api/')) return reply.code(400).send({ error: 'The address is not valid' });
       const html = views.render('errors/400.njk', {
         message: 'The address is not valid. Check it, or go back and try again.',
         navigation: [],
         currentPath: '/',
+        cspNonce: request.cspNonce,
       });
       return reply
         .code(400)
@@ -106,7 +116,7 @@ export async function buildApp(database: Database, config: Config): Promise<Fast
     },
   });
   app.decorate('routeAccess', setUpRouteRegistry(app));
-  setUpWebSecurity(app, { secureCookies: config.trustProxy });
+  setUpWebSecurity(app, webSecurity);
   await app.register(cookie);
   await app.register(formbody, { bodyLimit: bodyLimitBytes });
   setUpPages(app, views);
@@ -114,7 +124,7 @@ export async function buildApp(database: Database, config: Config): Promise<Fast
   setUpStaticAssets(app);
   setUpSessions(app, database.db);
   setUpAuthorisation(app);
-  setUpCsrf(app, { secureCookies: config.trustProxy });
+  setUpCsrf(app, webSecurity);
 
   configureMail(config, app.log);
   useCaseDataKey(caseDataKeyFor(config));

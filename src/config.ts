@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { z } from 'zod';
 import { resolveCaseDataKey } from './platform/encryption.ts';
+import { parseTrustedProxies, type TrustedProxies } from './platform/proxies.ts';
 
 const booleanText = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'], {
@@ -21,7 +22,17 @@ const environment = z.object({
     .optional(),
   DEMO: booleanText.optional(),
   REQUIRE_MFA: booleanText.optional(),
-  TRUST_PROXY: booleanText.default(false),
+  TRUST_PROXY: z
+    .string()
+    .optional()
+    .transform((text, context) => {
+      const parsed = parseTrustedProxies(text);
+      if ('problem' in parsed) {
+        context.addIssue({ code: 'custom', message: parsed.problem });
+        return z.NEVER;
+      }
+      return parsed.proxies;
+    }),
   SESSION_HOURS: z.coerce
     .number()
     .positive()
@@ -54,7 +65,8 @@ export type Config = {
   /** Load the synthetic demo on an empty database. Never on by default on a server: demo passwords are published. */
   demo: boolean;
   requireMfa: boolean;
-  trustProxy: boolean;
+  /** Whose X-Forwarded-For to believe; see behindProxy. */
+  trustProxy: TrustedProxies;
   sessionHours: number;
   logLevel: z.infer<typeof environment>['LOG_LEVEL'];
   /** Where e-mail is sent; unset, e-mails are only logged (without personal data). */
@@ -92,6 +104,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     publicUrl: e.PUBLIC_URL?.replace(/\/$/, ''),
     caseDataKey: e.CASE_DATA_KEY,
   };
+}
+
+/** Behind a proxy, which is taken to end HTTPS: cookies are marked Secure and HSTS is sent. */
+export function behindProxy(config: Pick<Config, 'trustProxy'>): boolean {
+  return config.trustProxy !== false;
 }
 
 /** The key for concern case data: CASE_DATA_KEY, or on the embedded database a key file in DATA_DIR. */

@@ -44,10 +44,25 @@ export async function recordAttempt(tx: Executor, ip: string, succeeded: boolean
   await tx.insert(signInAttempts).values({ ip, succeeded });
 }
 
-export async function failuresSince(tx: Executor, ip: string, since: Date): Promise<number> {
+/** An address's failed sign-ins in the last `minutes`, and how long ago the latest was (by the database's clock). */
+export async function recentFailures(
+  tx: Executor,
+  ip: string,
+  minutes: number,
+): Promise<{ failures: number; secondsSinceLast: number | null }> {
   const [row] = await tx
-    .select({ n: sql<number>`count(*)::int` })
+    .select({
+      failures: sql<number>`count(*)::int`,
+      secondsSinceLast: sql<number | null>`extract(epoch from now() - max(${signInAttempts.at}))::float8`,
+    })
     .from(signInAttempts)
-    .where(and(eq(signInAttempts.ip, ip), eq(signInAttempts.succeeded, false), gt(signInAttempts.at, since)));
-  return Number(row?.n ?? 0);
+    .where(
+      and(
+        eq(signInAttempts.ip, ip),
+        eq(signInAttempts.succeeded, false),
+        gt(signInAttempts.at, sql`now() - make_interval(mins => ${minutes})`),
+      ),
+    );
+  const since = row?.secondsSinceLast;
+  return { failures: Number(row?.failures ?? 0), secondsSinceLast: since === null || since === undefined ? null : Number(since) };
 }

@@ -84,5 +84,5 @@ export async function clearStale(tx: Tx): Promise<void> {
   await repository.removeExpired(tx);
   await repository.removeAttemptsBefore(tx, new Date(Date.now() - 86_400_000));
 }
-export const failedSignInsFrom = repository.failuresSince;
+export const recentFailedSignInsFrom = repository.recentFailures;
 export { hashToken };

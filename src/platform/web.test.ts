@@ -2,7 +2,9 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { type SQL, sql } from 'drizzle-orm';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { demo, demoPassword, signedIn, type TestApp, testApp, textOf, Visitor } from '../../test/harness.ts';
+import { demo, demoPassword, signedIn, type TestApp, testApp, testConfig, textOf, Visitor } from '../../test/harness.ts';
+import { buildApp } from '../app.ts';
+import { loadConfig } from '../config.ts';
 
 /** Rows from a query run as the database owner (row-level security does not apply). */
 async function rows<T = Record<string, unknown>>(t: TestApp, query: SQL): Promise<T[]> {
@@ -74,6 +76,25 @@ const notFound = (response: LightMyRequestResponse, what: string) => {
   expect(response.headers['content-type'], what).toContain('text/html');
   expect(textOf(response.body), what).toContain('Page not found');
 };
+
+/** Headers that belong to the response itself (its body, its cookies, its connection), not to the service's policy. */
+const perResponseHeaders = new Set([
+  'content-type',
+  'content-length',
+  'date',
+  'connection',
+  'keep-alive',
+  'set-cookie',
+  'location',
+]);
+
+/** A response's headers other than the per-response ones, with the CSP nonce (fresh every time) blanked. */
+const securityHeadersOf = (response: LightMyRequestResponse) =>
+  Object.fromEntries(
+    Object.entries(response.headers)
+      .filter(([name]) => !perResponseHeaders.has(name))
+      .map(([name, value]) => [name, String(value).replace(/'nonce-[^']*'/, "'nonce-…'")]),
+  );
 
 describe('bad input, CSRF and the web layer', () => {
   let t: TestApp;
@@ -213,6 +234,31 @@ describe('bad input, CSRF and the web layer', () => {
     const api = await t.app.inject({ method: 'POST', url: '/api/v1/%' });
     expect(api.statusCode).toBe(400);
     expect(api.json()).toEqual({ error: 'The address is not valid' });
+  });
+
+  it('sends the 400 page for an unreadable address with the same security headers as every other page', async () => {
+    const proxied = await buildApp(t.database, testConfig({ trustProxy: loadConfig({ TRUST_PROXY: '127.0.0.1' }).trustProxy }));
+    try {
+      for (const app of [t.app, proxied]) {
+        const page = await app.inject({ method: 'GET', url: '/no-such-page' });
+        const unreadable = await app.inject({ method: 'GET', url: '/%E0%A4%A' });
+        expect(page.statusCode).toBe(404);
+        expect(unreadable.statusCode).toBe(400);
+        expect(securityHeadersOf(unreadable)).toEqual(securityHeadersOf(page));
+        expect(Object.keys(securityHeadersOf(page))).toEqual(
+          expect.arrayContaining(['content-security-policy', 'x-frame-options', 'x-content-type-options', 'cache-control']),
+        );
+        // The page's one inline script carries the header's nonce, so that it runs.
+        const nonce = /'nonce-([^']+)'/.exec(String(unreadable.headers['content-security-policy']))?.[1];
+        expect(nonce).toBeTruthy();
+        expect(unreadable.body).toContain(`nonce="${nonce}"`);
+      }
+      expect((await proxied.inject({ method: 'GET', url: '/%E0%A4%A' })).headers['strict-transport-security']).toContain(
+        'max-age=',
+      );
+    } finally {
+      await proxied.close();
+    }
   });
 
   it('answers malformed and unknown ids with the 404 page, never 500, and changes nothing', async () => {

@@ -4,10 +4,10 @@ import { generate } from 'otplib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demo, demoPassword, signedIn, type TestApp, testApp, testConfig, textOf, Visitor } from '../../../test/harness.ts';
 import { buildApp } from '../../app.ts';
+import { loadConfig } from '../../config.ts';
 
 const wrongDetails = 'Enter a correct e-mail address and password';
 const lockedMessage = 'This account is locked for 15 minutes after repeated failed sign-ins';
-const tooManyFromNetwork = 'Too many failed sign-ins from your network';
 const wrongCodeMessage = 'The code is not right, or it was already used';
 const mfaLockedMessage = 'This account is locked for 15 minutes after repeated failed attempts';
 
@@ -93,7 +93,7 @@ describe('sign-in with a password', () => {
   });
 
   it('marks the session and form cookies Secure when the app runs behind a TLS proxy', async () => {
-    const proxied = await buildApp(t.database, testConfig({ trustProxy: true }));
+    const proxied = await buildApp(t.database, withTrustProxy('127.0.0.1'));
     try {
       const visitor = new Visitor(proxied);
       const form = await visitor.get('/sign-in');
@@ -239,6 +239,117 @@ describe('sign-in with a password', () => {
   });
 });
 
+/** Where a request comes from: the connection's address, and the X-Forwarded-For it carries (true or forged). */
+type From = { remoteAddress?: string; forwardedFor?: string };
+
+/** A sign-in attempt from a given network address: the form first, as a browser would, then the post. */
+async function attemptFrom(app: FastifyInstance, from: From, email: string, password: string) {
+  const network = {
+    ...(from.remoteAddress ? { remoteAddress: from.remoteAddress } : {}),
+    headers: from.forwardedFor ? { 'x-forwarded-for': from.forwardedFor } : {},
+  };
+  const form = await app.inject({ method: 'GET', url: '/sign-in', ...network });
+  const csrf = form.cookies.find((c) => c.name === 'pa_csrf')?.value ?? '';
+  return app.inject({
+    method: 'POST',
+    url: '/sign-in',
+    ...network,
+    payload: new URLSearchParams({ _csrf: csrf, email, password, next: '/' }).toString(),
+    headers: { ...network.headers, cookie: `pa_csrf=${csrf}`, 'content-type': 'application/x-www-form-urlencoded' },
+  });
+}
+
+/** Failed sign-ins from an address, recorded now, as if they had just happened. */
+async function recentFailures(t: TestApp, ip: string, count: number): Promise<void> {
+  await t.database.db.execute(
+    sql`insert into sign_in_attempts (ip, succeeded, at) select ${ip}, false, now() from generate_series(1, ${count})`,
+  );
+}
+
+async function failuresFrom(t: TestApp, ip: string): Promise<number> {
+  const [row] = await rows<{ n: number }>(
+    t,
+    sql`select count(*)::int as n from sign_in_attempts where ip = ${ip} and not succeeded`,
+  );
+  return Number(row?.n);
+}
+
+/** The message asking the network to wait, and the seconds it names. */
+function waitAsked(response: LightMyRequestResponse): number | null {
+  const match = /Too many failed sign-ins from your network\. Wait (\d+) seconds? and try again/.exec(textOf(response.body));
+  return match ? Number(match[1]) : null;
+}
+
+/** A configuration with TRUST_PROXY set as an administrator would write it. */
+const withTrustProxy = (value: string) => testConfig({ trustProxy: loadConfig({ TRUST_PROXY: value }).trustProxy });
+
+describe('which network address sign-in limits count', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await testApp();
+  });
+  afterAll(() => t.close());
+
+  /** The address a failed sign-in was counted against. */
+  async function countedAddress(app: FastifyInstance, from: From): Promise<string[]> {
+    await t.database.db.execute(sql`delete from sign_in_attempts`);
+    const response = await attemptFrom(app, from, 'nobody@northshire-ft.example', 'a-guess');
+    expect(textOf(response.body)).toContain(wrongDetails);
+    return (await rows<{ ip: string }>(t, sql`select ip from sign_in_attempts`)).map((r) => r.ip);
+  }
+
+  it('ignores X-Forwarded-For when TRUST_PROXY is unset: a forged header does not change the address', async () => {
+    expect(await countedAddress(t.app, { forwardedFor: '203.0.113.9' })).toEqual(['127.0.0.1']);
+
+    // An address that must wait cannot escape by naming another.
+    await recentFailures(t, '127.0.0.1', 40);
+    const forged = await attemptFrom(t.app, { forwardedFor: '198.51.100.77' }, demo.staff, demoPassword);
+    expect(forged.statusCode).toBe(400);
+    expect(waitAsked(forged)).toBeGreaterThan(0);
+    expect(sessionSetCookie(forged)).toBeUndefined();
+    await t.database.db.execute(sql`delete from sign_in_attempts`);
+  });
+
+  it('uses the forwarded address when the request comes from a listed proxy, and only then', async () => {
+    const proxied = await buildApp(t.database, withTrustProxy('127.0.0.1'));
+    const elsewhere = await buildApp(t.database, withTrustProxy('10.0.0.0/8'));
+    try {
+      // The proxy appends the address it saw; anything before that is the client's own say.
+      expect(await countedAddress(proxied, { forwardedFor: '203.0.113.9, 198.51.100.7' })).toEqual(['198.51.100.7']);
+      // From a connection that is not a listed proxy, the header is not believed.
+      expect(await countedAddress(elsewhere, { forwardedFor: '198.51.100.7' })).toEqual(['127.0.0.1']);
+
+      // The forwarded address is the one that waits; another person behind the same proxy does not.
+      await recentFailures(t, '198.51.100.7', 40);
+      const waiting = await attemptFrom(proxied, { forwardedFor: '198.51.100.7' }, demo.staff, demoPassword);
+      expect(waiting.statusCode).toBe(400);
+      expect(waitAsked(waiting)).toBeGreaterThan(0);
+      const other = await attemptFrom(proxied, { forwardedFor: '198.51.100.8' }, demo.staff, demoPassword);
+      expect(other.statusCode).toBe(303);
+      expect(sessionSetCookie(other)).toMatch(/;\s*Secure/i);
+    } finally {
+      await proxied.close();
+      await elsewhere.close();
+      await t.database.db.execute(sql`delete from sign_in_attempts`);
+    }
+  });
+
+  it('with a hop count, takes the address that many proxies back, whatever the client wrote before it', async () => {
+    const oneHop = await buildApp(t.database, withTrustProxy('1'));
+    const twoHops = await buildApp(t.database, withTrustProxy('2'));
+    try {
+      const header = '203.0.113.9, 198.51.100.7, 10.0.0.2';
+      expect(await countedAddress(oneHop, { forwardedFor: header })).toEqual(['10.0.0.2']);
+      expect(await countedAddress(twoHops, { forwardedFor: header })).toEqual(['198.51.100.7']);
+      expect(await countedAddress(twoHops, { forwardedFor: '198.51.100.7, 10.0.0.2' })).toEqual(['198.51.100.7']);
+    } finally {
+      await oneHop.close();
+      await twoHops.close();
+      await t.database.db.execute(sql`delete from sign_in_attempts`);
+    }
+  });
+});
+
 describe('sign-in failures from one address', () => {
   let t: TestApp;
   beforeAll(async () => {
@@ -246,48 +357,71 @@ describe('sign-in failures from one address', () => {
   });
   afterAll(() => t.close());
 
-  it('refuses every sign-in from an address after 30 failures, even a right password for another account', async () => {
-    for (let i = 1; i <= 30; i++) {
-      // Mostly unknown accounts, so that no account is locked: the address limit is what stops this.
+  it('asks a busy address to wait seconds, not minutes, and lets it in once the wait is over; other addresses are unaffected', async () => {
+    // Mostly unknown accounts, so that no account is locked: only the address's failures count here.
+    for (let i = 1; i <= 11; i++) {
       const email = i % 10 === 0 ? demo.staff : `guess${i}@northshire-ft.example`;
       const response = await attempt(new Visitor(t.app), email, `guess-number-${i}`);
       expect(response.statusCode).toBe(400);
       expect(textOf(response.body)).toContain(wrongDetails);
     }
-    const [count] = await rows<{ n: number }>(
-      t,
-      sql`select count(*)::int as n from sign_in_attempts where ip = '127.0.0.1' and not succeeded`,
-    );
-    expect(Number(count?.n)).toBe(30);
+    expect(await failuresFrom(t, '127.0.0.1')).toBe(11);
+    // Many more, as a script guessing from a trust's shared address would make.
+    await recentFailures(t, '127.0.0.1', 29);
 
-    const visitor = new Visitor(t.app);
-    const refused = await attempt(visitor, demo.systemAdmin, demoPassword);
-    expect(refused.statusCode).toBe(400);
-    expect(textOf(refused.body)).toContain(`${tooManyFromNetwork}. Wait 15 minutes and try again`);
-    expect(sessionSetCookie(refused)).toBeUndefined();
-    expect((await visitor.get('/')).headers.location).toBe('/sign-in?next=%2F');
     const admin = await userRow(t, demo.systemAdmin);
+    const staff = await userRow(t, demo.staff);
+    const auditBefore = await auditCount(t, 'sign-in.failed', staff.id);
+    const visitor = new Visitor(t.app);
+    const early = await attempt(visitor, demo.systemAdmin, demoPassword);
+    expect(early.statusCode).toBe(400);
+    const seconds = waitAsked(early);
+    expect(seconds).toBeGreaterThan(0);
+    expect(seconds).toBeLessThanOrEqual(60);
+    expect(sessionSetCookie(early)).toBeUndefined();
+    expect((await visitor.get('/')).headers.location).toBe('/sign-in?next=%2F');
     expect(await sessionCount(t, admin.id)).toBe(0);
-    // The administrator's account itself is not locked: only the address waits.
-    expect(admin.locked_until).toBeNull();
+
+    // Too early, the password is not even checked: a wrong one counts against nobody, and nothing is changed.
+    const earlyWrong = await attempt(new Visitor(t.app), demo.staff, 'another-guess');
+    expect(waitAsked(earlyWrong)).toBeGreaterThan(0);
+    expect(await userRow(t, demo.staff)).toEqual(staff);
+    expect(await auditCount(t, 'sign-in.failed', staff.id)).toBe(auditBefore);
+    expect(await failuresFrom(t, '127.0.0.1')).toBe(40);
+    expect((await userRow(t, demo.systemAdmin)).locked_until).toBeNull();
 
     // Another address is not affected.
-    const form = await t.app.inject({ method: 'GET', url: '/sign-in', remoteAddress: '10.20.30.40' });
-    const csrf = form.cookies.find((c) => c.name === 'pa_csrf')?.value ?? '';
-    const elsewhere = await t.app.inject({
-      method: 'POST',
-      url: '/sign-in',
-      remoteAddress: '10.20.30.40',
-      payload: new URLSearchParams({ _csrf: csrf, email: demo.systemAdmin, password: demoPassword }).toString(),
-      headers: { cookie: `pa_csrf=${csrf}`, 'content-type': 'application/x-www-form-urlencoded' },
-    });
+    const elsewhere = await attemptFrom(t.app, { remoteAddress: '10.20.30.40' }, demo.systemAdmin, demoPassword);
     expect(elsewhere.statusCode).toBe(303);
     expect(sessionSetCookie(elsewhere)).toBeDefined();
 
-    // Failures older than 15 minutes no longer count.
-    await t.database.db.execute(sql`update sign_in_attempts set at = now() - interval '16 minutes' where ip = '127.0.0.1'`);
+    // A minute after the last failure, the right password works: the failures are still recent, but no one waits longer.
+    await t.database.db.execute(sql`update sign_in_attempts set at = at - interval '61 seconds' where ip = '127.0.0.1'`);
     const afterWait = await attempt(new Visitor(t.app), demo.systemAdmin, demoPassword);
     expect(afterWait.statusCode).toBe(303);
+    expect(sessionSetCookie(afterWait)).toBeDefined();
+  });
+
+  it('lets an address that failed only a few times try again at once', async () => {
+    await t.database.db.execute(sql`delete from sign_in_attempts`);
+    await recentFailures(t, '127.0.0.1', 10);
+    const response = await attempt(new Visitor(t.app), demo.staff, demoPassword);
+    expect(response.statusCode).toBe(303);
+  });
+
+  it('still locks an account after 5 wrong passwords, even from 5 different addresses', async () => {
+    const { id } = await userRow(t, demo.trainingAdmin);
+    for (let i = 1; i <= 5; i++) {
+      const response = await attemptFrom(t.app, { remoteAddress: `192.0.2.${i}` }, demo.trainingAdmin, `wrong-${i}`);
+      expect(textOf(response.body)).toContain(wrongDetails);
+    }
+    const minutes = minutesFromNow((await userRow(t, demo.trainingAdmin)).locked_until);
+    expect(minutes).toBeGreaterThan(14);
+    expect(minutes).toBeLessThanOrEqual(15.1);
+    const right = await attemptFrom(t.app, { remoteAddress: '192.0.2.99' }, demo.trainingAdmin, demoPassword);
+    expect(right.statusCode).toBe(400);
+    expect(textOf(right.body)).toContain(lockedMessage);
+    expect(await sessionCount(t, id)).toBe(0);
   });
 });
 

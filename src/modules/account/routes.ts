@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
+import { behindProxy } from '../../config.ts';
 import type { AppDeps } from '../../platform/deps.ts';
 import { InputError } from '../../platform/errors.ts';
 import { sessionCookie } from '../../platform/sessions.ts';
@@ -16,7 +17,7 @@ function safeNext(next: unknown): string {
 
 export function accountRoutes(app: FastifyInstance, { database, config }: AppDeps): void {
   const db = database.db;
-  const secure = config.trustProxy;
+  const secure = behindProxy(config);
   const policy = { requireMfa: config.requireMfa, sessionHours: config.sessionHours };
 
   const setSessionCookie = (reply: FastifyReply, token: string) =>

@@ -12,12 +12,9 @@ import { checkTotp, newTotpSecret, totpUri } from '../../platform/totp.ts';
 import { parseInput } from '../../platform/validation.ts';
 import * as audit from '../audit/service.ts';
 import * as users from '../users/service.ts';
+import { addressDelaySeconds, addressWaitMessage, addressWindowMinutes } from './sign-in-limits.ts';
 
 export type SignInPolicy = { requireMfa: boolean; sessionHours: number };
-
-/** Failures from one address before it must wait: generous for a shared NHS network address, tight for a script. */
-const addressFailureLimit = 30;
-const addressWindowMinutes = 15;
 
 const credentials = z.object({
   email: z.string({ error: 'Enter your e-mail address' }).trim().min(1, 'Enter your e-mail address').max(254),
@@ -31,10 +28,11 @@ const wrongDetails = 'Enter a correct e-mail address and password';
 export async function signIn(db: Db, policy: SignInPolicy, input: unknown, ip: string): Promise<SignInResult> {
   const fields = parseInput(credentials, input);
   const outcome = await withScope(db, noScope, async (tx): Promise<SignInResult | { error: string }> => {
-    const since = new Date(Date.now() - addressWindowMinutes * 60_000);
-    if ((await sessions.failedSignInsFrom(tx, ip, since)) >= addressFailureLimit) {
-      return { error: `Too many failed sign-ins from your network. Wait ${addressWindowMinutes} minutes and try again` };
-    }
+    // Too early, the password is not checked and nothing is recorded: refusals must not lengthen the wait of
+    // everyone else on a shared address, nor count against the account named.
+    const recent = await sessions.recentFailedSignInsFrom(tx, ip, addressWindowMinutes);
+    const wait = addressDelaySeconds(recent.failures) - (recent.secondsSinceLast ?? Number.POSITIVE_INFINITY);
+    if (wait > 0) return { error: addressWaitMessage(Math.ceil(wait)) };
     const user = await users.findByEmail(tx, fields.email);
     const matches = await passwordMatches(user?.passwordHash ?? null, fields.password);
     const locked = user?.lockedUntil && user.lockedUntil > new Date();
