@@ -3,13 +3,11 @@ import type { Db } from '../../db/client.ts';
 import { withScope } from '../../db/tenancy.ts';
 import type { RequestContext } from '../../platform/context.ts';
 import { londonDateTime, todayInLondon } from '../../platform/dates.ts';
+import { type SharedCount, type Sum, sharedFigures, suppressionNote } from '../../platform/suppression.ts';
 import { blankToUndefined, parseInput } from '../../platform/validation.ts';
 import * as concerns from '../concerns/service.ts';
 import * as organisations from '../organisations/service.ts';
 import type { Pathway } from '../referrals/service.ts';
-
-/** Below this, a count outside the organisation could point to a person: it is shown as "fewer than 5". */
-export const smallNumberLimit = 5;
 
 /** How many financial years can be chosen, the current one included. */
 const yearsShown = 3;
@@ -85,33 +83,84 @@ function add(figures: Figures, row: concerns.CaseCount): void {
   figures.bySubjectType[row.subjectType] += n;
 }
 
-/** A count as shown: exact, or "fewer than 5" when it could identify someone to a reader outside the organisation. */
-export type Shown = { value: number | null; text: string };
+/** A count as shown: exact, or through the small-number gate when it leaves the organisation. */
+export type Shown = SharedCount;
+export type ShownFigures = Omit<{ [K in keyof Figures]: Shown }, 'bySubjectType'> & {
+  bySubjectType: Record<concerns.SubjectType, Shown>;
+};
 
-function shownAs(n: number, suppress: boolean): Shown {
-  if (suppress && n > 0 && n < smallNumberLimit) return { value: null, text: `fewer than ${smallNumberLimit}` };
-  return { value: n, text: String(n) };
+type Flat = Record<string, number>;
+const plainKeys = [
+  'raised',
+  'open',
+  'referredStatus',
+  'otherRoute',
+  'noFurtherAction',
+  'closed',
+  'referred',
+  'channel',
+  'policeManaged',
+  'children',
+  'adults',
+] as const;
+
+function flatten(prefix: string, figures: Figures, into: Flat): void {
+  for (const key of plainKeys) into[`${prefix}.${key}`] = figures[key];
+  for (const type of concerns.subjectTypes) into[`${prefix}.${type}`] = figures.bySubjectType[type];
 }
 
-function shownFigures(figures: Figures, suppress: boolean) {
-  const show = (n: number) => shownAs(n, suppress);
+/** The sums a reader knows: the concerns raised, split by status, by age and by who the concern is about. */
+function sumsOf(prefix: string): Sum[] {
+  const raised = `${prefix}.raised`;
+  const of = (keys: readonly string[]) => keys.map((k) => `${prefix}.${k}`);
+  return [
+    { total: raised, parts: of(['open', 'referredStatus', 'otherRoute', 'noFurtherAction', 'closed']) },
+    { total: raised, parts: of(['children', 'adults']) },
+    { total: raised, parts: of(concerns.subjectTypes) },
+  ];
+}
+
+function unflatten(prefix: string, shown: Record<string, Shown>): ShownFigures {
+  const get = (key: string): Shown => shown[`${prefix}.${key}`] ?? { value: null, text: 'not shown' };
   return {
-    raised: show(figures.raised),
-    open: show(figures.open),
-    referredStatus: show(figures.referredStatus),
-    otherRoute: show(figures.otherRoute),
-    noFurtherAction: show(figures.noFurtherAction),
-    closed: show(figures.closed),
-    referred: show(figures.referred),
-    channel: show(figures.channel),
-    policeManaged: show(figures.policeManaged),
-    children: show(figures.children),
-    adults: show(figures.adults),
-    bySubjectType: Object.fromEntries(concerns.subjectTypes.map((t) => [t, show(figures.bySubjectType[t])])) as Record<
+    ...(Object.fromEntries(plainKeys.map((k) => [k, get(k)])) as Omit<ShownFigures, 'bySubjectType'>),
+    bySubjectType: Object.fromEntries(concerns.subjectTypes.map((t) => [t, get(t)])) as Record<concerns.SubjectType, Shown>,
+  };
+}
+
+const exactly = (n: number): Shown => ({ value: n, text: String(n) });
+
+/** The organisation's own Prevent leads see exact counts of their own cases. */
+function exactFigures(figures: Figures): ShownFigures {
+  return {
+    ...(Object.fromEntries(plainKeys.map((k) => [k, exactly(figures[k])])) as Omit<ShownFigures, 'bySubjectType'>),
+    bySubjectType: Object.fromEntries(concerns.subjectTypes.map((t) => [t, exactly(figures.bySubjectType[t])])) as Record<
       concerns.SubjectType,
       Shown
     >,
   };
+}
+
+/**
+ * Everyone else's figures go through the one small-number gate, as one table: each organisation's own sums,
+ * and the total row as the sum of the organisations' rows, so that no hidden count can be worked out.
+ */
+function gatedFigures(rows: Figures[], total: Figures | null): { rows: ShownFigures[]; total: ShownFigures | null } {
+  const counts: Flat = {};
+  const sums: Sum[] = [];
+  rows.forEach((figures, i) => {
+    flatten(`row${i}`, figures, counts);
+    sums.push(...sumsOf(`row${i}`));
+  });
+  if (total) {
+    flatten('total', total, counts);
+    sums.push(...sumsOf('total'));
+    for (const key of [...plainKeys, ...concerns.subjectTypes]) {
+      sums.push({ total: `total.${key}`, parts: rows.map((_, i) => `row${i}.${key}`) });
+    }
+  }
+  const shown = sharedFigures(counts, sums);
+  return { rows: rows.map((_, i) => unflatten(`row${i}`, shown)), total: total ? unflatten('total', shown) : null };
 }
 
 /**
@@ -166,16 +215,15 @@ export async function figuresFor(db: Db, ctx: RequestContext, input: unknown, to
     add(figures, row);
     add(total, row);
   }
+  const figures = orgs.map((o) => byOrg.get(o.id) ?? emptyFigures());
+  const shown = suppressed ? gatedFigures(figures, across ? total : null) : { rows: figures.map(exactFigures), total: null };
   return {
     period,
     periods: years.map(periodOf),
     across,
     suppressed,
-    organisations: orgs.map((o) => ({
-      name: o.name,
-      odsCode: o.odsCode,
-      figures: shownFigures(byOrg.get(o.id) ?? emptyFigures(), suppressed),
-    })),
-    total: across ? shownFigures(total, true) : null,
+    suppressionNote,
+    organisations: orgs.map((o, i) => ({ name: o.name, odsCode: o.odsCode, figures: shown.rows[i] })),
+    total: shown.total,
   };
 }

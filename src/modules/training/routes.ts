@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { AppDeps } from '../../platform/deps.ts';
 import { InputError } from '../../platform/errors.ts';
+import { suppressionNote } from '../../platform/suppression.ts';
 import { contextOf, formBody, idParam, showFormErrors } from '../../platform/web.ts';
 import * as organisations from '../organisations/service.ts';
 import { complianceTarget, expiringSoonDays, levelNames } from './rules.ts';
@@ -210,6 +211,7 @@ export function trainingRoutes(app: FastifyInstance, { database }: AppDeps): voi
       ...shared,
       asAt,
       providers: await training.providersCompliance(db, ctx, providers, asAt),
+      suppressionNote,
       values: { asAt: queryOf(request).asAt ?? '' },
       errors,
     });

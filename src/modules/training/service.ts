@@ -5,6 +5,7 @@ import type { RequestContext } from '../../platform/context.ts';
 import { csvCell } from '../../platform/csv.ts';
 import { addDays, addMonths, isRealDate, spokenDate, todayInLondon } from '../../platform/dates.ts';
 import { InputError, NotFoundError } from '../../platform/errors.ts';
+import { type SharedCount, sharedCount, sharedPercentage } from '../../platform/suppression.ts';
 import { blankToUndefined, parseInput } from '../../platform/validation.ts';
 import type { Actor } from '../audit/service.ts';
 import * as audit from '../audit/service.ts';
@@ -294,16 +295,40 @@ export async function levelCountsForOrganisation(db: Db, orgId: string, asAt: st
   return byDate.get(asAt) ?? [];
 }
 
+/**
+ * A level's figures as they leave the provider: the headcount through the small-number gate, and the
+ * percentage only where that headcount may be shown (a percentage of 3 people points at each of them).
+ */
+export type SharedLevelCompliance = {
+  level: TrainingLevel;
+  inScope: SharedCount;
+  percent: number | null;
+  rag: Rag | null;
+  /** True when there are people in scope but too few to show their figures. */
+  tooFew: boolean;
+};
+
+function sharedLevel(figures: LevelCompliance): SharedLevelCompliance {
+  const percent = sharedPercentage(figures.percent, figures.inScope);
+  return {
+    level: figures.level,
+    inScope: sharedCount(figures.inScope),
+    percent,
+    rag: ragOf(percent),
+    tooFew: figures.inScope > 0 && percent === null,
+  };
+}
+
 export type ProviderCompliance = {
   org: { id: string; name: string; odsCode: string };
-  now: LevelCompliance[];
-  trend: { asAt: string; levels: LevelCompliance[] }[];
+  now: SharedLevelCompliance[];
+  trend: { asAt: string; levels: SharedLevelCompliance[] }[];
 };
 
 /**
  * Each commissioned provider's compliance by level, and its trend. The figures are counted in a
- * scope opened for the providers and only counts leave this function: the commissioner never
- * reads a provider's staff.
+ * scope opened for the providers and only counts leave this function, through the small-number
+ * gate: the commissioner never reads a provider's staff.
  */
 export async function providersCompliance(
   db: Db,
@@ -322,8 +347,8 @@ export async function providersCompliance(
   );
   return providers.map((org) => ({
     org,
-    now: levelsAt(rows, org.id, asAt),
-    trend: dates.map((date) => ({ asAt: date, levels: levelsAt(rows, org.id, date) })),
+    now: levelsAt(rows, org.id, asAt).map(sharedLevel),
+    trend: dates.map((date) => ({ asAt: date, levels: levelsAt(rows, org.id, date).map(sharedLevel) })),
   }));
 }
 

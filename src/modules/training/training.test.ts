@@ -281,6 +281,11 @@ describe('training compliance on known data', () => {
     expect(text).toContain('Testshire Hospitals NHS Trust (RT9)');
     expect(text).toContain('Northshire Teaching Hospitals NHS Foundation Trust (RZ1)');
     expect(text).not.toMatch(/Person[A-J]|Testington|Okafor/);
+    // The test trust's few people at level 3 could each be pointed at: neither their count nor their percentage is shown.
+    const rt9Row = textOf(page.body.split('<tr').find((row) => row.includes('(RT9)')) ?? '');
+    expect(rt9Row).toContain('fewer than 5');
+    expect(rt9Row).toContain('Too few to show');
+    expect(rt9Row).not.toMatch(/\b(33|66|25|50|75)%/);
     expect((await commissioner.get('/training/staff')).statusCode).toBe(403);
     expect((await commissioner.get('/training')).statusCode).toBe(403);
   });
