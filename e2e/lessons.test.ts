@@ -35,6 +35,25 @@ async function openFromNavigation(page: Page, name: string): Promise<void> {
   await expect(textOf(page.locator('header [aria-current="page"]'))).resolves.toBe(name);
 }
 
+/** The name and date of birth on the review's case, read from the case page in another tab. */
+async function knownAbout(page: Page): Promise<{ name: string; dateOfBirth: string }> {
+  const href = await page.locator('main .nhsuk-summary-list a[href^="/concerns/"]').getAttribute('href');
+  const tab = await page.context().newPage();
+  await tab.goto(new URL(href ?? '', page.url()).toString());
+  const value = (key: string) =>
+    textOf(
+      tab
+        .locator('.nhsuk-summary-list__row', { has: tab.getByText(key, { exact: true }) })
+        .locator('dd')
+        .first(),
+    );
+  const found = { name: (await value('Name')).trim(), dateOfBirth: (await value('Date of birth')).trim() };
+  await tab.close();
+  expect(found.name).not.toBe('');
+  expect(found.dateOfBirth).toMatch(/^\d+ \w+ \d{4}$/);
+  return found;
+}
+
 const today = todayInLondon();
 const dalesTrust = 'Dales Community and Mental Health NHS Trust';
 const themes = ['online radicalisation', 'information sharing'];
@@ -62,6 +81,8 @@ describeInBrowser('lessons learned and the learning group in the browser', { tim
   let b: BrowserApp;
   let lead: Page;
   let approvedText = '';
+  /** What the case record knows about the person: the name and date of birth as the case page shows them. */
+  let known = { name: '', dateOfBirth: '' };
 
   beforeAll(async () => {
     b = await startBrowserApp();
@@ -82,6 +103,7 @@ describeInBrowser('lessons learned and the learning group in the browser', { tim
     await clickAndWait(lead, reviews.locator('tbody tr a').first());
     expect(here(lead)).toMatch(/^\/lessons\/reviews\/[0-9a-f-]{36}$/);
     await checkAccessibility(lead);
+    known = await knownAbout(lead);
 
     // Complete with no learning points: refused, with what was typed kept.
     await lead.getByLabel('What went well').fill('Quick referral by the emergency department nurse');
@@ -166,6 +188,25 @@ describeInBrowser('lessons learned and the learning group in the browser', { tim
     await checkAccessibility(lead);
     await screenshot(lead, 'lessons-case-study-approve-error');
 
+    // A title naming the person, with an NHS number and their date of birth: refused, naming the title.
+    const identifyingTitle = `${known.name}, NHS 943 476 5919, born ${known.dateOfBirth}`;
+    await lead.getByLabel('Title').fill(identifyingTitle);
+    await clickAndWait(lead, button(lead, 'Save changes'));
+    await expect(textOf(lead.locator('h1'))).resolves.toBe(identifyingTitle);
+    await lead.getByLabel('I have read the case study and it identifies no one').check();
+    await clickAndWait(lead, button(lead, 'Approve for sharing'));
+    const refusal = await errorSummary(lead);
+    expect(refusal).toContain('The title still holds what looks like an identifier');
+    for (const found of [known.name, '943 476 5919', known.dateOfBirth]) expect(refusal).toContain(found);
+    await expect(textOf(lead.locator('#title-error'))).resolves.toContain('The title still holds');
+    await expect(main(lead)).resolves.toContain('Approve the case study first');
+    await checkAccessibility(lead);
+    await screenshot(lead, 'lessons-case-study-title-refused');
+
+    // Fixed: approval goes through.
+    await lead.getByLabel('Title').fill(title);
+    await clickAndWait(lead, button(lead, 'Save changes'));
+    await expect(textOf(lead.locator('h1'))).resolves.toBe(title);
     await lead.getByLabel('I have read the case study and it identifies no one').check();
     await clickAndWait(lead, button(lead, 'Approve for sharing'));
     expect(await lead.locator('.nhsuk-error-summary').count()).toBe(0);

@@ -3,6 +3,7 @@ import { ConfigError, caseDataKeyFor, loadConfig } from './config.ts';
 import { openDatabase } from './db/client.ts';
 import { DataDirectoryLockedError } from './db/lock.ts';
 import { migrate } from './db/migrate.ts';
+import { sealPlainText } from './db/seal-backfill.ts';
 import { demoPassword, seedDemoIfEmpty } from './demo/seed.ts';
 import { CaseDataKeyError, useCaseDataKey } from './platform/encryption.ts';
 import { startJobRunner } from './platform/jobs.ts';
@@ -17,6 +18,8 @@ async function main(): Promise<void> {
     purpose: 'the Prevent Assure service',
   });
   await migrate(database);
+  // Free text an earlier version stored in plain text: sealed once, here, as SQL cannot without the key.
+  const sealed = await sealPlainText(database.db);
   const seeded = config.demo ? await seedDemoIfEmpty(database) : null;
   const app = await buildApp(database, config);
   // Polls often enough that a change notified "at once" (e.g. a new Prevent lead) arrives within seconds.
@@ -38,6 +41,8 @@ async function main(): Promise<void> {
     `Database: ${database.kind === 'embedded' ? `embedded PostgreSQL in ${database.location}` : `PostgreSQL server at ${database.location}`}`,
     `Multi-factor authentication: ${config.requireMfa ? 'required for roles that see case data' : 'optional (REQUIRE_MFA=false)'}`,
   ];
+  if (sealed)
+    lines.push(`Sealed ${sealed} value${sealed === 1 ? '' : 's'} of free text that an earlier version stored in plain text`);
   if (seeded) {
     lines.push('', `Demo accounts (synthetic data; every password is "${demoPassword}"):`);
     for (const account of seeded) lines.push(`  ${account.email.padEnd(42)} ${account.role}, ${account.organisation}`);

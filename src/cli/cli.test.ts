@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { sql } from 'drizzle-orm';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { runCliInProcess } from '../../test/cli.ts';
 import { type DetachedDatabase, detachedCopyOfTemplate, detachedEmptyDatabase, testCaseDataKey } from '../../test/databases.ts';
@@ -12,6 +13,7 @@ import * as account from '../modules/account/service.ts';
 import * as audit from '../modules/audit/service.ts';
 import * as organisations from '../modules/organisations/service.ts';
 import * as users from '../modules/users/service.ts';
+import { parseCaseDataKey, unseal, useCaseDataKey } from '../platform/encryption.ts';
 
 const launcher = fileURLToPath(new URL('../../bin/prevent-assure.js', import.meta.url));
 const template = inject('template');
@@ -391,6 +393,33 @@ describe.concurrent('the prevent-assure command line', { timeout: 600_000 }, () 
       expect(reseeded).toMatchObject({ code: 0, stderr: '' });
       expect(reseeded.stdout).toContain('already loaded');
       expect(reseeded.stdout).toContain('Nothing changed');
+    }));
+
+  it('db migrate seals, once, free text an earlier version stored in plain text', () =>
+    withCopy(async (target) => {
+      const withKey = { ...target.env, CASE_DATA_KEY: testCaseDataKey };
+      const policeReference = () =>
+        inProcess(target, async (database) => {
+          const result = await database.db.execute(
+            sql`select police_reference as v from referrals where police_reference is not null order by id limit 1`,
+          );
+          return String((result as unknown as { rows: { v: string }[] }).rows[0]?.v);
+        });
+      await inProcess(target, (database) =>
+        database.db.execute(
+          sql`update referrals set police_reference = 'CTP-PLAIN-0001' where id = (select id from referrals where police_reference is not null order by id limit 1)`,
+        ),
+      );
+      const sealed = await run(withKey, ['db', 'migrate']);
+      expect(sealed).toMatchObject({ code: 0, stderr: '' });
+      expect(sealed.stdout).toContain('Sealed 1 value of free text that an earlier version stored in plain text.');
+      const stored = await policeReference();
+      expect(stored.startsWith('v1.')).toBe(true);
+      useCaseDataKey(parseCaseDataKey(testCaseDataKey));
+      expect(unseal(stored)).toBe('CTP-PLAIN-0001');
+      const again = await run(withKey, ['db', 'migrate']);
+      expect(again).toMatchObject({ code: 0, stderr: '' });
+      expect(again.stdout).not.toContain('Sealed');
     }));
 
   it.skipIf(!embedded)('refuses, with exit code 1 and no stack trace, an embedded database open in another process', () =>

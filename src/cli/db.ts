@@ -1,6 +1,9 @@
+import type { Config } from '../config.ts';
+import type { Database } from '../db/client.ts';
 import {
   type Command,
   CommandFailed,
+  complain,
   describeDatabase,
   type Group,
   parseFlags,
@@ -17,12 +20,13 @@ const migrateCommand: Command = {
   usage: 'db migrate',
   summary: 'Create the database tables, or bring them up to date',
   details:
-    'Applies the migrations this version has that the database has not. Safe to run again: it changes nothing\n' +
+    'Applies the migrations this version has that the database has not, then seals any free text about a case\n' +
+    'that an earlier version stored in plain text (with CASE_DATA_KEY). Safe to run again: it changes nothing\n' +
     'when the database is up to date. The service also does this when it starts.',
   async run(args) {
     parseFlags(args, {});
     const { migrate, migrationStatus } = await import('../db/migrate.ts');
-    return withDatabase('as-is', async (database) => {
+    return withDatabase('as-is', async (database, config) => {
       const before = await migrationStatus(database);
       await migrate(database);
       const after = await migrationStatus(database);
@@ -32,10 +36,35 @@ const migrateCommand: Command = {
           ? `Nothing to do: ${describeDatabase(database)} has all ${after.applied} migrations.`
           : `Applied ${applied} migration${applied === 1 ? '' : 's'} to ${describeDatabase(database)} (now ${after.applied} of ${after.expected}).`,
       );
+      const sealed = await sealPlainTextWithKey(database, config);
+      if (sealed)
+        say(`Sealed ${sealed} value${sealed === 1 ? '' : 's'} of free text that an earlier version stored in plain text.`);
       return 0;
     });
   },
 };
+
+/**
+ * Seals the free text an earlier version stored in plain text, when the key is at hand. Without it (a
+ * server with no CASE_DATA_KEY) the migrations still count as done: the service seals it when it starts.
+ */
+async function sealPlainTextWithKey(database: Database, config: Config): Promise<number> {
+  const [{ caseDataKeyFor }, { useCaseDataKey, CaseDataKeyError }, { sealPlainText }] = await Promise.all([
+    import('../config.ts'),
+    import('../platform/encryption.ts'),
+    import('../db/seal-backfill.ts'),
+  ]);
+  try {
+    useCaseDataKey(caseDataKeyFor(config));
+  } catch (error) {
+    if (!(error instanceof CaseDataKeyError)) throw error;
+    complain(
+      'CASE_DATA_KEY is not set, so free text an earlier version stored in plain text was not sealed: the service seals it when it starts.',
+    );
+    return 0;
+  }
+  return sealPlainText(database.db);
+}
 
 const seedCommand: Command = {
   group: 'db',

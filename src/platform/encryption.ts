@@ -87,3 +87,15 @@ export function unseal(sealed: string | null | undefined): string | null {
 export function keyedHash(value: string): string {
   return createHmac('sha256', currentKeys().hash).update(value).digest('hex');
 }
+
+/** How every sealed value starts: a stored value without it was written in plain, before its column was sealed. */
+export const sealedPrefix = `${format}.`;
+
+/**
+ * The text of a column that held plain text before it was sealed: a sealed value is unsealed, an
+ * older plain one reads as it is until the backfill (src/db/seal-backfill.ts) seals it.
+ */
+export function unsealOrPlain(stored: string | null | undefined): string | null {
+  if (stored === null || stored === undefined) return null;
+  return stored.startsWith(sealedPrefix) ? unseal(stored) : stored;
+}

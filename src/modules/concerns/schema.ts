@@ -52,7 +52,11 @@ export const concernCases = pgTable(
     /** When the case was referred to police Prevent (its retention rule depends on it). */
     referredAt: timestamp('referred_at', { withTimezone: true }),
     reviewOn: date('review_on'),
-    /** The text of the marker on the patient record; null means the neutral default. */
+    /**
+     * The text of the marker on the patient record; null means the neutral default. Sealed like the
+     * `_sealed` columns (it was plain text once; src/db/seal-backfill.ts seals what was written then):
+     * a lead writes it freely, so it may say more about the person than a marker should.
+     */
     markerText: text('marker_text'),
     closureReason: text('closure_reason'),
     closedAt: timestamp('closed_at', { withTimezone: true }),

@@ -3,7 +3,7 @@ import type { Database, Db, Tx } from '../../db/client.ts';
 import { withScope } from '../../db/tenancy.ts';
 import type { RequestContext } from '../../platform/context.ts';
 import { addDays, isRealDate, londonDateTime, todayInLondon } from '../../platform/dates.ts';
-import { keyedHash, seal, unseal } from '../../platform/encryption.ts';
+import { keyedHash, seal, unseal, unsealOrPlain } from '../../platform/encryption.ts';
 import { InputError, NotFoundError, RefusalWithPage } from '../../platform/errors.ts';
 import { enqueueJob, registerJobHandler } from '../../platform/jobs.ts';
 import { formatNhsNumber, normaliseNhsNumber } from '../../platform/nhs-number.ts';
@@ -282,7 +282,7 @@ function summaryOf(row: repository.CaseRow): CaseSummary {
     raisedByTokenId: row.raisedByTokenId,
     referredAt: row.referredAt,
     reviewOn: row.reviewOn,
-    markerText: row.markerText,
+    markerText: unsealOrPlain(row.markerText),
     closureReason: row.closureReason,
     closedAt: row.closedAt,
     retentionReviewOn: row.retentionReviewOn,
@@ -705,7 +705,7 @@ export async function breakGlass(db: Db, ctx: RequestContext, id: string, input:
 /** Sets the text of the marker on the patient record (null: back to the neutral default). */
 export async function updateMarkerText(open: OpenCase, text: string | null): Promise<void> {
   requireNotErased(open);
-  await repository.updateCase(open.tx, open.case.orgId, open.case.id, { markerText: text });
+  await repository.updateCase(open.tx, open.case.orgId, open.case.id, { markerText: seal(text) });
   open.case.markerText = text;
 }
 

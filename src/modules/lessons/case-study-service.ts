@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { Db, Tx } from '../../db/client.ts';
 import { withScope } from '../../db/tenancy.ts';
 import type { RequestContext } from '../../platform/context.ts';
-import { seal, unseal } from '../../platform/encryption.ts';
+import { seal, unseal, unsealOrPlain } from '../../platform/encryption.ts';
 import { InputError, NotFoundError } from '../../platform/errors.ts';
 import { blankToUndefined, parseInput } from '../../platform/validation.ts';
 import * as audit from '../audit/service.ts';
@@ -88,7 +88,9 @@ export async function caseStudyStart(db: Db, ctx: RequestContext, reviewId: stri
 
 /**
  * Runs the anonymiser over the lead's summary, with what the case record knows, and keeps the
- * result as a draft. The summary and the draft are sealed: until approved they may identify someone.
+ * result as a draft. The summary, the draft and the title are sealed: until approved they may
+ * identify someone. The title is the lead's own words, not drawn from the record, so it is kept as
+ * typed; the approval check reads it as it reads the text.
  */
 export async function draftCaseStudy(db: Db, ctx: RequestContext, reviewId: string, input: unknown): Promise<string> {
   const f = parseInput(draftFields, input);
@@ -101,7 +103,7 @@ export async function draftCaseStudy(db: Db, ctx: RequestContext, reviewId: stri
       orgId: open.case.orgId,
       reviewId,
       caseId: open.case.id,
-      title: f.title,
+      title: seal(f.title) ?? '',
       originalSealed: seal(f.summary),
       changesSealed: seal(JSON.stringify(result.changes)),
       draftSealed: seal(result.text),
@@ -196,7 +198,7 @@ async function viewIn(tx: Tx, ctx: RequestContext, id: string): Promise<CaseStud
     id: row.id,
     reviewId: row.reviewId,
     caseReference: review?.caseReference ?? '',
-    title: row.title,
+    title: unsealOrPlain(row.title) ?? '',
     status: row.status,
     statusName: caseStudyStatusNames[row.status],
     themes: row.themes,
@@ -244,7 +246,7 @@ export async function caseStudiesOfReview(db: Db, ctx: RequestContext, reviewId:
     );
     return rows.map((r) => ({
       id: r.id,
-      title: r.title,
+      title: unsealOrPlain(r.title) ?? '',
       status: r.status,
       statusName: caseStudyStatusNames[r.status],
       shared: shared.has(r.id),
@@ -275,11 +277,13 @@ export async function saveCaseStudy(db: Db, ctx: RequestContext, id: string, inp
     const row = await repository.caseStudyForChange(tx, orgId, id);
     if (!row) throw new NotFoundError('case study');
     const changed =
-      f.title !== row.title || f.text !== unseal(row.draftSealed) || themesText(f.themes) !== themesText(row.themes);
+      f.title !== unsealOrPlain(row.title) ||
+      f.text !== unseal(row.draftSealed) ||
+      themesText(f.themes) !== themesText(row.themes);
     if (!changed) return;
     const unapproving = row.status === 'approved';
     await repository.updateCaseStudy(tx, orgId, id, {
-      title: f.title,
+      title: seal(f.title) ?? '',
       draftSealed: seal(f.text),
       themes: f.themes,
       ...(unapproving ? { status: 'draft', approvedText: null, approvedBy: null, approvedByName: null, approvedAt: null } : {}),
@@ -325,13 +329,50 @@ export function remainingIdentifiers(text: string, known: KnownIdentifiers, remo
   return [...found.values()];
 }
 
+/** What a case study takes out of the organisation when it is shared: each part is checked alike. */
+type Outgoing = { title: string; text: string; themes: readonly string[] };
+
+/**
+ * What still looks identifying in each part of a case study that would leave the organisation, as
+ * messages by field: the title and the text, and the themes, which are typed as free tags (not chosen
+ * from a list), so a name can be typed into one. Empty when nothing is found.
+ */
+function identifiersLeftIn(
+  outgoing: Outgoing,
+  known: KnownIdentifiers,
+  removed: readonly Change[],
+): Partial<Record<keyof Outgoing, string>> {
+  const found = (texts: readonly string[]) => [
+    ...new Map(texts.flatMap((t) => remainingIdentifiers(t, known, removed)).map((s) => [s.toLowerCase(), s] as const)).values(),
+  ];
+  const problems: Partial<Record<keyof Outgoing, string>> = {};
+  for (const [field, texts, holds] of [
+    ['title', [outgoing.title], 'The title still holds'],
+    ['text', [outgoing.text], 'The text still holds'],
+    ['themes', outgoing.themes, 'The themes still hold'],
+  ] as const) {
+    const left = found(texts);
+    if (left.length) {
+      problems[field] =
+        `${holds} what looks like an identifier: ${left.map((s) => `“${s}”`).join(', ')}. Change or remove it, save, then approve`;
+    }
+  }
+  return problems;
+}
+
+/** Refuses, naming each field and what is in it, while any part of the case study still looks identifying. */
+function requireNoIdentifierLeft(outgoing: Outgoing, known: KnownIdentifiers, removed: readonly Change[]): void {
+  const problems = identifiersLeftIn(outgoing, known, removed);
+  if (Object.keys(problems).length) throw new InputError(problems);
+}
+
 const approveFields = z.object({
   confirm: z.literal('yes', { error: 'Confirm that you have read the case study and it identifies no one' }),
 });
 
 /**
- * A lead approves the text as it stands, after reading it. Refused while the text still holds
- * something the anonymiser would take out, or something it took out before.
+ * A lead approves the case study as it stands, after reading it. Refused while its title, text or
+ * themes still hold something the anonymiser would take out, or something it took out before.
  */
 export async function approveCaseStudy(db: Db, ctx: RequestContext, id: string, input: unknown, now = new Date()) {
   parseInput(approveFields, input);
@@ -349,12 +390,7 @@ export async function approveCaseStudy(db: Db, ctx: RequestContext, id: string, 
     const text = unseal(row.draftSealed);
     if (!text) throw new InputError({ text: 'This case study has no text to approve' });
     const removed = JSON.parse(unseal(row.changesSealed) ?? '[]') as Change[];
-    const left = remainingIdentifiers(text, knownOf(open), removed);
-    if (left.length) {
-      throw new InputError({
-        text: `The text still holds what looks like an identifier: ${left.map((s) => `“${s}”`).join(', ')}. Change or remove it, save, then approve`,
-      });
-    }
+    requireNoIdentifierLeft({ title: unsealOrPlain(row.title) ?? '', text, themes: row.themes }, knownOf(open), removed);
     await repository.updateCaseStudy(open.tx, orgId, id, {
       status: 'approved',
       approvedText: text,
@@ -376,24 +412,37 @@ export async function approveCaseStudy(db: Db, ctx: RequestContext, id: string, 
 
 /**
  * Shares a copy of the approved text (never the draft or the original) with the commissioner's
- * lessons learned group. Edits made afterwards do not reach the copy.
+ * lessons learned group. Edits made afterwards do not reach the copy. What is copied (title, text,
+ * themes) is checked again as at approval, against what the record knows now: a case study approved
+ * before its title was checked, or before the record learned a name, is held back.
  */
 export async function shareCaseStudy(db: Db, ctx: RequestContext, id: string): Promise<void> {
-  await withScope(db, ctx.scope, async (tx) => {
-    const orgId = ctx.user.activeOrg.id;
+  const caseId = await withScope(db, ctx.scope, async (tx) => {
+    const row = await repository.caseStudyById(tx, ctx.user.activeOrg.id, id);
+    if (!row) throw new NotFoundError('case study');
+    return row.caseId;
+  });
+  await withCase(db, ctx, caseId, null, async (open) => {
+    requireLead(open, 'share a case study');
+    const tx = open.tx;
+    const orgId = open.case.orgId;
     const row = await repository.caseStudyForChange(tx, orgId, id);
     if (!row) throw new NotFoundError('case study');
     if (row.status !== 'approved' || !row.approvedText) throw new InputError({ share: notApproved });
     if ((await repository.sharedCopiesOf(tx, [id])).length)
       throw new InputError({ share: 'This case study is already shared with the learning group' });
+    const title = unsealOrPlain(row.title) ?? '';
+    const removed = JSON.parse(unseal(row.changesSealed) ?? '[]') as Change[];
+    requireNoIdentifierLeft({ title, text: row.approvedText, themes: row.themes }, knownOf(open), removed);
     const area = await organisations.commissioningAreaOf(tx, orgId);
     if (!area || area.commissioner.id === orgId)
       throw new InputError({ share: 'Your organisation has no commissioner here, so it has no learning group to share with' });
+    // The copy's title stays plain: it has just passed the check, and the group reads it.
     const copy = await repository.insertSharedCaseStudy(tx, {
       groupOrgId: area.commissioner.id,
       fromOrgId: orgId,
       caseStudyId: id,
-      title: row.title,
+      title,
       body: row.approvedText,
       themes: row.themes,
       sharedByName: ctx.user.displayName,

@@ -215,9 +215,13 @@ describe('lessons learned: reviews, case studies and the learning group', () => 
     }
     const page = textOf((await lead.get(`/lessons/reviews/${reviewId}`)).body);
     expect(page).toMatch(/Brief the out-of-hours team Owner Jordan Ellis Due \d+ \w+ \d{4} Overdue/);
-    const [action] = await query<{ id: string }>(
-      sql`select id from lessons_actions where review_id = ${reviewId} and description = 'Brief the out-of-hours team'`,
+    // What an action says and who owns it are sealed: found here by its due date.
+    const [action, ...others] = await query<{ id: string; description: string; owner: string }>(
+      sql`select id, description, owner from lessons_actions where review_id = ${reviewId} and due_on = ${yesterday}`,
     );
+    expect(others).toEqual([]);
+    expect(action?.description).not.toContain('out-of-hours');
+    expect(action?.owner).not.toContain('Jordan');
     expect((await lead.post(`/lessons/reviews/${reviewId}/actions/${action?.id}`, { status: 'done' })).statusCode).toBe(303);
     const [done] = await query<{ status: string; done_on: string }>(
       sql`select status, done_on::text from lessons_actions where id = ${action?.id}`,
@@ -452,8 +456,10 @@ describe('lessons learned: reviews, case studies and the learning group', () => 
     expect(review.length).toBe(2);
     for (const n of review) {
       expect(n.org).toBe('RZ1');
-      expect(n.body).toContain('owned by Emergency department matron');
-      expect(n.body).not.toContain('consent'); // what the action says stays on the review
+      expect(n.body).toContain('Open the review to see it');
+      // What the action says and who owns it stay sealed on the review: a notification is plain text.
+      expect(n.body).not.toContain('consent');
+      expect(n.body).not.toContain('Emergency department matron');
     }
     // Nothing in the group is overdue yet; the Dales action was done.
     expect(sent.filter((n) => n.title === 'Lessons learned group action overdue')).toEqual([]);
@@ -508,6 +514,94 @@ describe('lessons learned: reviews, case studies and the learning group', () => 
     );
     expect(study).toEqual({ original: null, draft: null });
     expect(await query(sql`select 1 from shared_case_studies where case_study_id = ${studyId}`)).toHaveLength(1);
+  });
+});
+
+/**
+ * Finding: a case study's title was shared unchecked. Everything that leaves the organisation (the
+ * title, the text and the themes) passes the same "no identifier left" check, at approval and again at sharing.
+ */
+describe('a case study’s title and themes are checked like its text before they leave the organisation', () => {
+  let t: TestApp;
+  let lead: Visitor;
+  let reviewId = '';
+  let studyId = '';
+  const person = { subjectName: 'Rosalind Pemberton', dateOfBirth: '2007-09-21' };
+  /** A name the record knows, an NHS number and the person's date of birth. */
+  const identifyingTitle = 'Rosalind Pemberton, NHS 943 476 5919, born 21/09/2007';
+  const cleanTitle = 'Recruitment material shared on a children’s ward';
+  const query = async <T>(q: ReturnType<typeof sql>) => rowsOf<T>(await t.database.db.execute(q));
+  const statusOf = async () =>
+    (await query<{ status: string }>(sql`select status from case_studies where id = ${studyId}`))[0]?.status;
+  const sharedCopies = () => query(sql`select title from shared_case_studies where case_study_id = ${studyId}`);
+  const edit = (fields: { title?: string; themes?: string }) =>
+    lead.post(`/lessons/case-studies/${studyId}`, {
+      title: fields.title ?? cleanTitle,
+      text: 'A young person shared recruitment material with other patients; the ward raised a Prevent concern.',
+      themes: fields.themes ?? 'online radicalisation',
+    });
+
+  beforeAll(async () => {
+    t = await testApp();
+    const staff = await signedIn(t.app, demo.staff);
+    lead = await signedIn(t.app, demo.operationalLead);
+    const caseId = await raiseConcern(staff, {
+      ...person,
+      narrative: 'Rosalind Pemberton shared recruitment material with other patients.',
+    });
+    const started = await lead.post(`/concerns/${caseId}/lessons-review`, {});
+    expect(started.statusCode).toBe(303);
+    reviewId = /\/lessons\/reviews\/([0-9a-f-]{36})/.exec(String(started.headers.location))?.[1] ?? '';
+    const drafted = await lead.post(`/lessons/reviews/${reviewId}/case-studies`, {
+      title: cleanTitle,
+      summary: 'Rosalind Pemberton shared recruitment material with other patients on the ward.',
+      dates: 'month',
+      themes: 'online radicalisation',
+    });
+    expect(drafted.statusCode, textOf(drafted.body).slice(0, 300)).toBe(303);
+    studyId = /\/lessons\/case-studies\/([0-9a-f-]{36})/.exec(String(drafted.headers.location))?.[1] ?? '';
+  });
+  afterAll(() => t.close());
+
+  it('refuses approval while the title holds a name the record knows, an NHS number or a date of birth, naming the title', async () => {
+    expect((await edit({ title: identifyingTitle })).statusCode).toBe(303);
+    const refused = await lead.post(`/lessons/case-studies/${studyId}/approve`, { confirm: 'yes' });
+    expect(refused.statusCode).toBe(400);
+    const page = textOf(refused.body);
+    expect(page).toContain('The title still holds what looks like an identifier');
+    for (const found of ['Rosalind Pemberton', '943 476 5919', '21/09/2007']) expect(page).toContain(`“${found}”`);
+    expect(refused.body).toContain('href="#title"');
+    expect(await statusOf()).toBe('draft');
+    expect(await sharedCopies()).toEqual([]);
+  });
+
+  it('refuses approval while a theme holds an identifier, naming the themes', async () => {
+    expect((await edit({ themes: 'online radicalisation, rosalind pemberton' })).statusCode).toBe(303);
+    const refused = await lead.post(`/lessons/case-studies/${studyId}/approve`, { confirm: 'yes' });
+    expect(refused.statusCode).toBe(400);
+    expect(textOf(refused.body)).toMatch(/The themes still hold what looks like an identifier: “rosalind pemberton”/i);
+    expect(refused.body).toContain('href="#themes"');
+    expect(await statusOf()).toBe('draft');
+  });
+
+  it('approves once the title and themes are fixed, and refuses to share a title that was never checked', async () => {
+    expect((await edit({})).statusCode).toBe(303);
+    const approved = await lead.post(`/lessons/case-studies/${studyId}/approve`, { confirm: 'yes' });
+    expect(approved.statusCode, textOf(approved.body).slice(0, 300)).toBe(303);
+    expect(await statusOf()).toBe('approved');
+
+    // A case study approved before titles were checked: its title was stored as typed, in plain text.
+    await query(sql`update case_studies set title = ${identifyingTitle} where id = ${studyId}`);
+    const refused = await lead.post(`/lessons/case-studies/${studyId}/share`, {});
+    expect(refused.statusCode).toBe(400);
+    const page = textOf(refused.body);
+    expect(page).toContain('The title still holds what looks like an identifier');
+    for (const found of ['Rosalind Pemberton', '943 476 5919', '21/09/2007']) expect(page).toContain(`“${found}”`);
+    expect(await sharedCopies()).toEqual([]);
+
+    await query(sql`update case_studies set title = ${cleanTitle} where id = ${studyId}`);
+    expect((await lead.post(`/lessons/case-studies/${studyId}/share`, {})).statusCode).toBe(303);
+    expect(await sharedCopies()).toEqual([{ title: cleanTitle }]);
   });
 });
 

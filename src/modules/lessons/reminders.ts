@@ -6,8 +6,9 @@ import * as repository from './repository.ts';
 
 /**
  * Overdue actions, once each (the key holds the due date, so a new due date is reminded afresh).
- * A review's action goes to its organisation's Prevent leads with the case reference and the
- * owner, never what the action says (it may describe the case). A group action goes to the leads
+ * A review's action goes to its organisation's Prevent leads with the case reference only: what the
+ * action says and who owns it are sealed on the review, and a notification is stored and e-mailed in
+ * plain text. A group action goes to the leads
  * of the organisation that owns it and to the host's commissioner lead.
  */
 export async function lessonsReminders(database: Database, today: string): Promise<Reminder[]> {
@@ -17,7 +18,7 @@ export async function lessonsReminders(database: Database, today: string): Promi
       orgId: a.orgId,
       roles: leadRoles,
       title: `Lessons learned action overdue (${a.caseReference})`,
-      body: `An action from the lessons learned review of ${a.caseReference}, owned by ${a.owner}, was due on ${spokenDate(a.dueOn)}. Mark it done, or agree a new date.`,
+      body: `An action from the lessons learned review of ${a.caseReference} was due on ${spokenDate(a.dueOn)}. Open the review to see it, then mark it done or agree a new date.`,
       link: `/lessons/reviews/${a.reviewId}#actions`,
     }),
   );

@@ -328,7 +328,6 @@ export async function overdueReviewActions(db: Executor, today: string) {
       id: lessonsActions.id,
       orgId: lessonsActions.orgId,
       reviewId: lessonsActions.reviewId,
-      owner: lessonsActions.owner,
       dueOn: lessonsActions.dueOn,
       caseReference: lessonsReviews.caseReference,
     })

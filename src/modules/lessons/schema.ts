@@ -7,7 +7,13 @@ import { users } from '../users/schema.ts';
 /*
  * Lessons learned. Columns ending in `_sealed` hold ciphertext (src/platform/encryption.ts): what a
  * review says about a case, and a case study before a person approves it, may identify someone.
- * Only the approved text of a case study is plain, because only it may leave the organisation.
+ * So do a review action's description and owner and a case study's title, sealed too although their
+ * names do not say so: they were plain text once, and src/db/seal-backfill.ts seals what was written then.
+ * Only the approved text of a case study is plain, because only it may leave the organisation (its
+ * title leaves too, as the shared copy's, having passed the same check).
+ *
+ * The learning group's meetings and actions are not sealed: the commissioner writes them for every
+ * member organisation to read, about the group's work, not from any case record.
  */
 
 export const reviewOrigins = ['referral', 'not_referred'] as const;
@@ -49,7 +55,7 @@ export const lessonsReviews = pgTable(
   (t) => [uniqueIndex('lessons_reviews_case_idx').on(t.caseId), index('lessons_reviews_org_idx').on(t.orgId, t.status)],
 );
 
-/** What a review decided to do: an owner (by name: they need not have an account), a due date and whether it is done. */
+/** What a review decided to do: an owner (by name: they need not have an account), a due date and whether it is done. Description and owner sealed. */
 export const lessonsActions = pgTable(
   'lessons_actions',
   {
@@ -91,6 +97,7 @@ export const caseStudies = pgTable(
     caseId: uuid('case_id')
       .notNull()
       .references(() => concernCases.id),
+    /** Sealed: the lead's own words, unchecked until approval. */
     title: text('title').notNull(),
     originalSealed: text('original_sealed'),
     /** The anonymiser's changes (offsets into the original, and what was there), as sealed JSON. */

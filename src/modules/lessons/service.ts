@@ -3,7 +3,7 @@ import type { Db, Tx } from '../../db/client.ts';
 import { withScope } from '../../db/tenancy.ts';
 import type { RequestContext } from '../../platform/context.ts';
 import { isRealDate, todayInLondon } from '../../platform/dates.ts';
-import { seal, unseal } from '../../platform/encryption.ts';
+import { seal, unseal, unsealOrPlain } from '../../platform/encryption.ts';
 import { InputError, NotFoundError } from '../../platform/errors.ts';
 import { blankToUndefined, parseInput } from '../../platform/validation.ts';
 import * as audit from '../audit/service.ts';
@@ -154,6 +154,8 @@ export type ActionView = repository.ActionRow & { statusName: string; overdue: b
 
 const actionView = (row: repository.ActionRow, today: string): ActionView => ({
   ...row,
+  description: unsealOrPlain(row.description) ?? '',
+  owner: unsealOrPlain(row.owner) ?? '',
   statusName: actionStatusNames[row.status],
   overdue: row.status === 'open' && row.dueOn < today,
 });
@@ -295,7 +297,13 @@ export async function addAction(db: Db, ctx: RequestContext, reviewId: string, i
     const orgId = ctx.user.activeOrg.id;
     const review = await repository.reviewById(tx, orgId, reviewId);
     if (!review) throw new NotFoundError('review');
-    const action = await repository.insertAction(tx, { orgId, reviewId, ...f });
+    const action = await repository.insertAction(tx, {
+      orgId,
+      reviewId,
+      description: seal(f.description) ?? '',
+      owner: seal(f.owner) ?? '',
+      dueOn: f.dueOn,
+    });
     await audit.record(tx, ctx.actor, {
       orgId,
       action: 'lessons_action.added',

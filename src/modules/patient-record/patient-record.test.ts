@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { raiseConcern } from '../../../test/concerns.ts';
 import { demo, signedIn, type TestApp, testApp, textOf, type Visitor } from '../../../test/harness.ts';
 import { todayInLondon } from '../../platform/dates.ts';
+import { unseal } from '../../platform/encryption.ts';
 import { type FlagCase, flagResource, markerMentionsPrevent, neutralMarkerText, preventRefusal } from './service.ts';
 
 const rowsOf = <T>(result: unknown) => (result as { rows: T[] }).rows;
@@ -80,10 +81,13 @@ describe('the patient record: marker, handover and export', () => {
   let reference = '';
 
   const raise = (fields: Record<string, string> = {}) => raiseConcern(staff, { narrative, ...fields });
+  /** The marker text as stored, unsealed: it is stored sealed (unseal refuses plain text). */
   const markerOf = async (id: string) =>
-    rowsOf<{ marker_text: string | null }>(
-      await t.database.db.execute(sql`select marker_text from concern_cases where id = ${id}`),
-    )[0]?.marker_text;
+    unseal(
+      rowsOf<{ marker_text: string | null }>(
+        await t.database.db.execute(sql`select marker_text from concern_cases where id = ${id}`),
+      )[0]?.marker_text,
+    );
   const audits = async (id: string, action: string) =>
     rowsOf<{ details: Record<string, unknown> }>(
       await t.database.db.execute(

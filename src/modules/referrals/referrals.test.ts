@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { raiseConcern } from '../../../test/concerns.ts';
 import { demo, signedIn, type TestApp, testApp, textOf, type Visitor } from '../../../test/harness.ts';
 import { addWorkingDays } from '../../platform/dates.ts';
+import { unseal } from '../../platform/encryption.ts';
 import { sendDueReminders } from '../notifications/service.ts';
 import { followUpReminders } from './service.ts';
 
@@ -334,13 +335,14 @@ describe('referral to police Prevent and its outcome', () => {
         sql`select police_reference, pathway, pathway_on::text, feedback_received_on::text, row_to_json(r)::text as raw from referrals r where id = ${referralId}`,
       ),
     )[0];
+    // The police reference is sealed like the rest of what the referral says (unseal refuses plain text).
+    expect(unseal(String(row?.police_reference))).toBe('CTP-NE-2026-0456');
     expect(row).toMatchObject({
-      police_reference: 'CTP-NE-2026-0456',
       pathway: 'channel_panel',
       pathway_on: '2026-11-23',
       feedback_received_on: '2026-11-23',
     });
-    expect(String(row?.raw)).not.toMatch(/quentor|mentor|mental health nurse/);
+    expect(String(row?.raw)).not.toMatch(/quentor|mentor|mental health nurse|CTP-NE-2026-0456/);
 
     const due = await followUps(caseId);
     expect(due.map((f) => [f.kind, f.due_on, f.done_at !== null])).toEqual([
@@ -397,7 +399,9 @@ describe('referral to police Prevent and its outcome', () => {
     const kinds = (await followUps(caseId)).map((f) => f.kind);
     expect(kinds.filter((k) => k === 'channel_review_6_months')).toHaveLength(1);
     expect(kinds.filter((k) => k === 'channel_review_12_months')).toHaveLength(1);
-    expect(await scalar(sql`select police_reference as v from referrals where id = ${referralId}`)).toBe('CTP-NE-2026-0456');
+    expect(unseal(await scalar<string>(sql`select police_reference as v from referrals where id = ${referralId}`))).toBe(
+      'CTP-NE-2026-0456',
+    );
     expect(await auditOf('concern.referral_outcome', caseId)).toHaveLength(3);
     expect(textOf((await lead.get(`/concerns/${caseId}`)).body)).toContain('Back to Channel after police review.');
   });

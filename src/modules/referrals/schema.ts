@@ -17,6 +17,10 @@ export const referrals = pgTable(
       .notNull()
       .references(() => concernCases.id),
     referredOn: date('referred_on').notNull(),
+    /**
+     * Sealed like the `_sealed` columns (it was plain text once; src/db/seal-backfill.ts seals what was
+     * written then): a police reference identifies the person to anyone who can ask the police.
+     */
     policeReference: text('police_reference'),
     sentHow: text('sent_how').notNull(),
     concernSealed: text('concern_sealed'),

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { Database, Db } from '../../db/client.ts';
 import type { RequestContext } from '../../platform/context.ts';
 import { addMonths, addWorkingDays, isRealDate, todayInLondon } from '../../platform/dates.ts';
-import { seal, unseal } from '../../platform/encryption.ts';
+import { seal, unseal, unsealOrPlain } from '../../platform/encryption.ts';
 import { InputError, NotFoundError } from '../../platform/errors.ts';
 import { blankToUndefined, parseInput } from '../../platform/validation.ts';
 import {
@@ -135,7 +135,7 @@ export async function refer(db: Db, ctx: RequestContext, caseId: string, input: 
       orgId,
       caseId: id,
       referredOn: fields.referredOn,
-      policeReference: fields.policeReference ?? null,
+      policeReference: seal(fields.policeReference),
       sentHow: fields.sentHow,
       concernSealed: seal(fields.concern),
       complexNeedsSealed: seal(fields.complexNeeds),
@@ -200,7 +200,7 @@ function viewOf(row: repository.ReferralRow): ReferralView {
   return {
     id: row.id,
     referredOn: row.referredOn,
-    policeReference: row.policeReference,
+    policeReference: unsealOrPlain(row.policeReference),
     sentHow: row.sentHow,
     sentHowName: sentHowNames[row.sentHow as SentHow] ?? row.sentHow,
     concern: unseal(row.concernSealed),
@@ -271,7 +271,7 @@ export async function recordOutcome(
     const detail: string[] = [];
     // A reference, once given, is the one police use: it is not overwritten from this form.
     if (fields.policeReference && !row.policeReference) {
-      changes.policeReference = fields.policeReference;
+      changes.policeReference = seal(fields.policeReference);
       changed.push('police reference');
       detail.push(`Police reference: ${fields.policeReference}`);
     }

@@ -23,7 +23,11 @@ export const recordChecks = pgTable(
     caseId: uuid('case_id')
       .notNull()
       .references(() => concernCases.id),
-    /** The systems searched, by name (e.g. the patient administration system, the safeguarding database). */
+    /**
+     * The systems searched, by name (e.g. the patient administration system, the safeguarding database).
+     * Sealed like the `_sealed` columns: it was plain text once (src/db/seal-backfill.ts seals what was
+     * written then), and it is free text a person may have written more into. Erasure leaves it empty.
+     */
     systems: text('systems').notNull(),
     searchedOn: date('searched_on').notNull(),
     searchedBy: text('searched_by').notNull(),

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { Db } from '../../db/client.ts';
 import type { RequestContext } from '../../platform/context.ts';
 import { isRealDate, todayInLondon } from '../../platform/dates.ts';
-import { seal, unseal } from '../../platform/encryption.ts';
+import { seal, unseal, unsealOrPlain } from '../../platform/encryption.ts';
 import { InputError } from '../../platform/errors.ts';
 import { blankToUndefined, parseInput } from '../../platform/validation.ts';
 import { addEvent, auditChange, type OpenCase, requireNotErased, withCase } from '../concerns/service.ts';
@@ -236,7 +236,7 @@ const isConsent = (v: string): v is Consent => (consentAnswers as readonly strin
 function checkOf(row: repository.RecordCheckRow): RecordCheck {
   return {
     id: row.id,
-    systems: row.systems,
+    systems: unsealOrPlain(row.systems) ?? '',
     searchedOn: row.searchedOn,
     searchedBy: row.searchedBy,
     knownToService: row.knownToService,
@@ -393,7 +393,7 @@ export async function recordCheck(db: Db, ctx: RequestContext, caseId: string, i
     await repository.insertCheck(open.tx, {
       orgId: open.case.orgId,
       caseId: open.case.id,
-      systems: fields.systems,
+      systems: seal(fields.systems) ?? '',
       searchedOn: fields.searchedOn,
       searchedBy: fields.searchedBy ?? ctx.user.displayName,
       knownToService: fields.knownToService,
