@@ -257,6 +257,22 @@ describe('the audit trail', () => {
         });
         expect(rotated).toMatchObject({ ok: true });
         expect(newest?.keyId).toBe(newKey.id);
+
+        // Someone who learnt the old key cannot rewrite with it what was made after the rotation (all of it
+        // passed off as made before would show against the checkpoint taken after the rotation).
+        const retiredKey = await tampered(async (tx) => {
+          useAuditKeys([newKey, oldKey]);
+          await audit.record(tx, actor, { orgId: null, action: 'test.after-rotation' });
+          await audit.record(tx, actor, { orgId: null, action: 'test.after-rotation' });
+          const last = (await rows(tx)).at(-1) as Row;
+          await tx.update(auditEvents).set({ action: 'test.rewritten' }).where(eq(auditEvents.seq, last.seq));
+          await rehash(tx, last.seq, withKey(oldKey));
+          return { seq: last.seq, result: await audit.verify(tx) };
+        });
+        expect(retiredKey.result).toMatchObject({
+          ok: false,
+          brokenAt: { seq: retiredKey.seq, reason: expect.stringMatching(/older audit key .* than entries before it/) },
+        });
         expect(dropped).toMatchObject({
           ok: false,
           brokenAt: { seq: 1, reason: expect.stringMatching(/key the service does not hold/) },

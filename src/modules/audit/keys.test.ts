@@ -26,6 +26,14 @@ describe('the audit key', () => {
     expect(first?.secret.length).toBe(32);
     const [again] = resolveAuditKeys({ configured: undefined, dataDir, embedded: true, make: false });
     expect(again?.secret.equals(first?.secret as Buffer)).toBe(true);
+    // A rotation on the embedded database lists the keys in the file, as AUDIT_KEY would.
+    fs.writeFileSync(path.join(dataDir, 'audit.key'), `${keyA},${fs.readFileSync(path.join(dataDir, 'audit.key'), 'utf8')}`);
+    const rotated = resolveAuditKeys({ configured: undefined, dataDir, embedded: true });
+    expect(rotated.map((k) => k.secret)).toEqual([Buffer.alloc(32, 1), first?.secret]);
+    fs.writeFileSync(path.join(dataDir, 'audit.key'), 'garbled\n');
+    expect(() => resolveAuditKeys({ configured: undefined, dataDir, embedded: true })).toThrow(
+      `${path.join(dataDir, 'audit.key')} must be 32 random bytes`,
+    );
   });
 
   it('is required with DATABASE_URL, and names a malformed or repeated key', () => {

@@ -1,4 +1,5 @@
 import { createHmac } from 'node:crypto';
+import path from 'node:path';
 import { readOrMakeKeyFile } from '../../platform/encryption.ts';
 
 /**
@@ -24,14 +25,17 @@ export function auditKeyId(secret: Buffer): string {
 
 const ordinal = (n: number) => ['first', 'second', 'third', 'fourth', 'fifth'][n] ?? `${n + 1}th`;
 
-/** Keys written as base64 or 64 hex digits, each 32 bytes, separated by commas; the first is the current one. */
-export function parseAuditKeys(text: string): AuditKey[] {
+/**
+ * Keys written as base64 or 64 hex digits, each 32 bytes, separated by commas; the first is the current one.
+ * `source` names where they were written, for the messages.
+ */
+export function parseAuditKeys(text: string, source = 'AUDIT_KEY'): AuditKey[] {
   const parts = text.split(',').map((part) => part.trim());
-  if (parts.every((part) => part === '')) throw new AuditKeyError(`AUDIT_KEY is empty. ${makeOne}`);
+  if (parts.every((part) => part === '')) throw new AuditKeyError(`${source} is empty. ${makeOne}`);
   const keys = parts.map((part, i): AuditKey => {
     const secret = /^[0-9a-f]{64}$/i.test(part) ? Buffer.from(part, 'hex') : Buffer.from(part, 'base64');
     if (secret.length !== 32) {
-      const which = parts.length > 1 ? `The ${ordinal(i)} key in AUDIT_KEY` : 'AUDIT_KEY';
+      const which = parts.length > 1 ? `The ${ordinal(i)} key in ${source}` : source;
       throw new AuditKeyError(
         `${which} must be 32 random bytes, written as base64 (44 characters) or hex (64 characters); ` +
           `several keys are separated by commas, the current one first. ${makeOne}`,
@@ -43,7 +47,7 @@ export function parseAuditKeys(text: string): AuditKey[] {
   const repeated = ids.findIndex((id, i) => ids.indexOf(id) !== i);
   if (repeated >= 0) {
     const original = ids.indexOf(ids[repeated] ?? '');
-    throw new AuditKeyError(`The ${ordinal(repeated)} key in AUDIT_KEY is the same as the ${ordinal(original)}.`);
+    throw new AuditKeyError(`The ${ordinal(repeated)} key in ${source} is the same as the ${ordinal(original)}.`);
   }
   return keys;
 }
@@ -65,34 +69,34 @@ export function resolveAuditKeys(options: {
       `AUDIT_KEY must be set when DATABASE_URL is set: the audit trail's hashes are made with it. ${makeOne}`,
     );
   }
+  const file = path.join(options.dataDir, keyFileName);
   const text = readOrMakeKeyFile(options.dataDir, keyFileName, options.make ?? true);
   if (text === null) {
     throw new AuditKeyError(
-      `There is no audit key: AUDIT_KEY is not set and ${options.dataDir}/${keyFileName} does not exist ` +
-        '(the service makes it when it first starts).',
+      `There is no audit key: AUDIT_KEY is not set and ${file} does not exist (the service makes it when it first starts).`,
     );
   }
-  return parseAuditKeys(text);
+  return parseAuditKeys(text, file);
 }
 
-let current: AuditKey | undefined;
-let byId = new Map<string, AuditKey>();
+let held: readonly AuditKey[] = [];
 
-/** Sets the keys for this process: the first makes new entries, all of them verify. */
+/** Sets the keys for this process, newest first: the first makes new entries, all of them verify. */
 export function useAuditKeys(keys: readonly AuditKey[]): void {
-  const [first] = keys;
-  if (!first) throw new AuditKeyError('At least one audit key is needed');
-  current = first;
-  byId = new Map(keys.map((k) => [k.id, k]));
+  if (keys.length === 0) throw new AuditKeyError('At least one audit key is needed');
+  held = [...keys];
 }
 
 export function currentAuditKey(): AuditKey {
-  if (!current) throw new Error('The audit key has not been set (useAuditKeys)');
-  return current;
+  const [first] = held;
+  if (!first) throw new Error('The audit key has not been set (useAuditKeys)');
+  return first;
 }
 
-/** The key with this id, if the service holds it. */
-export function auditKeyById(id: string): AuditKey | undefined {
+/** The key with this id, if the service holds it, and its age: 0 for the current key, 1 for the one before, and so on. */
+export function heldAuditKey(id: string): { key: AuditKey; age: number } | undefined {
   currentAuditKey();
-  return byId.get(id);
+  const age = held.findIndex((k) => k.id === id);
+  const key = held[age];
+  return key ? { key, age } : undefined;
 }

@@ -1,6 +1,6 @@
 import { createHash, createHmac, randomUUID } from 'node:crypto';
 import type { Executor } from '../../db/client.ts';
-import { auditKeyById, currentAuditKey } from './keys.ts';
+import { currentAuditKey, heldAuditKey } from './keys.ts';
 import type { AuditFilter, AuditRow } from './repository.ts';
 import * as repository from './repository.ts';
 
@@ -148,6 +148,8 @@ export type VerifyResult = {
 };
 
 const pageSize = 1000;
+/** The age of "no key": older than any key. */
+const unkeyedAge = Number.POSITIVE_INFINITY;
 
 /**
  * Walks the whole chain in seq order and stops at the first entry that does not fit; with a
@@ -161,16 +163,19 @@ export async function verify(db: Executor, options: { checkpoint?: Checkpoint } 
   let lastSeq = 0;
   let checked = 0;
   let unkeyed = 0;
+  // Keys only get newer along the chain: an entry made with an older key than one before it was rehashed.
+  let newestAge = unkeyedAge;
   let brokenAt: ChainBreak | null = null;
   walk: for (;;) {
     const page = await repository.pageInChainOrder(db, lastSeq, pageSize);
     for (const row of page) {
-      const reason = await whatIsWrong(db, row, expectedPrev, checked > unkeyed);
-      if (reason) {
-        brokenAt = { seq: row.seq, id: row.id, reason };
+      const problem = await whatIsWrong(db, row, expectedPrev, newestAge);
+      if (typeof problem === 'string') {
+        brokenAt = { seq: row.seq, id: row.id, reason: problem };
         break walk;
       }
       if (row.keyId === null) unkeyed++;
+      newestAge = problem.age;
       expectedPrev = row.hash;
       lastSeq = row.seq;
       checked++;
@@ -181,7 +186,13 @@ export async function verify(db: Executor, options: { checkpoint?: Checkpoint } 
   return { ok: !brokenAt && !checkpointProblem, checked, unkeyed, brokenAt, checkpointProblem };
 }
 
-async function whatIsWrong(db: Executor, row: AuditRow, expectedPrev: string, afterKeyed: boolean): Promise<string | null> {
+/** Why the entry does not fit the chain, or the age of the key that made it when it does. */
+async function whatIsWrong(
+  db: Executor,
+  row: AuditRow,
+  expectedPrev: string,
+  newestAge: number,
+): Promise<string | { age: number }> {
   if (row.prevHash !== expectedPrev) {
     // Entry seqs have gaps (a change that rolled back used one), so the link, not the number, tells what happened.
     const chainedAfter = await repository.seqOfHash(db, row.prevHash);
@@ -191,20 +202,28 @@ async function whatIsWrong(db: Executor, row: AuditRow, expectedPrev: string, af
           '(moved or inserted)';
   }
   if (row.keyId === null) {
-    if (afterKeyed) {
+    if (newestAge !== unkeyedAge) {
       return 'it was hashed without the audit key, after entries hashed with it: its hash was recomputed without the key';
     }
-    return row.hash === unkeyedHashOf(row.prevHash, row) ? null : 'its content does not match its hash (it was edited)';
+    return row.hash === unkeyedHashOf(row.prevHash, row)
+      ? { age: unkeyedAge }
+      : 'its content does not match its hash (it was edited)';
   }
-  const key = auditKeyById(row.keyId);
-  if (!key) {
+  const held = heldAuditKey(row.keyId);
+  if (!held) {
     return (
       `it was hashed with an audit key the service does not hold (key id ${row.keyId}): ` +
       'an older key missing from AUDIT_KEY, or its hash was recomputed with another key'
     );
   }
-  return row.hash === keyedHashOf(key.secret, row.prevHash, row)
-    ? null
+  if (held.age > newestAge) {
+    return (
+      `it was hashed with an older audit key (key id ${row.keyId}) than entries before it: ` +
+      'its hash was recomputed with a key that had been replaced'
+    );
+  }
+  return row.hash === keyedHashOf(held.key.secret, row.prevHash, row)
+    ? { age: held.age }
     : 'its content does not match its hash: it was edited, or its hash was recomputed without the audit key';
 }
 
