@@ -19,10 +19,13 @@ import { loadConfig } from '../src/config.ts';
 import { type Database, openDatabase } from '../src/db/client.ts';
 import { migrate } from '../src/db/migrate.ts';
 import { demoPassword } from '../src/demo/seed.ts';
+import { parseAuditKeys, useAuditKeys } from '../src/modules/audit/keys.ts';
 import * as organisations from '../src/modules/organisations/service.ts';
 import * as trainingRepository from '../src/modules/training/repository.ts';
 import * as users from '../src/modules/users/service.ts';
 
+/** The benchmark's own throw-away audit key: the data is synthetic and removed afterwards. */
+const benchAuditKey = Buffer.alloc(32, 10).toString('base64');
 const seeder = { userId: null, label: 'compliance benchmark', ip: null };
 
 function wholeNumber(name: string, fallback: number): number {
@@ -101,6 +104,8 @@ export async function benchCompliance(): Promise<string> {
   const database = await openDatabase({ databaseUrl, dataDir: dataDir ?? '', purpose: 'compliance benchmark' });
   try {
     await migrate(database);
+    // Loading audits each organisation and person, as the service would.
+    useAuditKeys(parseAuditKeys(benchAuditKey));
     if ((await organisations.findByOdsCode(database.db, 'QB9')) !== undefined)
       throw new Error('This database already holds the compliance benchmark: use an empty one');
     const started = Date.now();
@@ -147,6 +152,7 @@ export async function benchCompliance(): Promise<string> {
       REQUIRE_MFA: 'false',
       DATA_DIR: dataDir ?? '/nonexistent',
       CASE_DATA_KEY: Buffer.alloc(32, 9).toString('base64'),
+      AUDIT_KEY: benchAuditKey,
     });
     const app = await buildApp(database, config);
     try {

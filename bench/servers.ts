@@ -8,10 +8,12 @@ import fs from 'node:fs';
 import { sql } from 'drizzle-orm';
 import Fastify from 'fastify';
 import { buildApp } from '../src/app.ts';
-import { loadConfig } from '../src/config.ts';
+import { auditKeysFor, caseDataKeyFor, loadConfig } from '../src/config.ts';
 import { type Database, openDatabase } from '../src/db/client.ts';
 import { migrate } from '../src/db/migrate.ts';
 import { isDemoLoaded, seedDemoIfEmpty } from '../src/demo/seed.ts';
+import { useAuditKeys } from '../src/modules/audit/keys.ts';
+import { useCaseDataKey } from '../src/platform/encryption.ts';
 
 /** What the child tells its parent. */
 export type ServersMessage =
@@ -49,6 +51,9 @@ async function main(): Promise<void> {
     LOG_LEVEL: 'silent',
     REQUIRE_MFA: 'false',
     DEMO: 'true',
+    // The benchmark's own throw-away keys: its data is the synthetic demo, removed afterwards.
+    CASE_DATA_KEY: Buffer.alloc(32, 9).toString('base64'),
+    AUDIT_KEY: Buffer.alloc(32, 10).toString('base64'),
   });
 
   const stoppers: (() => Promise<unknown>)[] = [];
@@ -83,6 +88,9 @@ async function main(): Promise<void> {
     stoppers.push(() => database.close());
 
     await migrate(database);
+    // The demo's cases are encrypted and its changes audited, as the service does before it loads them.
+    useCaseDataKey(caseDataKeyFor(config));
+    useAuditKeys(auditKeysFor(config));
     let demo: 'loaded now' | 'already loaded' = 'already loaded';
     if (!(await isDemoLoaded(database))) {
       const seeded = await seedDemoIfEmpty(database);

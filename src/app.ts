@@ -3,10 +3,11 @@ import cookie from '@fastify/cookie';
 import formbody from '@fastify/formbody';
 import fastifyStatic from '@fastify/static';
 import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
-import { behindProxy, type Config, caseDataKeyFor } from './config.ts';
+import { auditKeysFor, behindProxy, type Config, caseDataKeyFor } from './config.ts';
 import type { Database } from './db/client.ts';
 import { accountRoutes } from './modules/account/routes.ts';
 import { apiTokensRoutes } from './modules/api-tokens/routes.ts';
+import { useAuditKeys } from './modules/audit/keys.ts';
 import { auditRoutes } from './modules/audit/routes.ts';
 import { concernFiguresRoutes } from './modules/concern-figures/routes.ts';
 import { concernRoutes } from './modules/concerns/routes.ts';
@@ -128,6 +129,7 @@ export async function buildApp(database: Database, config: Config, options: Buil
 
   configureMail(config, app.log);
   useCaseDataKey(caseDataKeyFor(config));
+  useAuditKeys(auditKeysFor(config));
   const deps: AppDeps = { database, config };
   for (const routes of [
     homeRoutes,

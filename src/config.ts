@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { z } from 'zod';
+import { type AuditKey, resolveAuditKeys } from './modules/audit/keys.ts';
 import { resolveCaseDataKey } from './platform/encryption.ts';
 import { parseTrustedProxies, type TrustedProxies } from './platform/proxies.ts';
 
@@ -48,6 +49,7 @@ const environment = z.object({
   ),
   MAIL_FROM: z.string().min(3).max(200).default('Prevent Assure <no-reply@prevent-assure.invalid>'),
   CASE_DATA_KEY: z.preprocess(emptyAsUnset, z.string().optional()),
+  AUDIT_KEY: z.preprocess(emptyAsUnset, z.string().optional()),
   PUBLIC_URL: z.preprocess(
     emptyAsUnset,
     z
@@ -76,6 +78,8 @@ export type Config = {
   publicUrl: string | undefined;
   /** The key that encrypts concern case data (base64 or hex, 32 bytes); unset on the embedded database, a key file in DATA_DIR. */
   caseDataKey: string | undefined;
+  /** The audit trail's HMAC keys, comma-separated, the current one first; unset on the embedded database, a key file in DATA_DIR. */
+  auditKey: string | undefined;
 };
 
 export class ConfigError extends Error {}
@@ -103,6 +107,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     mailFrom: e.MAIL_FROM,
     publicUrl: e.PUBLIC_URL?.replace(/\/$/, ''),
     caseDataKey: e.CASE_DATA_KEY,
+    auditKey: e.AUDIT_KEY,
   };
 }
 
@@ -114,4 +119,9 @@ export function behindProxy(config: Pick<Config, 'trustProxy'>): boolean {
 /** The key for concern case data: CASE_DATA_KEY, or on the embedded database a key file in DATA_DIR. */
 export function caseDataKeyFor(config: Config): Buffer {
   return resolveCaseDataKey({ configured: config.caseDataKey, dataDir: config.dataDir, embedded: !config.databaseUrl });
+}
+
+/** The audit keys: AUDIT_KEY, or on the embedded database the key file DATA_DIR/audit.key (made unless `make` is false). */
+export function auditKeysFor(config: Config, options: { make?: boolean } = {}): AuditKey[] {
+  return resolveAuditKeys({ configured: config.auditKey, dataDir: config.dataDir, embedded: !config.databaseUrl, ...options });
 }

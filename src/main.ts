@@ -1,17 +1,19 @@
 import { buildApp } from './app.ts';
-import { ConfigError, caseDataKeyFor, loadConfig } from './config.ts';
+import { auditKeysFor, ConfigError, caseDataKeyFor, loadConfig } from './config.ts';
 import { openDatabase } from './db/client.ts';
 import { DataDirectoryLockedError } from './db/lock.ts';
 import { migrate } from './db/migrate.ts';
 import { sealPlainText } from './db/seal-backfill.ts';
 import { demoPassword, seedDemoIfEmpty } from './demo/seed.ts';
+import { AuditKeyError, useAuditKeys } from './modules/audit/keys.ts';
 import { CaseDataKeyError, useCaseDataKey } from './platform/encryption.ts';
 import { startJobRunner } from './platform/jobs.ts';
 
 async function main(): Promise<void> {
   const config = loadConfig();
-  // Before the database is opened: a server install without its key stops here, having changed nothing.
+  // Before the database is opened: a server install without its keys stops here, having changed nothing.
   useCaseDataKey(caseDataKeyFor(config));
+  useAuditKeys(auditKeysFor(config));
   const database = await openDatabase({
     databaseUrl: config.databaseUrl,
     dataDir: config.dataDir,
@@ -51,7 +53,12 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  if (error instanceof ConfigError || error instanceof DataDirectoryLockedError || error instanceof CaseDataKeyError) {
+  if (
+    error instanceof ConfigError ||
+    error instanceof DataDirectoryLockedError ||
+    error instanceof CaseDataKeyError ||
+    error instanceof AuditKeyError
+  ) {
     console.error(error.message);
     process.exit(1);
   }

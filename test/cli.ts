@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import os from 'node:os';
 import { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
+import { testAuditKey } from './databases.ts';
 
 const launcher = fileURLToPath(new URL('../bin/prevent-assure.js', import.meta.url));
 
@@ -37,6 +38,11 @@ export async function runCli(
   try {
     const env: NodeJS.ProcessEnv = { ...process.env, ...settings };
     if (settings.DATABASE_URL === undefined) delete env.DATABASE_URL;
+    // As an install has it: a server's AUDIT_KEY is configured, the embedded database's is the key file in DATA_DIR.
+    if (settings.AUDIT_KEY === undefined) {
+      if (settings.DATABASE_URL === undefined) delete env.AUDIT_KEY;
+      else env.AUDIT_KEY = testAuditKey;
+    }
     return await new Promise<Run>((resolve, reject) => {
       const child = spawn(process.execPath, [launcher, ...args], {
         env,
@@ -80,7 +86,8 @@ let inProcessQueue: Promise<unknown> = Promise.resolve();
  * this process's with `settings` over it and DATABASE_URL dropped unless `settings` has it, as for runCli;
  * standard input is `input`, and standard output and error are collected separately.
  * Keep some runs of each command family on runCli, so that the launcher itself stays tested end to end.
- * Not for a command that sets process-wide state the test process depends on (db seed sets the case data key).
+ * Not for a command that sets process-wide state the test process depends on (db seed sets the case data key;
+ * a command that changes data sets the audit key, which is why AUDIT_KEY is the tests' own unless given).
  */
 export function runCliInProcess(
   settings: Record<string, string>,
@@ -98,6 +105,8 @@ export function runCliInProcess(
     };
     for (const [name, value] of Object.entries(settings)) set(name, value);
     if (settings.DATABASE_URL === undefined) set('DATABASE_URL', undefined);
+    // The audit key a command sets is this process's too: the tests' own, unless a test gives another.
+    if (settings.AUDIT_KEY === undefined) set('AUDIT_KEY', testAuditKey);
     const stdout = collector();
     const stderr = collector();
     const stdin = Readable.from(options.input ? [Buffer.from(options.input)] : []);

@@ -6,10 +6,13 @@ import pg from 'pg';
 import { type Database, openDatabase } from '../src/db/client.ts';
 import { migrate } from '../src/db/migrate.ts';
 import { seedDemo } from '../src/demo/seed.ts';
+import { parseAuditKeys, useAuditKeys } from '../src/modules/audit/keys.ts';
 import { parseCaseDataKey, useCaseDataKey } from '../src/platform/encryption.ts';
 
 /** The tests' case data key: not a secret, it protects only synthetic demo data. */
 export const testCaseDataKey = Buffer.alloc(32, 7).toString('base64');
+/** The tests' audit key, for the same reason: the demo's audit entries are hashed with it. */
+export const testAuditKey = Buffer.alloc(32, 8).toString('base64');
 
 /** Where tests find the database they copy: a PGlite directory, or a database on the server. */
 export type Template = { kind: 'embedded'; dir: string } | { kind: 'server'; url: string; name: string };
@@ -33,6 +36,7 @@ async function adminQuery(url: string, sql: string): Promise<void> {
 /** Builds the template once per run: migrated, with the demo loaded. */
 export async function createTemplate(serverUrl: string | undefined): Promise<Template> {
   useCaseDataKey(parseCaseDataKey(testCaseDataKey));
+  useAuditKeys(parseAuditKeys(testAuditKey));
   if (serverUrl) {
     const name = `pa_template_${process.pid}_${randomBytes(3).toString('hex')}`;
     await adminQuery(serverUrl, `create database ${name}`);
@@ -47,6 +51,8 @@ export async function createTemplate(serverUrl: string | undefined): Promise<Tem
   await migrate(database);
   await seedDemo(database);
   await database.close();
+  // As the service leaves it: the command line, pointed at a copy as its DATA_DIR, verifies with the same key.
+  fs.writeFileSync(path.join(dir, 'audit.key'), `${testAuditKey}\n`, { mode: 0o600 });
   return { kind: 'embedded', dir };
 }
 

@@ -4,7 +4,7 @@ import { buildApp } from '../src/app.ts';
 import { type Config, loadConfig } from '../src/config.ts';
 import type { Database } from '../src/db/client.ts';
 import { demoPassword } from '../src/demo/seed.ts';
-import { copyOfTemplate, testCaseDataKey } from './databases.ts';
+import { copyOfTemplate, testAuditKey, testCaseDataKey } from './databases.ts';
 
 export { demoPassword };
 
@@ -28,7 +28,13 @@ export const testDatabase = (): Promise<Database> => copyOfTemplate(inject('temp
 
 export function testConfig(overrides: Partial<Config> = {}): Config {
   return {
-    ...loadConfig({ LOG_LEVEL: 'silent', REQUIRE_MFA: 'false', DATA_DIR: '/nonexistent', CASE_DATA_KEY: testCaseDataKey }),
+    ...loadConfig({
+      LOG_LEVEL: 'silent',
+      REQUIRE_MFA: 'false',
+      DATA_DIR: '/nonexistent',
+      CASE_DATA_KEY: testCaseDataKey,
+      AUDIT_KEY: testAuditKey,
+    }),
     ...overrides,
   };
 }

@@ -3,13 +3,21 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { sql } from 'drizzle-orm';
+import { desc, sql } from 'drizzle-orm';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { runCliInProcess } from '../../test/cli.ts';
-import { type DetachedDatabase, detachedCopyOfTemplate, detachedEmptyDatabase, testCaseDataKey } from '../../test/databases.ts';
+import {
+  type DetachedDatabase,
+  detachedCopyOfTemplate,
+  detachedEmptyDatabase,
+  testAuditKey,
+  testCaseDataKey,
+} from '../../test/databases.ts';
 import type { Database } from '../db/client.ts';
 import { lockDataDirectory } from '../db/lock.ts';
 import * as account from '../modules/account/service.ts';
+import { parseAuditKeys, useAuditKeys } from '../modules/audit/keys.ts';
+import { auditEvents } from '../modules/audit/schema.ts';
 import * as audit from '../modules/audit/service.ts';
 import * as organisations from '../modules/organisations/service.ts';
 import * as users from '../modules/users/service.ts';
@@ -45,6 +53,9 @@ function releaseChildSlot(): void {
 
 const targets = new Set<DetachedDatabase>();
 
+// This process checks the trails the commands write, with the key they write them with.
+useAuditKeys(parseAuditKeys(testAuditKey));
+
 // A test that times out must leave neither its commands running nor its database behind.
 afterAll(async () => {
   for (const child of children) child.kill();
@@ -61,8 +72,12 @@ async function cli(target: DetachedDatabase | Record<string, string>, args: stri
   const env: NodeJS.ProcessEnv = { ...process.env, ...settings };
   // The child must see only the database it is pointed at.
   if (settings.DATABASE_URL === undefined) delete env.DATABASE_URL;
-  // A server install configures its case data key (the embedded one makes a key file in DATA_DIR).
+  // A server install configures its case data and audit keys (the embedded one makes key files in DATA_DIR).
   if (settings.DATABASE_URL !== undefined && settings.CASE_DATA_KEY === undefined) env.CASE_DATA_KEY = testCaseDataKey;
+  if (settings.AUDIT_KEY === undefined) {
+    if (settings.DATABASE_URL === undefined) delete env.AUDIT_KEY;
+    else env.AUDIT_KEY = testAuditKey;
+  }
   await childSlot();
   return new Promise<Run>((resolve, reject) => {
     // Run from a temporary directory, so that a default ./data could never land in the repository.
@@ -147,7 +162,16 @@ describe.concurrent('the prevent-assure command line', { timeout: 600_000 }, () 
         cli({ DATABASE_URL: 'postgres://postgres@127.0.0.1:1/prevent' }, ['org', 'list']),
       ]);
       expect(help.code).toBe(0);
-      for (const command of ['db migrate', 'db seed', 'org list', 'org add', 'user add', 'audit verify', 'Exit codes']) {
+      for (const command of [
+        'db migrate',
+        'db seed',
+        'org list',
+        'org add',
+        'user add',
+        'audit verify',
+        'audit checkpoint',
+        'Exit codes',
+      ]) {
         expect(help.stdout).toContain(command);
       }
       expect(commandHelp).toMatchObject({ code: 0 });
@@ -354,8 +378,8 @@ describe.concurrent('the prevent-assure command line', { timeout: 600_000 }, () 
       const removed = await cli(target, ['audit', 'verify']);
       expect(removed.code).toBe(1);
       expect(removed.stdout).toMatch(/seq 6\b/);
-      expect(removed.stdout).toContain('a row was removed or inserted');
-      expect(removed.stdout).toContain('The 4 entries before it are intact');
+      expect(removed.stdout).toContain('the entry it was chained to was removed or altered');
+      expect(removed.stdout).toContain('The 4 entries before it are intact, none of them from before the chain was keyed');
 
       await tamper(`UPDATE audit_events SET action = 'x' WHERE seq = 3;`);
       const edited = await run(target, ['audit', 'verify']);
@@ -363,6 +387,84 @@ describe.concurrent('the prevent-assure command line', { timeout: 600_000 }, () 
       expect(edited.stdout).toMatch(/seq 3\b/);
       expect(edited.stdout).toContain('it was edited');
       expect(edited.stderr).toBe('');
+    }));
+
+  it('writes a checkpoint, and verify against it names the last entries removed since and a rehashed entry', () =>
+    withCopy(async (target) => {
+      const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'pa-checkpoint-'));
+      const file = path.join(scratch, 'checkpoint.json');
+      const read = (name: string) => fs.readFileSync(path.join(scratch, name), 'utf8');
+      try {
+        const written = await cli(target, ['audit', 'checkpoint', '--out', file]);
+        expect(written).toMatchObject({ code: 0, stderr: '' });
+        const checkpoint = JSON.parse(read('checkpoint.json')) as { seq: number; hash: string; at: string };
+        expect(written.stdout).toContain(`entry seq ${checkpoint.seq}, hash ${checkpoint.hash}, taken at ${checkpoint.at}`);
+        expect(written.stdout).toContain(`prevent-assure audit verify --checkpoint ${file}`);
+        const overwrite = await run(target, ['audit', 'checkpoint', '--out', file]);
+        expect(overwrite).toMatchObject({ code: 2, stdout: '' });
+        expect(overwrite.stderr).toContain(`${file} already exists: a checkpoint is never written over another`);
+        expect(read('checkpoint.json')).toContain(checkpoint.hash);
+
+        const intact = await run(target, ['audit', 'verify', '--checkpoint', file]);
+        expect(intact).toMatchObject({ code: 0, stderr: '' });
+        expect(intact.stdout).toContain('none of them from before the chain was keyed');
+        expect(intact.stdout).toContain(`The trail still holds everything the checkpoint ${file} (entry seq ${checkpoint.seq}`);
+
+        // As the database owner: the last three entries go, and the one left at the end is passed off as unkeyed.
+        // The fourth entry from the end, by seq: seqs can have gaps (a change that rolled back used one).
+        const kept = await inProcess(target, async (database) => {
+          const last = await database.db
+            .select({ seq: auditEvents.seq })
+            .from(auditEvents)
+            .orderBy(desc(auditEvents.seq))
+            .limit(4);
+          return last[3]?.seq ?? 0;
+        });
+        await inProcess(target, (database) =>
+          database.exec(
+            'ALTER TABLE audit_events DISABLE TRIGGER audit_events_append_only; ' +
+              `DELETE FROM audit_events WHERE seq > ${kept};`,
+          ),
+        );
+        const cut = await cli(target, ['audit', 'verify', '--checkpoint', file]);
+        expect(cut).toMatchObject({ code: 1, stderr: '' });
+        expect(cut.stdout).toMatch(/^Audit trail intact: \d+ entries checked/);
+        expect(cut.stdout).toContain(
+          `Checkpoint NOT MATCHED: the entries after seq ${kept} up to seq ${checkpoint.seq}, which the checkpoint taken at ${checkpoint.at} covers, are gone.`,
+        );
+        const withoutCheckpoint = await run(target, ['audit', 'verify']);
+        expect(withoutCheckpoint.code).toBe(0);
+
+        await inProcess(target, (database) => database.exec(`UPDATE audit_events SET key_id = NULL WHERE seq = ${kept};`));
+        const unkeyed = await run(target, ['audit', 'verify']);
+        expect(unkeyed).toMatchObject({ code: 1, stderr: '' });
+        expect(unkeyed.stdout).toContain(`Audit trail BROKEN at entry seq ${kept} (id `);
+        expect(unkeyed.stdout).toContain('it was hashed without the audit key, after entries hashed with it');
+
+        fs.writeFileSync(path.join(scratch, 'notes.txt'), 'not a checkpoint\n');
+        fs.writeFileSync(path.join(scratch, 'no-seq.json'), JSON.stringify({ hash: checkpoint.hash, at: checkpoint.at }));
+        const [missing, notJson, noSeq, noOut, emptyName] = await Promise.all([
+          run(target, ['audit', 'verify', '--checkpoint', path.join(scratch, 'nowhere.json')]),
+          run(target, ['audit', 'verify', '--checkpoint', path.join(scratch, 'notes.txt')]),
+          run(target, ['audit', 'verify', '--checkpoint', path.join(scratch, 'no-seq.json')]),
+          run(target, ['audit', 'checkpoint']),
+          run(target, ['audit', 'verify', '--checkpoint=']),
+        ]);
+        for (const result of [missing, notJson, noSeq, noOut, emptyName]) {
+          expect(result).toMatchObject({ code: 2, stdout: '' });
+          expect(result.stderr).not.toMatch(stackFrame);
+        }
+        expect(missing.stderr).toContain(
+          `Cannot read the checkpoint ${path.join(scratch, 'nowhere.json')}: there is no such file.`,
+        );
+        expect(notJson.stderr).toContain(`${path.join(scratch, 'notes.txt')} is not an audit checkpoint: it is not JSON.`);
+        expect(noSeq.stderr).toContain('is not an audit checkpoint: its seq is missing or not a whole number.');
+        expect(noOut.stderr).toContain('audit checkpoint: Missing --out');
+        expect(noOut.stderr).toContain('Usage: prevent-assure audit checkpoint --out FILE');
+        expect(emptyName.stderr).toContain('--checkpoint needs a file name');
+      } finally {
+        fs.rmSync(scratch, { recursive: true, force: true });
+      }
     }));
 
   it('sets up an empty database: db migrate, then db seed --demo once', () =>
@@ -384,6 +486,9 @@ describe.concurrent('the prevent-assure command line', { timeout: 600_000 }, () 
         const keyless = await cli({ ...target.env, CASE_DATA_KEY: '' }, ['db', 'seed', '--demo']);
         expect(keyless.code).toBe(2);
         expect(keyless.stderr).toContain('CASE_DATA_KEY must be set when DATABASE_URL is set');
+        const noAuditKey = await run({ ...target.env, AUDIT_KEY: '' }, ['db', 'seed', '--demo']);
+        expect(noAuditKey).toMatchObject({ code: 2, stdout: '' });
+        expect(noAuditKey.stderr).toContain('AUDIT_KEY must be set when DATABASE_URL is set');
       }
       const seeded = await cli(target, ['db', 'seed', '--demo']);
       expect(seeded).toMatchObject({ code: 0, stderr: '' });

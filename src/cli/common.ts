@@ -125,7 +125,27 @@ export function describeDatabase(database: Pick<Database, 'kind' | 'location'>):
  */
 export type Preparation = 'migrate' | 'current' | 'as-is';
 
-/** Opens the service's database for one command and always closes it, however the command ends. */
+/**
+ * Sets the audit keys for this command, as the service resolves them (AUDIT_KEY, or the embedded database's
+ * key file, made only if `make`); a missing or malformed key is bad configuration (exit 2).
+ */
+export async function useAuditKeysOf(config: Config, options: { make: boolean }): Promise<void> {
+  const [{ auditKeysFor }, { AuditKeyError, useAuditKeys }] = await Promise.all([
+    import('../config.ts'),
+    import('../modules/audit/keys.ts'),
+  ]);
+  try {
+    useAuditKeys(auditKeysFor(config, options));
+  } catch (error) {
+    if (error instanceof AuditKeyError) throw new CommandFailed(error.message, 2);
+    throw error;
+  }
+}
+
+/**
+ * Opens the service's database for one command and always closes it, however the command ends.
+ * A command that changes data writes audit entries, so it gets the audit keys first.
+ */
 export async function withDatabase<T>(
   preparation: Preparation,
   work: (database: Database, config: Config) => Promise<T>,
@@ -149,6 +169,10 @@ export async function withDatabase<T>(
         'To use a PostgreSQL server instead, set DATABASE_URL.',
     );
   }
+  // A configured key, or a server's missing one, is checked before anything is opened or created; the embedded
+  // database's key file is read, or made, once its data directory is locked.
+  const keyFileOnly = !config.auditKey && !config.databaseUrl;
+  if (preparation === 'migrate' && !keyFileOnly) await useAuditKeysOf(config, { make: true });
   const database = await openDatabase({
     databaseUrl: config.databaseUrl,
     dataDir: config.dataDir,
@@ -161,6 +185,7 @@ export async function withDatabase<T>(
     } catch (error) {
       throw new CommandFailed(`Could not reach ${describeDatabase(database)}: ${(error as Error).message}`);
     }
+    if (preparation === 'migrate' && keyFileOnly) await useAuditKeysOf(config, { make: true });
     if (preparation === 'migrate') await migrate(database);
     if (preparation === 'current') {
       const status = await migrationStatus(database);

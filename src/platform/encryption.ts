@@ -41,15 +41,30 @@ export function resolveCaseDataKey(options: { configured: string | undefined; da
       'CASE_DATA_KEY must be set when DATABASE_URL is set: concern case data is encrypted with it. Make one with: openssl rand -base64 32',
     );
   }
-  const file = path.join(options.dataDir, keyFileName);
-  fs.mkdirSync(options.dataDir, { recursive: true });
-  try {
-    // 'wx' fails if the file exists: a key is never overwritten.
-    fs.writeFileSync(file, `${randomBytes(32).toString('base64')}\n`, { flag: 'wx', mode: 0o600 });
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+  return parseCaseDataKey(readOrMakeKeyFile(options.dataDir, keyFileName, true) ?? '');
+}
+
+/**
+ * A key file in the embedded database's data directory: its text, made (32 random bytes, base64,
+ * readable by its owner alone) if it does not exist and `make` is true; null if it does not exist.
+ */
+export function readOrMakeKeyFile(dataDir: string, fileName: string, make: boolean): string | null {
+  const file = path.join(dataDir, fileName);
+  if (make) {
+    fs.mkdirSync(dataDir, { recursive: true });
+    try {
+      // 'wx' fails if the file exists: a key is never overwritten.
+      fs.writeFileSync(file, `${randomBytes(32).toString('base64')}\n`, { flag: 'wx', mode: 0o600 });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    }
   }
-  return parseCaseDataKey(fs.readFileSync(file, 'utf8'));
+  try {
+    return fs.readFileSync(file, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT' && !make) return null;
+    throw error;
+  }
 }
 
 /** Sets the key for this process; separate keys for sealing and hashing are derived from it. */

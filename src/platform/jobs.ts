@@ -9,10 +9,11 @@
  * Payloads hold ids, not personal data.
  */
 import type { Database, Executor } from '../db/client.ts';
+import * as audit from '../modules/audit/service.ts';
 import * as notifications from '../modules/notifications/service.ts';
 import { addDays, todayInLondon } from './dates.ts';
 
-export type JobHandler = (database: Database, payload: Record<string, unknown>) => Promise<void>;
+export type JobHandler = (database: Database, payload: Record<string, unknown>, logger: JobLogger) => Promise<void>;
 
 /** The little of a logger the runner needs; Fastify's (pino) logger fits. */
 export type JobLogger = {
@@ -65,7 +66,7 @@ async function runJobs(database: Database, logger: JobLogger, carryOn: () => boo
     const handler = handlers.get(job.kind);
     try {
       if (!handler) throw new Error(`No handler for job kind ${job.kind}`);
-      await handler(database, job.payload);
+      await handler(database, job.payload, logger);
       await notifications.finishJob(database.db, job.id);
     } catch (error) {
       const described = describeFailure(error);
@@ -111,11 +112,33 @@ export async function ensureReminderScan(database: Database): Promise<void> {
   await notifications.scheduleUnlessPending(database, reminderScanKind, new Date(), { onlyFuture: false });
 }
 
+// ---- the daily audit checkpoint ----
+
+export const auditCheckpointKind = 'audit.checkpoint';
+
+/**
+ * The chain's head written to the log once a day: the log is kept apart from the database, so an
+ * entry removed from the end of the trail after it was logged shows when verified against it.
+ */
+async function logAuditCheckpoint(database: Database, _payload: Record<string, unknown>, logger: JobLogger): Promise<void> {
+  await notifications.scheduleUnlessPending(database, auditCheckpointKind, londonTime(addDays(todayInLondon(), 1), 0), {
+    onlyFuture: true,
+  });
+  const { seq, hash, at } = await audit.takeCheckpoint(database.db);
+  logger.info({ seq, hash, at }, 'audit checkpoint');
+}
+
+/** Makes sure a checkpoint is waiting (one due now, on a database that has never had one). */
+export async function ensureAuditCheckpoint(database: Database): Promise<void> {
+  await notifications.scheduleUnlessPending(database, auditCheckpointKind, new Date(), { onlyFuture: false });
+}
+
 // By the kind's name and through a wrapper: the notifications module and this one import each other (through
 // the users module), so its exports may not be initialised yet while this module is.
 registerJobHandler('notifications.mail', (database, payload) => notifications.sendNotificationMail(database, payload));
 registerJobHandler('notifications.mail-address', (_database, payload) => notifications.sendAddressMail(payload));
 registerJobHandler(reminderScanKind, scanReminders);
+registerJobHandler(auditCheckpointKind, logAuditCheckpoint);
 
 // ---- the runner ----
 
@@ -149,6 +172,11 @@ export function startJobRunner(database: Database, options: { intervalMs: number
       await ensureReminderScan(database);
     } catch (error) {
       logger.error({ error: describeFailure(error) }, 'could not schedule the reminder scan');
+    }
+    try {
+      await ensureAuditCheckpoint(database);
+    } catch (error) {
+      logger.error({ error: describeFailure(error) }, 'could not schedule the daily audit checkpoint');
     }
     while (!stopped) {
       kicked = false;

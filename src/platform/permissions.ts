@@ -33,6 +33,8 @@ export const permissions = [
   'providers:read',
   'users:manage',
   'audit:read',
+  /** Download a checkpoint of the audit trail, a witness kept outside the database: the accountable lead. */
+  'audit:checkpoint',
   'leads:read',
   'leads:edit',
   'contacts:read',
@@ -107,6 +109,7 @@ export const rolePermissions: Record<Role, readonly Permission[]> = {
   accountable_lead: [
     'organisations:read',
     'audit:read',
+    'audit:checkpoint',
     'leads:read',
     'leads:edit',
     'contacts:read',

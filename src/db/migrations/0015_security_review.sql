@@ -10,3 +10,15 @@ $$;
 REVOKE ALL ON FUNCTION account_role_grants(uuid) FROM PUBLIC;
 --> statement-breakpoint
 GRANT EXECUTE ON FUNCTION account_role_grants(uuid) TO prevent_app;
+--> statement-breakpoint
+-- Part 3: audit checkpoints. The chain's last entry (seq and hash), for a checkpoint kept outside the database.
+-- SECURITY DEFINER, as audit_chain_head: a request reads only its own organisations' entries, but a checkpoint
+-- names the head of the whole chain (a hash, which tells nothing about any entry, and a count).
+CREATE FUNCTION audit_chain_checkpoint() RETURNS TABLE (seq bigint, hash text) LANGUAGE sql STABLE SECURITY DEFINER
+  SET search_path = public AS $$
+  SELECT e.seq, e.hash FROM audit_events e ORDER BY e.seq DESC LIMIT 1
+$$;
+--> statement-breakpoint
+REVOKE ALL ON FUNCTION audit_chain_checkpoint() FROM PUBLIC;
+--> statement-breakpoint
+GRANT EXECUTE ON FUNCTION audit_chain_checkpoint() TO prevent_app;

@@ -10,6 +10,13 @@ export async function chainHead(tx: Executor): Promise<string> {
   return String((result as unknown as { rows: { head: string }[] }).rows[0]?.head);
 }
 
+/** The last entry's seq and hash, whoever's it is (a security-definer function: requests see their own organisations' only). */
+export async function checkpointHead(tx: Executor): Promise<{ seq: number; hash: string } | undefined> {
+  const result = await tx.execute(sql`select seq, hash from audit_chain_checkpoint()`);
+  const row = (result as unknown as { rows: { seq: number | string; hash: string }[] }).rows[0];
+  return row ? { seq: Number(row.seq), hash: row.hash } : undefined;
+}
+
 export async function insert(tx: Executor, row: NewAuditRow): Promise<void> {
   await tx.insert(auditEvents).values(row);
 }
@@ -17,6 +24,27 @@ export async function insert(tx: Executor, row: NewAuditRow): Promise<void> {
 /** Rows after `afterSeq` in chain order, a page at a time (the whole trail may be large). */
 export async function pageInChainOrder(tx: Executor, afterSeq: number, limit: number): Promise<AuditRow[]> {
   return tx.select().from(auditEvents).where(gt(auditEvents.seq, afterSeq)).orderBy(asc(auditEvents.seq)).limit(limit);
+}
+
+export async function bySeq(tx: Executor, seq: number): Promise<AuditRow | undefined> {
+  const [row] = await tx.select().from(auditEvents).where(eq(auditEvents.seq, seq));
+  return row;
+}
+
+export async function lastSeqBefore(tx: Executor, seq: number): Promise<number | undefined> {
+  const [row] = await tx
+    .select({ seq: auditEvents.seq })
+    .from(auditEvents)
+    .where(lt(auditEvents.seq, seq))
+    .orderBy(desc(auditEvents.seq))
+    .limit(1);
+  return row?.seq;
+}
+
+/** The seq of the entry with this hash (there is no index on hash: only asked when the chain is broken). */
+export async function seqOfHash(tx: Executor, hash: string): Promise<number | undefined> {
+  const [row] = await tx.select({ seq: auditEvents.seq }).from(auditEvents).where(eq(auditEvents.hash, hash)).limit(1);
+  return row?.seq;
 }
 
 export type AuditFilter = {

@@ -38,6 +38,7 @@ export function auditRoutes(app: FastifyInstance, { database }: AppDeps): void {
       if (!(error instanceof InputError)) throw error;
       reply.code(400);
       return reply.page('audit/views/list.njk', {
+        canCheckpoint: ctx.user.permissions.has('audit:checkpoint'),
         events: [],
         actions: [],
         values: query,
@@ -65,11 +66,24 @@ export function auditRoutes(app: FastifyInstance, { database }: AppDeps): void {
       Object.entries({ ...chosen, page: undefined }).filter((e): e is [string, string] => typeof e[1] === 'string'),
     );
     return reply.page('audit/views/list.njk', {
+      canCheckpoint: ctx.user.permissions.has('audit:checkpoint'),
       events: events.slice(0, pageSize),
       actions,
       values: chosen,
       previous: chosen.page > 1 ? `/audit?${params}&page=${chosen.page - 1}` : null,
       next: events.length > pageSize ? `/audit?${params}&page=${chosen.page + 1}` : null,
     });
+  });
+
+  app.get('/audit/checkpoint', { config: { access: 'audit:checkpoint' } }, async (request, reply) => {
+    const ctx = contextOf(request);
+    const checkpoint = await withScope(database.db, ctx.scope, (tx) =>
+      audit.handOutCheckpoint(tx, ctx.actor, ctx.user.activeOrg.id),
+    );
+    const day = checkpoint.at.slice(0, 10);
+    return reply
+      .type('application/json; charset=utf-8')
+      .header('content-disposition', `attachment; filename="audit-checkpoint-${day}-seq-${checkpoint.seq}.json"`)
+      .send(audit.checkpointFile(checkpoint));
   });
 }

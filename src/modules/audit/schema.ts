@@ -3,6 +3,8 @@ import { bigint, index, jsonb, pgTable, text, timestamp, uuid } from 'drizzle-or
 /**
  * Append-only, hash-chained: each row stores the hash of the one before it, so an edit or
  * deletion anywhere breaks the chain. A trigger refuses UPDATE and DELETE (see migrations).
+ * Hashes are HMACs under the audit key, which the database never holds, so that someone who can
+ * get past the trigger cannot recompute them; checkpoints kept outside show a removed tail.
  */
 export const auditEvents = pgTable(
   'audit_events',
