@@ -1,7 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import Fastify from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Permission, permissions, type Role, rolePermissions, roles } from '../src/platform/permissions.ts';
+import {
+  caseDataPermission,
+  caseDataRoles,
+  type Permission,
+  permissions,
+  type Role,
+  rolePermissions,
+  roles,
+  rolesWith,
+} from '../src/platform/permissions.ts';
 import { setUpRouteRegistry } from '../src/platform/web.ts';
 import { demo, signedIn, type TestApp, testApp, type Visitor } from './harness.ts';
 
@@ -32,6 +41,8 @@ const expectedHolders: Record<Permission, Role[]> = {
     'system_admin',
   ],
   'organisations:manage': ['system_admin'],
+  'organisations:commissioned': ['commissioner_lead', 'system_admin'],
+  'organisations:region': ['regional_lead'],
   'providers:read': ['commissioner_lead', 'regional_lead'],
   'users:manage': ['system_admin'],
   'audit:read': ['operational_lead', 'accountable_lead', 'commissioner_lead', 'system_admin'],
@@ -45,6 +56,7 @@ const expectedHolders: Record<Permission, Role[]> = {
   'risks:read': ['operational_lead', 'accountable_lead', 'board_viewer', 'commissioner_lead', 'system_admin'],
   'risks:edit': ['operational_lead', 'accountable_lead', 'commissioner_lead'],
   'risks:providers': ['commissioner_lead'],
+  'ctlp:sign-off': ['accountable_lead'],
   'lessons:review': ['operational_lead', 'accountable_lead'],
   'learning:read': ['operational_lead', 'accountable_lead', 'commissioner_lead'],
   'learning:manage': ['commissioner_lead'],
@@ -53,6 +65,8 @@ const expectedHolders: Record<Permission, Role[]> = {
   'concerns:work': ['safeguarding_practitioner', 'operational_lead', 'accountable_lead'],
   'concerns:manage': ['operational_lead', 'accountable_lead'],
   'concerns:counts': ['operational_lead', 'accountable_lead', 'board_viewer', 'commissioner_lead', 'regional_lead'],
+  'concerns:exact-figures': ['operational_lead', 'accountable_lead'],
+  'concerns:providers': ['commissioner_lead', 'regional_lead'],
   'api-tokens:manage': ['system_admin'],
   'training:compliance': ['operational_lead', 'accountable_lead', 'training_admin', 'board_viewer'],
   'training:staff': ['operational_lead', 'accountable_lead', 'training_admin'],
@@ -77,6 +91,11 @@ describe('the authorisation matrix', () => {
 
   it('gives each permission to exactly the roles the product intends', () => {
     for (const permission of permissions) expect(holders(permission), permission).toEqual(expectedHolders[permission]);
+  });
+
+  it('takes the roles that open cases (second factor, leads told of grants, who may be assigned) from the table', () => {
+    expect(caseDataRoles).toEqual(expectedHolders[caseDataPermission]);
+    for (const permission of permissions) expect(rolesWith(permission), permission).toEqual(expectedHolders[permission]);
   });
 
   it('refuses to register a route that does not say who may use it', async () => {

@@ -1,6 +1,7 @@
 import type { Scope } from '../db/tenancy.ts';
 import type { Actor } from '../modules/audit/service.ts';
 import type { OrganisationKind } from '../modules/organisations/schema.ts';
+import { type Can, canFor } from './can.ts';
 import type { Permission, Role } from './permissions.ts';
 
 export type OrganisationSummary = { id: string; odsCode: string; name: string; kind: OrganisationKind; region: string };
@@ -16,15 +17,18 @@ export type CurrentUser = {
   /** Every organisation the person holds a role in. */
   organisations: OrganisationSummary[];
   activeOrg: OrganisationSummary;
+  /** For showing the person their roles: decisions ask `can` (RequestContext), never a role's name. */
   roles: Role[];
   permissions: Set<Permission>;
   /** Unread notifications, for the header; loaded with the session (capped, see notifications service). */
   unreadNotifications?: number;
 };
 
-/** What a service needs to act for a request: who, and the database scope they act in. */
+/** What a service needs to act for a request: who, what they may do, and the database scope they act in. */
 export type RequestContext = {
   user: CurrentUser;
+  /** Ask this, never the roles: `ctx.can('risks:edit')`, `ctx.can.leadCases` (see can.ts). Views get the same object. */
+  can: Can;
   actor: Actor;
   scope: Scope;
 };
@@ -32,6 +36,7 @@ export type RequestContext = {
 export function contextFor(user: CurrentUser, ip: string | null): RequestContext {
   return {
     user,
+    can: canFor(user),
     actor: { userId: user.id, label: `${user.displayName} <${user.email}>`, ip },
     scope: { userId: user.id, orgIds: [user.activeOrg.id] },
   };

@@ -30,6 +30,10 @@ export const roleNames: Record<Role, string> = {
 export const permissions = [
   'organisations:read',
   'organisations:manage',
+  /** At an ICB: reach the providers it commissions (their directory entries, and what other permissions show of them). */
+  'organisations:commissioned',
+  /** At an NHS England region: reach every organisation in the region, as above. Never a case. */
+  'organisations:region',
   'providers:read',
   'users:manage',
   'audit:read',
@@ -46,6 +50,8 @@ export const permissions = [
   'risks:edit',
   /** Each commissioned provider's risk register and CTLP record, read only. */
   'risks:providers',
+  /** Sign off the year's annual review of the CTLP record: the accountable lead answers for it. */
+  'ctlp:sign-off',
   /** Lessons learned reviews of the organisation's cases, their actions, and case studies (anonymise, approve, share). */
   'lessons:review',
   /** The commissioner's multi-agency lessons learned group: shared case studies, meetings, agreed learning, actions. */
@@ -56,10 +62,17 @@ export const permissions = [
   'policies:edit',
   /** Open and work concern cases: leads see all of their organisation's, practitioners those assigned to them. */
   'concerns:work',
-  /** Assign, decide, refer, close, retention and settings: the Prevent leads. */
+  /**
+   * The Prevent leads' part: every case of the organisation, not only those assigned; assign, decide, refer,
+   * close, retention and settings; who opened a case and every break-glass reason.
+   */
   'concerns:manage',
   /** Counts of concerns and referrals, never a case. */
   'concerns:counts',
+  /** The organisation's own concern figures exactly, small numbers shown: only for those who may open every case anyway. */
+  'concerns:exact-figures',
+  /** The concern figures of each provider in reach (commissioned, or in the region), small numbers suppressed. */
+  'concerns:providers',
   'api-tokens:manage',
   /** Compliance figures of the organisation's training (counts and percentages). */
   'training:compliance',
@@ -82,52 +95,38 @@ export type Access = Permission | 'public' | 'signed-in';
  */
 export type RouteAccessLevel = Access | 'api-token';
 
+/**
+ * What both Prevent leads may do, kept in one list so that the two cannot drift apart: the operational lead
+ * runs the duty day to day, the accountable lead answers for it and holds a few things more.
+ */
+const preventLeadPermissions: readonly Permission[] = [
+  'organisations:read',
+  'audit:read',
+  'leads:read',
+  'leads:edit',
+  'contacts:read',
+  'contacts:edit',
+  'programme:read',
+  'programme:edit',
+  'risks:read',
+  'risks:edit',
+  'lessons:review',
+  'learning:read',
+  'policies:read',
+  'policies:edit',
+  'concerns:work',
+  'concerns:manage',
+  'concerns:counts',
+  'concerns:exact-figures',
+  'training:compliance',
+  'training:staff',
+];
+
 export const rolePermissions: Record<Role, readonly Permission[]> = {
   staff: [],
   safeguarding_practitioner: ['concerns:work'],
-  operational_lead: [
-    'organisations:read',
-    'audit:read',
-    'leads:read',
-    'leads:edit',
-    'contacts:read',
-    'contacts:edit',
-    'programme:read',
-    'programme:edit',
-    'risks:read',
-    'risks:edit',
-    'lessons:review',
-    'learning:read',
-    'policies:read',
-    'policies:edit',
-    'concerns:work',
-    'concerns:manage',
-    'concerns:counts',
-    'training:compliance',
-    'training:staff',
-  ],
-  accountable_lead: [
-    'organisations:read',
-    'audit:read',
-    'audit:checkpoint',
-    'leads:read',
-    'leads:edit',
-    'contacts:read',
-    'contacts:edit',
-    'programme:read',
-    'programme:edit',
-    'risks:read',
-    'risks:edit',
-    'lessons:review',
-    'learning:read',
-    'policies:read',
-    'policies:edit',
-    'concerns:work',
-    'concerns:manage',
-    'concerns:counts',
-    'training:compliance',
-    'training:staff',
-  ],
+  operational_lead: [...preventLeadPermissions],
+  accountable_lead: [...preventLeadPermissions, 'audit:checkpoint', 'ctlp:sign-off'],
   training_admin: ['training:compliance', 'training:staff', 'training:manage'],
   board_viewer: [
     'organisations:read',
@@ -141,6 +140,7 @@ export const rolePermissions: Record<Role, readonly Permission[]> = {
   ],
   commissioner_lead: [
     'organisations:read',
+    'organisations:commissioned',
     'providers:read',
     'audit:read',
     'leads:read',
@@ -159,12 +159,22 @@ export const rolePermissions: Record<Role, readonly Permission[]> = {
     'policies:read',
     'policies:edit',
     'concerns:counts',
+    'concerns:providers',
     'training:providers',
   ],
-  regional_lead: ['organisations:read', 'providers:read', 'concerns:counts', 'training:providers'],
+  regional_lead: [
+    'organisations:read',
+    'organisations:region',
+    'providers:read',
+    'concerns:counts',
+    'concerns:providers',
+    'training:providers',
+  ],
   system_admin: [
     'organisations:read',
     'organisations:manage',
+    // An ICB's administrator keeps the directory entries of the providers it commissions.
+    'organisations:commissioned',
     'users:manage',
     'audit:read',
     'leads:read',
@@ -180,12 +190,30 @@ export const rolePermissions: Record<Role, readonly Permission[]> = {
   ],
 };
 
-/** Roles that can see identifiable case data: multi-factor sign-in is required for them when REQUIRE_MFA is on. */
-export const caseDataRoles: readonly Role[] = ['safeguarding_practitioner', 'operational_lead', 'accountable_lead'];
-
 export function permissionsOf(held: readonly Role[]): Set<Permission> {
   return new Set(held.flatMap((role) => rolePermissions[role]));
 }
+
+/** The roles that carry a permission, in the order of `roles`. */
+export function rolesWith(permission: Permission): Role[] {
+  return roles.filter((role) => rolePermissions[role].includes(permission));
+}
+
+/**
+ * Opening concern cases shows identifiable data about a person: whoever holds it anywhere signs in with a
+ * second factor (REQUIRE_MFA), and the Prevent leads are told of every grant and removal of a role that carries it.
+ */
+export const caseDataPermission: Permission = 'concerns:work';
+/** The roles that carry `caseDataPermission`. */
+export const caseDataRoles: readonly Role[] = rolesWith(caseDataPermission);
+
+/**
+ * Whom a notice for "the Prevent leads" goes to. Telling people is addressing a post, like a letter to the
+ * Prevent lead, so it names roles; what anyone may do is decided by permission, never by this list.
+ */
+export const preventLeadRoles: Role[] = ['operational_lead', 'accountable_lead'];
+/** Whom a notice for an ICB's commissioner lead goes to (addressing a post, as above). */
+export const commissionerLeadRoles: Role[] = ['commissioner_lead'];
 
 export function isRole(value: string): value is Role {
   return (roles as readonly string[]).includes(value);

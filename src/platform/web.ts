@@ -2,6 +2,7 @@ import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type nunjucks from 'nunjucks';
 import type { Db } from '../db/client.ts';
+import { canFor, nobody } from './can.ts';
 import { contextFor, type RequestContext } from './context.ts';
 import { ForbiddenError, InputError, NotFoundError, RefusalWithPage } from './errors.ts';
 import { navigationFor } from './navigation.ts';
@@ -75,7 +76,7 @@ export function setUpAuthorisation(app: FastifyInstance): void {
     }
     if (session.stage === 'mfa-challenge') return reply.redirect('/sign-in/mfa', 303);
     if (session.stage === 'mfa-enrolment') return reply.redirect('/account/mfa', 303);
-    if (access !== 'signed-in' && !session.user.permissions.has(access)) throw new ForbiddenError();
+    if (access !== 'signed-in' && !canFor(session.user)(access)) throw new ForbiddenError();
   });
 }
 
@@ -146,6 +147,8 @@ export function setUpPages(app: FastifyInstance, env: nunjucks.Environment): voi
     const html = env.render(template, {
       ...data,
       user,
+      // The same `can` the request's services asked: templates use its rules, not roles or ad hoc checks.
+      can: user ? canFor(user) : nobody,
       stage: session?.stage ?? null,
       navigation: user ? navigationFor(user.permissions, currentPath) : [],
       csrfToken: csrfTokenOf(request),

@@ -5,7 +5,7 @@ import type { RequestContext } from '../../platform/context.ts';
 import { seal, unseal } from '../../platform/encryption.ts';
 import { InputError } from '../../platform/errors.ts';
 import { hashPassword, passwordMatches } from '../../platform/passwords.ts';
-import { caseDataRoles } from '../../platform/permissions.ts';
+import { caseDataPermission } from '../../platform/permissions.ts';
 import type { LoadedSession } from '../../platform/sessions.ts';
 import * as sessions from '../../platform/sessions.ts';
 import { checkTotp, newTotpSecret, totpUri } from '../../platform/totp.ts';
@@ -98,7 +98,7 @@ async function holdsCaseDataRole(tx: Parameters<typeof users.describeUser>[0], u
   if (!person) return false;
   for (const org of person.organisations) {
     const inOrg = await users.describeUser(tx, userId, org.id);
-    if (inOrg?.roles.some((r) => caseDataRoles.includes(r))) return true;
+    if (inOrg?.permissions.has(caseDataPermission)) return true;
   }
   return false;
 }

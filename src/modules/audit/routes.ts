@@ -38,7 +38,7 @@ export function auditRoutes(app: FastifyInstance, { database }: AppDeps): void {
       if (!(error instanceof InputError)) throw error;
       reply.code(400);
       return reply.page('audit/views/list.njk', {
-        canCheckpoint: ctx.user.permissions.has('audit:checkpoint'),
+        canCheckpoint: ctx.can('audit:checkpoint'),
         events: [],
         actions: [],
         values: query,
@@ -66,7 +66,7 @@ export function auditRoutes(app: FastifyInstance, { database }: AppDeps): void {
       Object.entries({ ...chosen, page: undefined }).filter((e): e is [string, string] => typeof e[1] === 'string'),
     );
     return reply.page('audit/views/list.njk', {
-      canCheckpoint: ctx.user.permissions.has('audit:checkpoint'),
+      canCheckpoint: ctx.can('audit:checkpoint'),
       events: events.slice(0, pageSize),
       actions,
       values: chosen,

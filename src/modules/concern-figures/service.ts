@@ -163,18 +163,6 @@ function gatedFigures(rows: Figures[], total: Figures | null): { rows: ShownFigu
   return { rows: rows.map((_, i) => unflatten(`row${i}`, shown)), total: total ? unflatten('total', shown) : null };
 }
 
-/**
- * A commissioner sees the providers it commissions and a regional lead the providers in its region
- * (from outside, with small numbers suppressed); everyone else sees their own organisation.
- */
-function looksAcross(ctx: RequestContext): boolean {
-  const org = ctx.user.activeOrg;
-  return (
-    (org.kind === 'icb' && ctx.user.roles.includes('commissioner_lead')) ||
-    (org.kind === 'nhse_region' && ctx.user.roles.includes('regional_lead'))
-  );
-}
-
 const query = (years: number[]) =>
   z.object({
     year: z.preprocess(
@@ -196,7 +184,9 @@ export async function figuresFor(db: Db, ctx: RequestContext, input: unknown, to
   const years = Array.from({ length: yearsShown }, (_, i) => current - i);
   const chosen = parseInput(query(years), input).year ?? current;
   const period = periodOf(chosen);
-  const across = looksAcross(ctx);
+  // A commissioner sees the providers it commissions and a regional lead those in its region (from
+  // outside, with small numbers suppressed); everyone else sees their own organisation.
+  const across = ctx.can.seeProvidersConcernFigures;
   const orgs = across
     ? await organisations.providersInReach(db, ctx)
     : [{ id: ctx.user.activeOrg.id, name: ctx.user.activeOrg.name, odsCode: ctx.user.activeOrg.odsCode }];
@@ -206,7 +196,7 @@ export async function figuresFor(db: Db, ctx: RequestContext, input: unknown, to
     ? await withScope(db, { userId: ctx.user.id, orgIds }, (tx) => concerns.caseCounts(tx, period.from, period.before))
     : [];
   // Small numbers can point at a person: only the organisation's own Prevent leads, who may open its cases anyway, see them exactly.
-  const suppressed = across || !concerns.isLead(ctx);
+  const suppressed = across || !ctx.can('concerns:exact-figures');
   const byOrg = new Map(orgIds.map((id) => [id, emptyFigures()]));
   const total = emptyFigures();
   for (const row of rows) {

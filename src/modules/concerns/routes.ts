@@ -43,7 +43,6 @@ export async function showCasePage(
 ): Promise<FastifyReply> {
   const page = await concerns.withCase(db, ctx, id, 'case', async (open) => ({
     case: open.case,
-    isLead: open.isLead,
     access: open.access,
     ...(await concerns.caseDetails(open)),
     sections: await Promise.all(caseSections.map((source) => source(open))),

@@ -7,7 +7,7 @@ import { keyedHash, seal, unseal, unsealOrPlain } from '../../platform/encryptio
 import { InputError, NotFoundError, RefusalWithPage } from '../../platform/errors.ts';
 import { enqueueJob, registerJobHandler } from '../../platform/jobs.ts';
 import { formatNhsNumber, normaliseNhsNumber } from '../../platform/nhs-number.ts';
-import type { Role } from '../../platform/permissions.ts';
+import { caseDataPermission, preventLeadRoles, rolesWith } from '../../platform/permissions.ts';
 import { blankToUndefined, parseInput } from '../../platform/validation.ts';
 import * as audit from '../audit/service.ts';
 import { notifyRoles, registerReminderSource } from '../notifications/service.ts';
@@ -25,12 +25,8 @@ export const subjectTypeNames: Record<SubjectType, string> = {
   other: 'Someone else',
 };
 
-/** The organisation's Prevent leads: they see every case, and make the decisions they answer for. */
-export const leadRoles: Role[] = ['operational_lead', 'accountable_lead'];
-/** Who may be assigned to work a case. */
-const workerRoles: Role[] = ['safeguarding_practitioner', 'operational_lead', 'accountable_lead'];
-
-export const isLead = (ctx: RequestContext) => ctx.user.roles.some((r) => leadRoles.includes(r));
+/** Who may be assigned to work a case: whoever holds a role that opens cases. */
+const workerRoles = rolesWith(caseDataPermission);
 
 /** How long a break-glass opening lasts before the practitioner must give a reason again. */
 export const breakGlassHours = 8;
@@ -196,7 +192,7 @@ const breakGlassJob = 'concerns.break-glass';
 registerJobHandler(concernRaisedJob, async (database: Database, payload) => {
   const row = await repository.caseInAnyOrganisation(database.db, String(payload.caseId));
   if (!row) return;
-  await notifyRoles(database, row.orgId, leadRoles, {
+  await notifyRoles(database, row.orgId, preventLeadRoles, {
     kind: 'concern-raised',
     title: `New Prevent concern ${row.reference}${row.immediateRisk ? ' – immediate risk' : ''}`,
     body: `A concern was raised on ${row.raisedAt.toISOString().slice(0, 10)}${row.immediateRisk ? ' and marked as an immediate risk' : ''}. Open it in Prevent Assure to triage it.`,
@@ -207,7 +203,7 @@ registerJobHandler(concernRaisedJob, async (database: Database, payload) => {
 registerJobHandler(breakGlassJob, async (database: Database, payload) => {
   const row = await repository.caseInAnyOrganisation(database.db, String(payload.caseId));
   if (!row) return;
-  await notifyRoles(database, row.orgId, leadRoles, {
+  await notifyRoles(database, row.orgId, preventLeadRoles, {
     kind: 'concern-break-glass',
     title: `Break-glass access to ${row.reference}`,
     body: `${String(payload.who)} opened case ${row.reference} by break-glass, giving a reason. See the case's access record.`,
@@ -291,11 +287,11 @@ function summaryOf(row: repository.CaseRow): CaseSummary {
 }
 
 /** An open case inside its transaction: what other modules' services work with. */
-export type OpenCase = { case: CaseSummary; access: CaseAccess; isLead: boolean; tx: Tx; ctx: RequestContext };
+export type OpenCase = { case: CaseSummary; access: CaseAccess; tx: Tx; ctx: RequestContext };
 
 async function accessOf(tx: Tx, ctx: RequestContext, row: repository.CaseRow, now: Date): Promise<CaseAccess | null> {
-  if (isLead(ctx)) return 'lead';
-  if (!ctx.user.permissions.has('concerns:work')) return null;
+  if (ctx.can.leadCases) return 'lead';
+  if (!ctx.can('concerns:work')) return null;
   const assigned = await repository.openAssignments(tx, row.orgId, row.id);
   if (assigned.some((a) => a.userId === ctx.user.id)) return 'assigned';
   if (await repository.activeBreakGlass(tx, row.orgId, row.id, ctx.user.id, now)) return 'break-glass';
@@ -324,7 +320,7 @@ export async function withCase<T>(
     if (!row) throw new NotFoundError('case');
     const access = await accessOf(tx, ctx, row, now);
     if (!access) {
-      if (ctx.user.permissions.has('concerns:work')) throw new BreakGlassNeeded(row.id, row.reference);
+      if (ctx.can('concerns:work')) throw new BreakGlassNeeded(row.id, row.reference);
       throw new NotFoundError('case');
     }
     // Break-glass is for seeing, in a hurry; working the case is for those assigned to it.
@@ -342,7 +338,7 @@ export async function withCase<T>(
         details: { reference: row.reference, page: viewed, access },
       });
     }
-    return work({ case: summaryOf(row), access, isLead: isLead(ctx), tx, ctx });
+    return work({ case: summaryOf(row), access, tx, ctx });
   });
 }
 
@@ -382,7 +378,7 @@ export async function auditChange(
 }
 
 export function requireLead(open: OpenCase, what: string): void {
-  if (!open.isLead) throw new InputError({ form: `Only a Prevent lead can ${what}` });
+  if (!open.ctx.can.leadCases) throw new InputError({ form: `Only a Prevent lead can ${what}` });
 }
 
 export function requireNotErased(open: OpenCase): void {
@@ -424,7 +420,7 @@ export const pageSize = 25;
 export async function listCases(db: Db, ctx: RequestContext, query: unknown) {
   const filter = parseInput(listQuery, query);
   const orgId = ctx.user.activeOrg.id;
-  const lead = isLead(ctx);
+  const lead = ctx.can.leadCases;
   return withScope(db, ctx.scope, async (tx) => {
     await repository.enableCaseAccess(tx);
     const assignedTo = !lead ? ctx.user.id : filter.assignedTo === 'me' ? ctx.user.id : filter.assignedTo;
@@ -464,7 +460,6 @@ export async function listCases(db: Db, ctx: RequestContext, query: unknown) {
     const nameOf = new Map(people.map((p) => [p.id, p.displayName]));
     return {
       filter,
-      isLead: lead,
       total,
       page: filter.page,
       pages: Math.max(1, Math.ceil(total / pageSize)),
@@ -502,7 +497,8 @@ export async function caseDetails(open: OpenCase) {
   const assignments = await repository.openAssignments(tx, c.orgId, c.id);
   const people = await workersIn(tx, c.orgId);
   const nameOf = new Map(people.map((p) => [p.id, p.displayName]));
-  const breakGlass = open.isLead
+  const lead = open.ctx.can.leadCases;
+  const breakGlass = lead
     ? (await repository.breakGlassOf(tx, c.orgId, c.id)).map((b) => ({
         ...b,
         reason: b.reason ? unseal(b.reason) : '(erased with the case)',
@@ -514,8 +510,8 @@ export async function caseDetails(open: OpenCase) {
     raisedBy: raiser ? raiser.displayName : c.raisedByTokenId ? 'another system, through the API' : null,
     assigned: assignments.map((a) => ({ userId: a.userId, name: nameOf.get(a.userId) ?? 'Former member', since: a.assignedAt })),
     assignable: people.filter((p) => !assignments.some((a) => a.userId === p.id)),
-    moves: c.erasedAt ? [] : movesFrom(c.status, open.isLead),
-    viewers: open.isLead ? await viewersOf(tx, c.orgId, c.id) : [],
+    moves: c.erasedAt ? [] : movesFrom(c.status, lead),
+    viewers: lead ? await viewersOf(tx, c.orgId, c.id) : [],
     breakGlass,
     markerText: c.markerText ?? neutralMarkerText,
   };
@@ -556,7 +552,7 @@ export async function moveCase(db: Db, ctx: RequestContext, id: string, input: u
     if (fields.to === 'referred') {
       throw new InputError({ to: 'Record the referral itself to refer the case: use “Refer to police Prevent”' });
     }
-    const check = checkMove(open.case.status, fields.to, open.isLead);
+    const check = checkMove(open.case.status, fields.to, open.ctx.can.leadCases);
     if (!check.ok) throw new InputError({ to: check.reason });
     if (fields.to === 'closed' && !fields.closureReason) throw new InputError({ closureReason: 'Choose why the case is closed' });
     await applyMove(open, fields.to, fields.reason, now, fields.closureReason);
@@ -671,7 +667,7 @@ export async function breakGlass(db: Db, ctx: RequestContext, id: string, input:
   await withScope(db, ctx.scope, async (tx) => {
     await repository.enableCaseAccess(tx);
     const row = await repository.caseById(tx, orgId, id);
-    if (!row || !ctx.user.permissions.has('concerns:work')) throw new NotFoundError('case');
+    if (!row || !ctx.can('concerns:work')) throw new NotFoundError('case');
     await repository.insertBreakGlass(tx, {
       orgId,
       caseId: id,
@@ -754,7 +750,7 @@ registerReminderSource('concern case reviews', async (database, today) => {
   return due.map((c) => ({
     key: `concern-review:${c.id}:${c.reviewOn}`,
     orgId: c.orgId,
-    roles: leadRoles,
+    roles: preventLeadRoles,
     title: `Case ${c.reference}: review due`,
     body: `The review date set for case ${c.reference} (${c.reviewOn}) has come. Open the case to review it.`,
     link: `/concerns/${c.id}`,
@@ -785,7 +781,7 @@ export type RetentionReviewItem = {
 
 /** The organisation's closed cases whose retention review date has come and whose personal data is still held. */
 export async function retentionReviewsDue(db: Db, ctx: RequestContext, today: string): Promise<RetentionReviewItem[]> {
-  if (!isLead(ctx)) return [];
+  if (!ctx.can.leadCases) return [];
   return withScope(db, ctx.scope, async (tx) => {
     await repository.enableCaseAccess(tx);
     const rows = await repository.dueForRetentionReview(tx, ctx.user.activeOrg.id, today);
@@ -835,7 +831,7 @@ registerReminderSource('concern retention reviews', async (database, today) => {
   return due.map((c) => ({
     key: `concern-retention:${c.id}:${c.retentionReviewOn}`,
     orgId: c.orgId,
-    roles: leadRoles,
+    roles: preventLeadRoles,
     title: `Case ${c.reference}: retention review due`,
     body: `Closed case ${c.reference} has reached its retention review date (${c.retentionReviewOn}). Keep it longer, with a reason, or erase its personal data.`,
     link: '/concerns/retention',

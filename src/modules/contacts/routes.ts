@@ -16,7 +16,7 @@ export function contactRoutes(app: FastifyInstance, { database }: AppDeps): void
       own,
       fromCommissioner,
       roleNames: contacts.contactRoleNames,
-      canEdit: ctx.user.permissions.has('contacts:edit'),
+      canEdit: ctx.can('contacts:edit'),
       missing: contacts.contactRoles.filter(
         (r) => r !== 'other' && !own.some((c) => c.role === r) && !fromCommissioner.some((c) => c.role === r),
       ),

@@ -1,4 +1,5 @@
 import { todayInLondon } from '../../platform/dates.ts';
+import { commissionerLeadRoles, preventLeadRoles } from '../../platform/permissions.ts';
 import { type Reminder, registerReminderSource } from '../notifications/service.ts';
 import { vacantPostsEverywhere } from './service.ts';
 
@@ -15,7 +16,7 @@ registerReminderSource('leads', async (database, today = todayInLondon()): Promi
     const own: Reminder = {
       key,
       orgId: org.id,
-      roles: ['operational_lead', 'accountable_lead', 'system_admin'],
+      roles: [...preventLeadRoles, 'system_admin'],
       title: `No ${postName.toLowerCase()}`,
       body: `${body} Record who holds the post.`,
       link: '/leads',
@@ -26,7 +27,7 @@ registerReminderSource('leads', async (database, today = todayInLondon()): Promi
       {
         key: `${key}:commissioner`,
         orgId: org.commissionerId,
-        roles: ['commissioner_lead'],
+        roles: commissionerLeadRoles,
         title: `${org.name}: no ${postName.toLowerCase()}`,
         body,
         link: '/providers',

@@ -16,7 +16,7 @@ export function leadRoutes(app: FastifyInstance, { database }: AppDeps): void {
       history,
       vacant: leads.vacantPosts(current),
       postNames: leads.postNames,
-      canEdit: ctx.user.permissions.has('leads:edit'),
+      canEdit: ctx.can('leads:edit'),
       today: todayInLondon(),
     });
   });

@@ -5,6 +5,7 @@ import type { RequestContext } from '../../platform/context.ts';
 import { addDays, isRealDate, todayInLondon } from '../../platform/dates.ts';
 import { InputError, NotFoundError } from '../../platform/errors.ts';
 import { enqueueJob, registerJobHandler } from '../../platform/jobs.ts';
+import { commissionerLeadRoles } from '../../platform/permissions.ts';
 import { blankToUndefined, parseInput } from '../../platform/validation.ts';
 import * as audit from '../audit/service.ts';
 import { notifyRoles } from '../notifications/service.ts';
@@ -195,7 +196,7 @@ async function tellCommissioner(database: Database, payload: Record<string, unkn
           title: `${org.name}: new ${post}`,
           body: `${found.personName}${found.jobTitle ? `, ${found.jobTitle},` : ''} is the ${post} at ${org.name} (${org.odsCode}) from ${found.startsOn}.`,
         };
-  await notifyRoles(database, org.commissionerId, ['commissioner_lead'], {
+  await notifyRoles(database, org.commissionerId, commissionerLeadRoles, {
     kind: 'lead-changed',
     ...message,
     link: '/providers',

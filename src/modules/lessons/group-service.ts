@@ -30,7 +30,7 @@ export async function groupOf(db: Db, ctx: RequestContext): Promise<Group> {
   return {
     host: area.commissioner,
     members: area.members,
-    isHost: area.commissioner.id === ctx.user.activeOrg.id && ctx.user.permissions.has('learning:manage'),
+    isHost: ctx.can.actFor(area.commissioner.id, 'learning:manage'),
   };
 }
 

@@ -1,6 +1,6 @@
 import type { Database } from '../../db/client.ts';
 import { spokenDate } from '../../platform/dates.ts';
-import { leadRoles } from '../concerns/service.ts';
+import { commissionerLeadRoles, preventLeadRoles } from '../../platform/permissions.ts';
 import { type Reminder, registerReminderSource } from '../notifications/service.ts';
 import * as repository from './repository.ts';
 
@@ -16,7 +16,7 @@ export async function lessonsReminders(database: Database, today: string): Promi
     (a): Reminder => ({
       key: `lessons-action-overdue:${a.id}:${a.dueOn}`,
       orgId: a.orgId,
-      roles: leadRoles,
+      roles: preventLeadRoles,
       title: `Lessons learned action overdue (${a.caseReference})`,
       body: `An action from the lessons learned review of ${a.caseReference} was due on ${spokenDate(a.dueOn)}. Open the review to see it, then mark it done or agree a new date.`,
       link: `/lessons/reviews/${a.reviewId}#actions`,
@@ -29,12 +29,12 @@ export async function lessonsReminders(database: Database, today: string): Promi
       ...reminder,
       key: `learning-action-overdue:${a.id}:${a.dueOn}`,
       orgId: a.ownerOrgId,
-      roles: leadRoles,
+      roles: preventLeadRoles,
     };
-    if (a.ownerOrgId === a.groupOrgId) return [{ ...toOwner, roles: ['commissioner_lead'] }];
+    if (a.ownerOrgId === a.groupOrgId) return [{ ...toOwner, roles: commissionerLeadRoles }];
     return [
       toOwner,
-      { ...reminder, key: `learning-action-overdue-host:${a.id}:${a.dueOn}`, orgId: a.groupOrgId, roles: ['commissioner_lead'] },
+      { ...reminder, key: `learning-action-overdue-host:${a.id}:${a.dueOn}`, orgId: a.groupOrgId, roles: commissionerLeadRoles },
     ];
   });
   return [...reviewActions, ...groupActions];

@@ -115,11 +115,11 @@ export async function startReview(db: Db, ctx: RequestContext, caseId: string, t
   });
 }
 
-/** The case page's section: the case's review, if there is one, for a lead. */
-export async function reviewSection(open: OpenCase): Promise<{ isLead: boolean; review: ReviewSummary | null }> {
-  if (!open.isLead) return { isLead: false, review: null };
+/** The case page's section: the case's review, if there is one, for those who review lessons. */
+export async function reviewSection(open: OpenCase): Promise<{ canReview: boolean; review: ReviewSummary | null }> {
+  if (!open.ctx.can('lessons:review')) return { canReview: false, review: null };
   const row = await repository.reviewOfCase(open.tx, open.case.orgId, open.case.id);
-  return { isLead: true, review: row ? summaryOf(row) : null };
+  return { canReview: true, review: row ? summaryOf(row) : null };
 }
 
 // ---- reading ----

@@ -33,8 +33,8 @@ export function organisationRoutes(app: FastifyInstance, { database }: AppDeps):
         vacant: current.has(o.id) ? leads.vacantPosts(current.get(o.id) ?? { accountable: null, operational: null }) : [],
       })),
       postNames: leads.postNames,
-      canManage: ctx.user.permissions.has('organisations:manage'),
-      canAdd: ctx.user.permissions.has('organisations:manage') && ctx.user.activeOrg.kind === 'icb',
+      canManage: ctx.can('organisations:manage'),
+      canAdd: ctx.can('organisations:manage') && ctx.user.activeOrg.kind === 'icb',
     });
   });
 
@@ -71,7 +71,7 @@ export function organisationRoutes(app: FastifyInstance, { database }: AppDeps):
       postNames: leads.postNames,
       kindName: organisations.kindNames[organisation.kind],
       commissioner,
-      canManage: ctx.user.permissions.has('organisations:manage'),
+      canManage: ctx.can('organisations:manage'),
     });
   });
 

@@ -145,18 +145,15 @@ export async function addProvider(db: Db, ctx: RequestContext, input: unknown): 
 }
 
 /**
- * The organisations a person may see in the directory from their active organisation:
- * their own; an ICB's providers (for a commissioner or administrator at the ICB); a region's
- * organisations for a regional lead. Identifiable case data is never reached this way.
+ * The organisations a person may see in the directory from their active organisation: their own;
+ * at an ICB, its providers for whoever holds organisations:commissioned (its commissioner lead and
+ * administrator); at a region, its organisations for whoever holds organisations:region (the regional
+ * lead). Identifiable case data is never reached this way.
  */
 export async function organisationsInReach(db: Db, ctx: RequestContext): Promise<Organisation[]> {
   const org = ctx.user.activeOrg;
-  if (org.kind === 'icb' && ctx.user.roles.some((r) => r === 'commissioner_lead' || r === 'system_admin')) {
-    return repository.commissionedBy(db, org.id);
-  }
-  if (org.kind === 'nhse_region' && ctx.user.roles.includes('regional_lead')) {
-    return repository.inRegion(db, org.region);
-  }
+  if (ctx.can.reachCommissionedProviders) return repository.commissionedBy(db, org.id);
+  if (ctx.can.reachRegion) return repository.inRegion(db, org.region);
   return repository.byIds(db, [org.id]);
 }
 

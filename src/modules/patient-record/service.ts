@@ -202,7 +202,7 @@ export function caseSectionData(open: OpenCase) {
     active: markerActive(open.case),
     isPatient: open.case.subjectType === 'patient',
     erased: open.case.erasedAt !== null,
-    canChange: open.isLead && open.case.erasedAt === null,
+    canChange: open.ctx.can.leadCases && open.case.erasedAt === null,
     neutralMarkerText,
     maxLength: markerMaxLength,
   };

@@ -1,5 +1,6 @@
 import type { Database } from '../../db/client.ts';
 import { spokenDate } from '../../platform/dates.ts';
+import { preventLeadRoles } from '../../platform/permissions.ts';
 import type { Reminder } from '../notifications/service.ts';
 import { registerReminderSource } from '../notifications/service.ts';
 import { reviewReminders, reviewWarningDays } from './service.ts';
@@ -16,7 +17,7 @@ export async function policyReviewReminders(database: Database, today: string): 
       ? {
           key: `policy-review-overdue:${d.versionId}`,
           orgId: d.orgId,
-          roles: ['operational_lead', 'accountable_lead'],
+          roles: preventLeadRoles,
           title: `Policy review overdue: ${d.policyTitle}`,
           body: `Version ${d.version} of ${d.policyTitle} was due for review on ${spokenDate(d.nextReviewOn)}. Review it and record the approved version in the policy register.`,
           link: `/policies/${d.policyId}`,
@@ -24,7 +25,7 @@ export async function policyReviewReminders(database: Database, today: string): 
       : {
           key: `policy-review-due:${d.versionId}`,
           orgId: d.orgId,
-          roles: ['operational_lead', 'accountable_lead'],
+          roles: preventLeadRoles,
           title: `Policy review due: ${d.policyTitle}`,
           body: `Version ${d.version} of ${d.policyTitle} is due for review on ${spokenDate(d.nextReviewOn)}, within ${reviewWarningDays} days.`,
           link: `/policies/${d.policyId}`,

@@ -394,8 +394,7 @@ async function registerOrg(db: Db, ctx: RequestContext, orgId: string | undefine
   return org;
 }
 
-const canEditIn = (ctx: RequestContext, orgId: string) =>
-  orgId === ctx.user.activeOrg.id && ctx.user.permissions.has('policies:edit');
+const canEditIn = (ctx: RequestContext, orgId: string) => ctx.can.actFor(orgId, 'policies:edit');
 
 export type RegisterEntry = {
   policy: Policy;

@@ -1,5 +1,6 @@
 import type { Database } from '../../db/client.ts';
 import { spokenDate } from '../../platform/dates.ts';
+import { preventLeadRoles } from '../../platform/permissions.ts';
 import type { Reminder } from '../notifications/service.ts';
 import { registerReminderSource } from '../notifications/service.ts';
 import { dueAndOverdueItems, dueSoonDays } from './service.ts';
@@ -15,7 +16,7 @@ export async function programmeReminders(database: Database, today: string): Pro
     ...dueSoon.map((item) => ({
       key: `programme-due:${item.id}:${item.dueOn}`,
       orgId: item.orgId,
-      roles: ['operational_lead', 'accountable_lead'] as Reminder['roles'],
+      roles: preventLeadRoles,
       title: `Work programme item due on ${spokenDate(item.dueOn)}`,
       body: `“${item.title}” is due on ${spokenDate(item.dueOn)}, within ${dueSoonDays} days. Update its status and evidence in the work programme.`,
       link: `/programme/items/${item.id}`,
@@ -23,7 +24,7 @@ export async function programmeReminders(database: Database, today: string): Pro
     ...overdue.map((item) => ({
       key: `programme-overdue:${item.id}:${item.dueOn}`,
       orgId: item.orgId,
-      roles: ['operational_lead', 'accountable_lead'] as Reminder['roles'],
+      roles: preventLeadRoles,
       title: 'Work programme item overdue',
       body: `“${item.title}” was due on ${spokenDate(item.dueOn)} and is not done. Update it, or set a new due date.`,
       link: `/programme/items/${item.id}`,

@@ -113,7 +113,7 @@ export function programmeRoutes(app: FastifyInstance, { database }: AppDeps): vo
         count: counts[f],
       })),
       required: page.notKept ? [] : programme.requiredItemsFor(ctx.user.activeOrg.kind),
-      canEdit: ctx.user.permissions.has('programme:edit'),
+      canEdit: ctx.can('programme:edit'),
     };
   }
 
@@ -197,7 +197,7 @@ export function programmeRoutes(app: FastifyInstance, { database }: AppDeps): vo
   app.get('/programme/items/:id', { config: { access: 'programme:read' } }, async (request, reply) => {
     const ctx = contextOf(request);
     const found = await programme.getItem(db, ctx, idParam(request));
-    return reply.page('programme/views/item.njk', { ...found, canEdit: ctx.user.permissions.has('programme:edit') });
+    return reply.page('programme/views/item.njk', { ...found, canEdit: ctx.can('programme:edit') });
   });
 
   app.get('/programme/items/:id/edit', { config: { access: 'programme:edit' } }, async (request, reply) => {

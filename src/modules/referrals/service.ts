@@ -4,13 +4,13 @@ import type { RequestContext } from '../../platform/context.ts';
 import { addMonths, addWorkingDays, isRealDate, todayInLondon } from '../../platform/dates.ts';
 import { seal, unseal, unsealOrPlain } from '../../platform/encryption.ts';
 import { InputError, NotFoundError } from '../../platform/errors.ts';
+import { preventLeadRoles } from '../../platform/permissions.ts';
 import { blankToUndefined, parseInput } from '../../platform/validation.ts';
 import {
   addEvent,
   applyMove,
   auditChange,
   casesStillOpen,
-  leadRoles,
   type OpenCase,
   requireLead,
   requireNotErased,
@@ -381,8 +381,8 @@ export async function referralSection(open: OpenCase, now = new Date()) {
     show: rows.length > 0 || c.status === 'decision',
     referrals: rows.map(viewOf),
     followUps,
-    canRefer: working && open.isLead && c.status === 'decision',
-    canRecordOutcome: working && open.isLead && c.status === 'referred',
+    canRefer: working && open.ctx.can.leadCases && c.status === 'decision',
+    canRecordOutcome: working && open.ctx.can.leadCases && c.status === 'referred',
     canMarkDone: working,
     statusName: statusNames[c.status],
   };
@@ -408,7 +408,7 @@ export async function followUpReminders(database: Database, today: string): Prom
     return {
       key: `follow-up:${f.id}:${f.dueOn}`,
       orgId: f.orgId,
-      roles: leadRoles,
+      roles: preventLeadRoles,
       title: f.dueOn < today ? `Case ${reference}: follow-up overdue` : `Case ${reference}: follow-up due today`,
       body: `${what}. Open the case to record it or mark it done.`,
       link: `/concerns/${f.caseId}#referral`,

@@ -9,7 +9,7 @@ import * as retention from './service.ts';
 // A closed case's page tells its leads when it comes up for retention review, and what they can do then.
 addCaseSection(async (open) => ({
   template: 'retention/views/case-section.njk',
-  data: { show: open.isLead && open.case.status === 'closed' && !open.case.erasedAt },
+  data: { show: open.ctx.can.leadCases && open.case.status === 'closed' && !open.case.erasedAt },
 }));
 
 export function retentionRoutes(app: FastifyInstance, { database }: AppDeps): void {

@@ -1,5 +1,6 @@
 import type { Database } from '../../db/client.ts';
 import { spokenDate } from '../../platform/dates.ts';
+import { preventLeadRoles } from '../../platform/permissions.ts';
 import type { Reminder } from '../notifications/service.ts';
 import { registerReminderSource } from '../notifications/service.ts';
 import { overdueCtlpReviews } from './service.ts';
@@ -12,7 +13,7 @@ export async function ctlpReminders(database: Database, today: string): Promise<
   return (await overdueCtlpReviews(database, today)).map(({ orgId, status }) => ({
     key: `ctlp-review-overdue:${orgId}:${status.lastSignOffOn ?? 'never'}`,
     orgId,
-    roles: ['operational_lead', 'accountable_lead'] as Reminder['roles'],
+    roles: preventLeadRoles,
     title: 'CTLP annual review overdue',
     body: status.dueOn
       ? `The annual review of the counter terrorism local profile was due by ${spokenDate(status.dueOn)}, 12 months after the last sign-off. Review it and ask the accountable Prevent lead to sign it off.`

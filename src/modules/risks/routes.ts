@@ -48,8 +48,8 @@ export function riskRoutes(app: FastifyInstance, { database }: AppDeps): void {
       bandNames: risks.bandNames,
       likelihoodNames: risks.likelihoodNames,
       impactNames: risks.impactNames,
-      canEdit: ctx.user.permissions.has('risks:edit'),
-      canSeeProviders: ctx.user.permissions.has('risks:providers'),
+      canEdit: ctx.can('risks:edit'),
+      canSeeProviders: ctx.can('risks:providers'),
     });
   });
 
@@ -77,8 +77,8 @@ export function riskRoutes(app: FastifyInstance, { database }: AppDeps): void {
   async function ctlpData(ctx: ReturnType<typeof contextOf>) {
     return {
       ...(await risks.ctlpPage(db, ctx)),
-      canEdit: ctx.user.permissions.has('risks:edit'),
-      canSignOff: risks.canSignOff(ctx),
+      canEdit: ctx.can('risks:edit'),
+      canSignOff: ctx.can('ctlp:sign-off'),
       values: {},
     };
   }
@@ -127,7 +127,7 @@ export function riskRoutes(app: FastifyInstance, { database }: AppDeps): void {
     }
   });
 
-  app.post('/risks/ctlp/:year/sign-off', { config: { access: 'risks:edit' } }, async (request, reply) => {
+  app.post('/risks/ctlp/:year/sign-off', { config: { access: 'ctlp:sign-off' } }, async (request, reply) => {
     const ctx = contextOf(request);
     const year = yearParam(request.params);
     const body = formBody(request);
@@ -160,7 +160,7 @@ export function riskRoutes(app: FastifyInstance, { database }: AppDeps): void {
     return reply.page('risks/views/risk.njk', {
       risk,
       bandNames: risks.bandNames,
-      canEdit: ctx.user.permissions.has('risks:edit'),
+      canEdit: ctx.can('risks:edit'),
     });
   });
 

@@ -430,8 +430,6 @@ export async function saveCtlp(
   });
 }
 
-export const canSignOff = (ctx: RequestContext) => ctx.user.roles.includes('accountable_lead');
-
 const signOffFields = z.object({ reviewedOn: pastDate('Enter the date of the annual review') });
 
 /** The accountable lead, and no one else, signs off a year's annual review; their name and the day are kept. */
@@ -442,7 +440,7 @@ export async function signOffCtlp(
   input: unknown,
   today = todayInLondon(),
 ): Promise<void> {
-  if (!canSignOff(ctx)) throw new ForbiddenError('Only the accountable Prevent lead signs off the CTLP review');
+  if (!ctx.can('ctlp:sign-off')) throw new ForbiddenError('Only the accountable Prevent lead signs off the CTLP review');
   const f = parseInput(signOffFields, input);
   if (f.reviewedOn > today) throw new InputError({ reviewedOn: 'The date of the review cannot be in the future' });
   await withScope(db, ctx.scope, async (tx) => {
@@ -515,8 +513,7 @@ export function providerSummaryOf(counts: repository.ScoreCount[], records: Ctlp
  * provider id against this list before reading anything, rather than rely on row-level security alone.
  */
 async function commissionedProviders(db: Db, ctx: RequestContext): Promise<Provider[]> {
-  if (!ctx.user.permissions.has('risks:providers'))
-    throw new ForbiddenError('Only a commissioner reads its providers’ risk registers');
+  if (!ctx.can('risks:providers')) throw new ForbiddenError('Only a commissioner reads its providers’ risk registers');
   const icb = ctx.user.activeOrg;
   return (await organisations.providersInReach(db, ctx))
     .filter((o) => o.commissionerId === icb.id)

@@ -51,7 +51,7 @@ export function trainingPlanRoutes(app: FastifyInstance, { database }: AppDeps):
   app.get('/training/plan', { config: { access: 'training:compliance' } }, async (request, reply) => {
     const ctx = contextOf(request);
     const query = request.query as Record<string, unknown>;
-    const canManage = ctx.user.permissions.has('training:manage');
+    const canManage = ctx.can('training:manage');
     const show = async (forecast: plan.Forecast, values: Record<string, unknown>) => ({
       forecast,
       charts: Object.fromEntries(forecast.levels.map((l) => [l.level, chartOf(forecast, l)])),
@@ -80,7 +80,7 @@ export function trainingPlanRoutes(app: FastifyInstance, { database }: AppDeps):
     return reply.page('training/views/plan-trainers.njk', {
       trainers: await plan.trainersOf(db, ctx),
       levelNames,
-      canManage: ctx.user.permissions.has('training:manage'),
+      canManage: ctx.can('training:manage'),
     });
   });
 
@@ -160,7 +160,7 @@ export function trainingPlanRoutes(app: FastifyInstance, { database }: AppDeps):
       past: sessions.filter((s) => !s.cancelledAt && s.heldOn < today).reverse(),
       cancelled: sessions.filter((s) => s.cancelledAt),
       levelNames,
-      canManage: ctx.user.permissions.has('training:manage'),
+      canManage: ctx.can('training:manage'),
     });
   });
 

@@ -39,8 +39,8 @@ export function trainingRoutes(app: FastifyInstance, { database }: AppDeps): voi
       figures: await training.complianceFigures(db, ctx, asAt),
       values: { asAt: queryOf(request).asAt ?? '' },
       errors,
-      canSeeStaff: ctx.user.permissions.has('training:staff'),
-      canManage: ctx.user.permissions.has('training:manage'),
+      canSeeStaff: ctx.can('training:staff'),
+      canManage: ctx.can('training:manage'),
     });
   });
 
@@ -100,7 +100,7 @@ export function trainingRoutes(app: FastifyInstance, { database }: AppDeps): voi
       previous: page > 1 ? link(page - 1) : null,
       next: page < pages ? link(page + 1) : null,
       csvLink: `/training/staff.csv${params.size ? `?${params}` : ''}`,
-      canManage: ctx.user.permissions.has('training:manage'),
+      canManage: ctx.can('training:manage'),
     });
   });
 
@@ -134,7 +134,7 @@ export function trainingRoutes(app: FastifyInstance, { database }: AppDeps): voi
     return {
       ...shared,
       ...detail,
-      canManage: ctx.user.permissions.has('training:manage'),
+      canManage: ctx.can('training:manage'),
       levelItems: levelItems(undefined),
       recordValues: {},
       ...extra,
@@ -180,7 +180,7 @@ export function trainingRoutes(app: FastifyInstance, { database }: AppDeps): voi
   const needsPage = async (request: FastifyRequest) => {
     const ctx = contextOf(request);
     const analysis = await training.needsAnalysis(db, ctx);
-    return { ...shared, analysis, canManage: ctx.user.permissions.has('training:manage') };
+    return { ...shared, analysis, canManage: ctx.can('training:manage') };
   };
 
   app.get('/training/needs-analysis', { config: { access: 'training:compliance' } }, async (request, reply) => {

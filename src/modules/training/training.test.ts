@@ -2,6 +2,7 @@ import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demo, signedIn, type TestApp, testApp, textOf, type Visitor } from '../../../test/harness.ts';
 import { demoPassword } from '../../demo/seed.ts';
+import { canFor } from '../../platform/can.ts';
 import type { RequestContext } from '../../platform/context.ts';
 import * as apiTokens from '../api-tokens/service.ts';
 import * as notifications from '../notifications/service.ts';
@@ -82,7 +83,12 @@ describe('training compliance on known data', () => {
     const found = await users.findByEmail(t.database.db, 'training@rt9.example');
     const user = found ? await users.describeUser(t.database.db, found.id, rt9) : null;
     if (!user) throw new Error('no RT9 admin');
-    return { user, actor: { userId: user.id, label: 'test', ip: null }, scope: { userId: user.id, orgIds: [rt9] } };
+    return {
+      user,
+      can: canFor(user),
+      actor: { userId: user.id, label: 'test', ip: null },
+      scope: { userId: user.id, orgIds: [rt9] },
+    };
   };
 
   const pushRecords = (records: unknown[], token = secret) =>
@@ -124,6 +130,7 @@ describe('training compliance on known data', () => {
       t.database.db,
       {
         user: adminUser,
+        can: canFor(adminUser),
         actor: { userId: adminUser.id, label: 'test', ip: null },
         scope: { userId: adminUser.id, orgIds: [rt9] },
       },

@@ -1,4 +1,5 @@
 import type { Database } from '../../db/client.ts';
+import { canFor } from '../../platform/can.ts';
 import type { RequestContext } from '../../platform/context.ts';
 import type { Actor } from '../audit/service.ts';
 import * as users from './service.ts';
@@ -11,5 +12,5 @@ export async function demoActingAs(database: Database, email: string, orgId: str
   const found = await users.findByEmail(database.db, email);
   const user = found ? await users.describeUser(database.db, found.id, orgId) : null;
   if (!user) throw new Error(`demo account ${email} missing`);
-  return { user, actor: seeder, scope: { userId: user.id, orgIds: [orgId] } };
+  return { user, can: canFor(user), actor: seeder, scope: { userId: user.id, orgIds: [orgId] } };
 }

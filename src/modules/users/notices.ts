@@ -1,5 +1,5 @@
 import { registerJobHandler } from '../../platform/jobs.ts';
-import { isRole, roleNames } from '../../platform/permissions.ts';
+import { isRole, preventLeadRoles, roleNames } from '../../platform/permissions.ts';
 import { notifyPerson, notifyRoles } from '../notifications/service.ts';
 import * as organisations from '../organisations/service.ts';
 import {
@@ -14,12 +14,11 @@ import {
 
 // Separate from the service so that users/service.ts need not import the notifications module (which imports it).
 
-const leads = ['operational_lead', 'accountable_lead'] as const;
 const nameOfRole = (role: string) => (isRole(role) ? roleNames[role] : role);
 
 registerJobHandler(caseRoleGrantedJob, async (database, payload) => {
   const role = String(payload.role);
-  await notifyRoles(database, String(payload.orgId), [...leads], {
+  await notifyRoles(database, String(payload.orgId), preventLeadRoles, {
     kind: 'case-role-granted',
     title: `${String(payload.name)} can now open concern cases`,
     body: `${String(payload.by)} gave ${String(payload.name)} the role ${nameOfRole(role)}, which can open concern cases. If you did not expect this, ask your system administrator to remove it.`,
@@ -27,7 +26,7 @@ registerJobHandler(caseRoleGrantedJob, async (database, payload) => {
 });
 
 registerJobHandler(caseRoleRemovedJob, async (database, payload) => {
-  await notifyRoles(database, String(payload.orgId), [...leads], {
+  await notifyRoles(database, String(payload.orgId), preventLeadRoles, {
     kind: 'case-role-removed',
     title: `${String(payload.name)} can no longer open concern cases`,
     body: `${String(payload.by)} removed the role ${nameOfRole(String(payload.role))} from ${String(payload.name)}. Cases assigned to them may need someone else.`,
@@ -70,7 +69,7 @@ registerJobHandler(accountChangedJob, async (database, payload) => {
   ]);
   if (!person) return;
   for (const orgId of await caseDataOrganisationsOf(database.db, person.id)) {
-    await notifyRoles(database, orgId, [...leads], {
+    await notifyRoles(database, orgId, preventLeadRoles, {
       kind: 'account-changed',
       title: words(person.displayName),
       body: `${by?.displayName ?? 'An administrator'} of ${byOrg?.name ?? 'an organisation'} did this. ${person.displayName} can open concern cases in your organisation: if you did not expect it, ask your system administrator.`,

@@ -6,7 +6,7 @@ import type { CurrentUser, OrganisationSummary, RequestContext } from '../../pla
 import { InputError, NotFoundError, RefusalWithPage } from '../../platform/errors.ts';
 import { enqueueJob } from '../../platform/jobs.ts';
 import { hashPassword, passwordProblem } from '../../platform/passwords.ts';
-import { caseDataRoles, isRole, permissionsOf, type Role, roles } from '../../platform/permissions.ts';
+import { caseDataRoles, isRole, permissionsOf, type Role, rolePermissions, roles } from '../../platform/permissions.ts';
 import { blankToUndefined, parseInput } from '../../platform/validation.ts';
 import type { Actor } from '../audit/service.ts';
 import * as audit from '../audit/service.ts';
@@ -324,7 +324,8 @@ export async function revokeRole(db: Db, ctx: RequestContext, userId: string, gr
     const member = await memberIn(tx, ctx, userId);
     const grant = member.grants.find((g) => g.id === grantId && g.revokedAt === null);
     if (!grant) throw new NotFoundError('role');
-    if (userId === ctx.user.id && grant.role === 'system_admin') {
+    // Whoever manages users could otherwise lock the organisation out of its own user management.
+    if (userId === ctx.user.id && rolePermissions[grant.role].includes('users:manage')) {
       throw new InputError({ role: 'You cannot remove your own administrator role: ask another administrator' });
     }
     await repository.revokeGrant(tx, grantId, ctx.user.activeOrg.id, ctx.user.id);
