@@ -1,5 +1,5 @@
-import { todayInLondon } from '../../platform/dates.ts';
-import { type Reminder, registerReminderSource } from '../notifications/service.ts';
+import type { Database } from '../../db/client.ts';
+import type { Reminder } from '../notifications/service.ts';
 import { vacantPostsEverywhere } from './service.ts';
 
 /**
@@ -7,7 +7,7 @@ import { vacantPostsEverywhere } from './service.ts';
  * provider's commissioning ICB is told too. The key names the post and since when, so each
  * vacancy is reminded of once.
  */
-registerReminderSource('leads', async (database, today = todayInLondon()): Promise<Reminder[]> => {
+export async function vacancyReminders(database: Database, today: string): Promise<Reminder[]> {
   const vacancies = await vacantPostsEverywhere(database, today);
   return vacancies.flatMap(({ org, post, postName, since }) => {
     const key = `lead-vacant:${org.id}:${post}:${since ?? 'never'}`;
@@ -33,4 +33,4 @@ registerReminderSource('leads', async (database, today = todayInLondon()): Promi
       },
     ];
   });
-});
+}

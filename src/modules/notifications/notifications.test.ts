@@ -4,21 +4,18 @@ import { eq } from 'drizzle-orm';
 import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { demo, signedIn, type TestApp, testApp, textOf } from '../../../test/harness.ts';
+import { modules } from '../../app.ts';
+import type { Database } from '../../db/client.ts';
 import { noScope, withScope } from '../../db/tenancy.ts';
-import {
-  enqueueJob,
-  ensureReminderScan,
-  nextReminderScan,
-  registerJobHandler,
-  reminderScanKind,
-  runDueJobs,
-  startJobRunner,
-} from '../../platform/jobs.ts';
+import { enqueueJob, findJob, jobsOfKind, maxJobAttempts } from '../../platform/jobs/queue.ts';
+import { runDueJobs as runJobsOf, startJobRunner } from '../../platform/jobs/runner.ts';
 import { configureMail, recipientHash, sendMail } from '../../platform/mail.ts';
+import type { ModuleManifest } from '../../platform/modules.ts';
 import * as organisations from '../organisations/service.ts';
 import * as users from '../users/service.ts';
 import { notifications, remindersSent } from './schema.ts';
 import * as service from './service.ts';
+import { ensureReminderScan, nextReminderScan, reminderScanKind } from './service.ts';
 
 type Received = { to: string[]; subject: string; text: string };
 
@@ -72,38 +69,46 @@ const mailConfig = (smtpUrl: string | undefined) => ({
   publicUrl: undefined,
 });
 
-// Test handlers: registered at load, as a module's would be.
+// Test jobs and a test reminder source, declared as a module's would be, after the app's modules.
 const recorded: Record<string, unknown>[] = [];
-registerJobHandler('test.record', async (_database, payload) => {
-  recorded.push(payload);
-});
 let flakyFailuresLeft = 0;
-registerJobHandler('test.flaky', async () => {
-  if (flakyFailuresLeft > 0) {
-    flakyFailuresLeft--;
-    throw new Error('The partner system refused the update for jordan.ellis@northshire-ft.example');
-  }
-});
-registerJobHandler('test.broken', async () => {
-  throw new Error('always broken');
-});
-
 let reminderOrgId = '';
 const reminderDays: string[] = [];
-service.registerReminderSource('test.reviews', async (_database, today) => {
-  reminderDays.push(today);
-  if (!reminderOrgId) return [];
-  return [
-    {
-      key: 'policy-review-30:test-policy',
-      orgId: reminderOrgId,
-      roles: ['board_viewer'],
-      title: 'Policy review due: test policy',
-      body: 'The test policy is due for review in 30 days.',
-      link: '/policies',
+const testModule: ModuleManifest = {
+  name: 'test',
+  jobHandlers: {
+    'test.record': async (_database, payload) => {
+      recorded.push(payload);
     },
-  ];
-});
+    'test.flaky': async () => {
+      if (flakyFailuresLeft > 0) {
+        flakyFailuresLeft--;
+        throw new Error('The partner system refused the update for jordan.ellis@northshire-ft.example');
+      }
+    },
+    'test.broken': async () => {
+      throw new Error('always broken');
+    },
+  },
+  reminders: {
+    'test.reviews': async (_database, today) => {
+      reminderDays.push(today);
+      if (!reminderOrgId) return [];
+      return [
+        {
+          key: 'policy-review-30:test-policy',
+          orgId: reminderOrgId,
+          roles: ['board_viewer'],
+          title: 'Policy review due: test policy',
+          body: 'The test policy is due for review in 30 days.',
+          link: '/policies',
+        },
+      ];
+    },
+  },
+};
+const withTestModule = [...modules(), testModule];
+const runDueJobs = (database: Database) => runJobsOf(database, withTestModule);
 
 describe('background jobs, notifications and e-mail', () => {
   let t: TestApp;
@@ -129,7 +134,7 @@ describe('background jobs, notifications and e-mail', () => {
   });
 
   const job = async (kind: string) => {
-    const [found] = await service.jobsOfKind(t.database.db, kind);
+    const [found] = await jobsOfKind(t.database.db, kind);
     if (!found) throw new Error(`no ${kind} job`);
     return found;
   };
@@ -142,7 +147,7 @@ describe('background jobs, notifications and e-mail', () => {
         throw new Error('the change failed');
       }),
     ).rejects.toThrow('the change failed');
-    expect(await service.jobsOfKind(t.database.db, 'test.record')).toEqual([]);
+    expect(await jobsOfKind(t.database.db, 'test.record')).toEqual([]);
   });
 
   it('runs a due job once and marks it finished', async () => {
@@ -202,7 +207,7 @@ describe('background jobs, notifications and e-mail', () => {
       await runDueJobs(t.database);
     }
     const broken = await job('test.broken');
-    expect(broken.attempts).toBe(service.maxJobAttempts);
+    expect(broken.attempts).toBe(maxJobAttempts);
     expect(broken.finishedAt).toBeNull();
     expect(broken.lastError).toBe('Error: always broken');
   });
@@ -286,11 +291,11 @@ describe('background jobs, notifications and e-mail', () => {
     expect(keys).toHaveLength(1);
 
     // Each scan books the next day's, and there is only ever one waiting.
-    const waiting = (await service.jobsOfKind(t.database.db, reminderScanKind)).filter((j) => j.finishedAt === null);
+    const waiting = (await jobsOfKind(t.database.db, reminderScanKind)).filter((j) => j.finishedAt === null);
     expect(waiting).toHaveLength(1);
     expect(waiting[0]?.runAfter.getTime()).toBeGreaterThan(Date.now());
     await ensureReminderScan(t.database);
-    expect((await service.jobsOfKind(t.database.db, reminderScanKind)).filter((j) => j.finishedAt === null)).toHaveLength(1);
+    expect((await jobsOfKind(t.database.db, reminderScanKind)).filter((j) => j.finishedAt === null)).toHaveLength(1);
   });
 
   it('schedules the daily scan for 6 in the morning, London time, summer and winter', () => {
@@ -360,7 +365,7 @@ describe('background jobs, notifications and e-mail', () => {
       body: 'The training records were imported.',
     });
     expect(await runDueJobs(t.database)).toBe(1);
-    const unsent = (await service.jobsOfKind(t.database.db, service.mailJobKind)).filter((j) => j.finishedAt === null);
+    const unsent = (await jobsOfKind(t.database.db, service.mailJobKind)).filter((j) => j.finishedAt === null);
     expect(unsent).toHaveLength(1);
     const [failed] = unsent;
     expect(failed?.attempts).toBe(1);
@@ -371,7 +376,7 @@ describe('background jobs, notifications and e-mail', () => {
     await makeDue(failed?.id ?? '');
     expect(await runDueJobs(t.database)).toBe(1);
     expect(smtp.received.map((m) => [m.to, m.subject])).toEqual([[[demo.trainingAdmin], 'Training data imported']]);
-    expect((await service.findJob(t.database.db, failed?.id ?? ''))?.finishedAt).not.toBeNull();
+    expect((await findJob(t.database.db, failed?.id ?? ''))?.finishedAt).not.toBeNull();
   });
 
   it('with no SMTP server configured, logs each e-mail without the address or the message', async () => {
@@ -394,13 +399,13 @@ describe('background jobs, notifications and e-mail', () => {
   });
 
   it('runs jobs in the background until stopped, and at once when kicked', async () => {
-    const runner = startJobRunner(t.database, { intervalMs: 60_000 });
+    const runner = startJobRunner(t.database, withTestModule, { intervalMs: 60_000 });
     await withScope(t.database.db, noScope, (tx) => enqueueJob(tx, 'test.record', { n: 'background' }));
     runner.kick();
     for (let i = 0; i < 100 && !recorded.some((p) => p.n === 'background'); i++) await new Promise((r) => setTimeout(r, 50));
     await runner.stop();
     expect(recorded).toContainEqual({ n: 'background' });
-    const waitingScans = (await service.jobsOfKind(t.database.db, reminderScanKind)).filter((j) => j.finishedAt === null);
+    const waitingScans = (await jobsOfKind(t.database.db, reminderScanKind)).filter((j) => j.finishedAt === null);
     expect(waitingScans).toHaveLength(1);
   });
 });

@@ -1,7 +1,6 @@
 import type { Database } from '../../db/client.ts';
 import { spokenDate } from '../../platform/dates.ts';
 import type { Reminder } from '../notifications/service.ts';
-import { registerReminderSource } from '../notifications/service.ts';
 import { reviewReminders, reviewWarningDays } from './service.ts';
 
 /**
@@ -31,5 +30,3 @@ export async function policyReviewReminders(database: Database, today: string): 
         },
   );
 }
-
-registerReminderSource('policies', policyReviewReminders);

@@ -1,7 +1,6 @@
 import type { Database } from '../../db/client.ts';
 import { spokenDate } from '../../platform/dates.ts';
 import type { Reminder } from '../notifications/service.ts';
-import { registerReminderSource } from '../notifications/service.ts';
 import { dueAndOverdueItems, dueSoonDays } from './service.ts';
 
 /**
@@ -30,5 +29,3 @@ export async function programmeReminders(database: Database, today: string): Pro
     })),
   ];
 }
-
-registerReminderSource('programme', programmeReminders);

@@ -1,7 +1,6 @@
 import type { Database } from '../../db/client.ts';
 import { spokenDate } from '../../platform/dates.ts';
 import type { Reminder } from '../notifications/service.ts';
-import { registerReminderSource } from '../notifications/service.ts';
 import { overdueCtlpReviews } from './service.ts';
 
 /**
@@ -20,5 +19,3 @@ export async function ctlpReminders(database: Database, today: string): Promise<
     link: '/risks/ctlp',
   }));
 }
-
-registerReminderSource('ctlp', ctlpReminders);
