@@ -124,6 +124,7 @@ export async function sendAddressMail(payload: Record<string, unknown>): Promise
   const text = typeof link === 'string' ? `${body}\n\n${linkInMail(link)}\n` : `${body}\n`;
   await sendMail({ to, subject: title, text, kind: typeof kind === 'string' ? kind : 'reminder' });
 }
+
 export type ReminderSource = (database: Database, today: string) => Promise<Reminder[]>;
 
 declare module '../../platform/modules.ts' {
