@@ -2,8 +2,8 @@ import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { notifyRoles } from '../src/modules/notifications/service.ts';
 import { findByOdsCode } from '../src/modules/organisations/service.ts';
-import { runDueJobs } from '../src/platform/jobs.ts';
 import { demo } from '../test/harness.ts';
+import { runDueJobs } from '../test/modules.ts';
 import {
   type BrowserApp,
   checkAccessibility,

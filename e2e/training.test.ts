@@ -3,8 +3,8 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { runDueJobs } from '../src/platform/jobs.ts';
 import { demo } from '../test/harness.ts';
+import { runDueJobs } from '../test/modules.ts';
 import {
   type BrowserApp,
   browserProblems,

@@ -5,46 +5,36 @@ import fastifyStatic from '@fastify/static';
 import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
 import { auditKeysFor, behindProxy, type Config, caseDataKeyFor } from './config.ts';
 import type { Database } from './db/client.ts';
-import { accountRoutes } from './modules/account/routes.ts';
-import { apiTokensRoutes } from './modules/api-tokens/routes.ts';
+import { accountModule } from './modules/account/manifest.ts';
+import { apiTokensModule } from './modules/api-tokens/manifest.ts';
 import { useAuditKeys } from './modules/audit/keys.ts';
-import { auditRoutes } from './modules/audit/routes.ts';
-import { concernFiguresRoutes } from './modules/concern-figures/routes.ts';
-import { concernRoutes } from './modules/concerns/routes.ts';
-import { contactRoutes } from './modules/contacts/routes.ts';
-import { homeRoutes } from './modules/home/routes.ts';
-import { patientRecordRoutes } from './modules/patient-record/routes.ts';
-import { referralsRoutes } from './modules/referrals/routes.ts';
-import { retentionRoutes } from './modules/retention/routes.ts';
-import { sharingRoutes } from './modules/sharing/routes.ts';
-// Registers the training expiry reminders with the daily reminder scan.
-import './modules/training/reminders.ts';
-import { trainingImportRoutes } from './modules/training/import-routes.ts';
-import { trainingPlanRoutes } from './modules/training/plan-routes.ts';
-import { trainingRoutes } from './modules/training/routes.ts';
-import './modules/leads/reminders.ts';
-import './modules/lessons/reminders.ts';
-import { leadRoutes } from './modules/leads/routes.ts';
-import { learningGroupRoutes } from './modules/lessons/group-routes.ts';
-import { lessonsRoutes } from './modules/lessons/routes.ts';
-import { notificationRoutes } from './modules/notifications/routes.ts';
-import { organisationRoutes } from './modules/organisations/routes.ts';
-import { policyRoutes } from './modules/policies/routes.ts';
-// Registers the policy review reminders with the daily reminder scan.
-import './modules/policies/reminders.ts';
-// Registers the work programme due and overdue reminders with the daily reminder scan.
-import './modules/programme/reminders.ts';
-import { programmeRoutes } from './modules/programme/routes.ts';
-import { providerRoutes } from './modules/providers/routes.ts';
-// Registers the CTLP annual review reminder with the daily reminder scan.
-import './modules/risks/reminders.ts';
-import { riskRoutes } from './modules/risks/routes.ts';
-// Tells the Prevent leads of changes to who can open concern cases, and a person of a role given to them.
-import './modules/users/notices.ts';
-import { userRoutes } from './modules/users/routes.ts';
+import { auditModule } from './modules/audit/manifest.ts';
+import { concernFiguresModule } from './modules/concern-figures/manifest.ts';
+import { concernsModule } from './modules/concerns/manifest.ts';
+import { contactsModule } from './modules/contacts/manifest.ts';
+import { homeModule } from './modules/home/manifest.ts';
+import { leadsModule } from './modules/leads/manifest.ts';
+import { lessonsModule } from './modules/lessons/manifest.ts';
+import { notificationsModule } from './modules/notifications/manifest.ts';
+import { unreadCountFor } from './modules/notifications/service.ts';
+import { organisationsModule } from './modules/organisations/manifest.ts';
+import { patientRecordModule } from './modules/patient-record/manifest.ts';
+import { policiesModule } from './modules/policies/manifest.ts';
+import { programmeModule } from './modules/programme/manifest.ts';
+import { providersModule } from './modules/providers/manifest.ts';
+import { referralsModule } from './modules/referrals/manifest.ts';
+import { retentionModule } from './modules/retention/manifest.ts';
+import { risksModule } from './modules/risks/manifest.ts';
+import { sharingModule } from './modules/sharing/manifest.ts';
+import { trainingModule } from './modules/training/manifest.ts';
+import { usersModule } from './modules/users/manifest.ts';
+import { describeUser } from './modules/users/service.ts';
 import type { AppDeps } from './platform/deps.ts';
 import { useCaseDataKey } from './platform/encryption.ts';
+import { useEventSubscriptions } from './platform/events.ts';
+import { jobsModule } from './platform/jobs/manifest.ts';
 import { configureMail } from './platform/mail.ts';
+import type { ModuleManifest } from './platform/modules.ts';
 import { fastifyTrustProxy } from './platform/proxies.ts';
 import { loggedUrl } from './platform/request-log.ts';
 import { sendSecurityHeaders, setUpWebSecurity } from './platform/security.ts';
@@ -69,10 +59,53 @@ declare module 'fastify' {
 /** Form posts are small; anything larger is refused before it is read. */
 const bodyLimitBytes = 64 * 1024;
 
+/**
+ * Every module, in the order it is built. A module comes after every module it uses, and that order
+ * is also the order of what they contribute: the sections of a concern case's page (patient record,
+ * sharing, referrals, retention, lessons: the protocol's decisions come before the referral they
+ * allow, and the review after the referral it follows), the daily reminders, the subscribers to an
+ * event, and the demo data (each module's after the data it builds on).
+ */
+export function modules(): ModuleManifest[] {
+  return [
+    jobsModule,
+    auditModule,
+    organisationsModule,
+    usersModule,
+    notificationsModule,
+    accountModule,
+    homeModule,
+    apiTokensModule,
+    leadsModule,
+    contactsModule,
+    policiesModule,
+    programmeModule,
+    risksModule,
+    providersModule,
+    concernsModule,
+    patientRecordModule,
+    sharingModule,
+    referralsModule,
+    retentionModule,
+    lessonsModule,
+    concernFiguresModule,
+    trainingModule,
+  ];
+}
+
+/**
+ * Puts in place what the modules do when another emits an event. Everything that runs the modules'
+ * code without the app (the demo loader, the command line) calls this first, as buildApp does.
+ */
+export function wireModules(list: readonly ModuleManifest[] = modules()): readonly ModuleManifest[] {
+  useEventSubscriptions(list.flatMap((module) => module.events ?? []));
+  return list;
+}
+
 /** Where the request log goes instead of standard output (the tests read it). */
 export type BuildOptions = { logStream?: { write(line: string): void } };
 
-/** Builds the app: every plugin and module's routes, in a fixed order. It does not listen. */
+/** Builds the app: every plugin, then each module's routes in the order of modules(). It does not listen. */
 export async function buildApp(database: Database, config: Config, options: BuildOptions = {}): Promise<FastifyInstance> {
   const views = createViewEnvironment();
   const webSecurity = { secureCookies: behindProxy(config) };
@@ -103,6 +136,7 @@ export async function buildApp(database: Database, config: Config, options: Buil
     frameworkErrors: (_error, request, routerReply) => {
       const reply = routerReply as unknown as FastifyReply;
       sendSecurityHeaders(request, reply, webSecurity);
+      // No route matched an address the router cannot read, so only the address can say it was meant for the API.
       if (request.url.startsWith('/api/')) return reply.code(400).send({ error: 'The address is not valid' });
       const html = views.render('errors/400.njk', {
         message: 'The address is not valid. Check it, or go back and try again.',
@@ -116,49 +150,29 @@ export async function buildApp(database: Database, config: Config, options: Buil
         .send(html as never);
     },
   });
-  app.decorate('routeAccess', setUpRouteRegistry(app));
+  app.decorate(
+    'routeAccess',
+    setUpRouteRegistry(app, {
+      // @fastify/static registers its route itself, without a config: the NHS.UK frontend's images.
+      '/assets/*': { access: 'public', kind: 'asset' },
+    }),
+  );
   setUpWebSecurity(app, webSecurity);
   await app.register(cookie);
   await app.register(formbody, { bodyLimit: bodyLimitBytes });
   setUpPages(app, views);
   setUpErrorPages(app);
   setUpStaticAssets(app);
-  setUpSessions(app, database.db);
+  // The platform loads sessions; who the person is and what they have unread come from the users and notifications modules.
+  setUpSessions(app, database.db, { describeUser, unreadNotifications: unreadCountFor });
   setUpAuthorisation(app);
   setUpCsrf(app, webSecurity);
 
   configureMail(config, app.log);
   useCaseDataKey(caseDataKeyFor(config));
   useAuditKeys(auditKeysFor(config));
-  const deps: AppDeps = { database, config };
-  for (const routes of [
-    homeRoutes,
-    accountRoutes,
-    organisationRoutes,
-    userRoutes,
-    auditRoutes,
-    leadRoutes,
-    providerRoutes,
-    contactRoutes,
-    programmeRoutes,
-    riskRoutes,
-    notificationRoutes,
-    policyRoutes,
-    concernRoutes,
-    // After concernRoutes: these add to the case page and hang their pages off /concerns/:id.
-    sharingRoutes,
-    referralsRoutes,
-    patientRecordRoutes,
-    retentionRoutes,
-    lessonsRoutes,
-    learningGroupRoutes,
-    concernFiguresRoutes,
-    apiTokensRoutes,
-    trainingRoutes,
-    trainingImportRoutes,
-    trainingPlanRoutes,
-  ])
-    routes(app, deps);
+  const deps: AppDeps = { database, config, modules: wireModules() };
+  for (const module of deps.modules) for (const routes of module.routes ?? []) routes(app, deps);
   await app.ready();
   return app;
 }
@@ -166,7 +180,7 @@ export async function buildApp(database: Database, config: Config, options: Buil
 function setUpStaticAssets(app: FastifyInstance): void {
   app.register(fastifyStatic, { root: frontendAssets.images, prefix: '/assets/', decorateReply: false, maxAge: '1d' });
   const file = (url: string, path: string, type: string) =>
-    app.get(url, { config: { access: 'public' } }, async (_request, reply) =>
+    app.get(url, { config: { access: 'public', kind: 'asset' } }, async (_request, reply) =>
       reply.type(type).header('cache-control', 'public, max-age=86400').send(fs.createReadStream(path)),
     );
   file('/assets/nhsuk-frontend.min.css', frontendAssets.css, 'text/css; charset=utf-8');

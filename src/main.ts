@@ -1,4 +1,4 @@
-import { buildApp } from './app.ts';
+import { buildApp, modules } from './app.ts';
 import { auditKeysFor, ConfigError, caseDataKeyFor, loadConfig } from './config.ts';
 import { openDatabase } from './db/client.ts';
 import { DataDirectoryLockedError } from './db/lock.ts';
@@ -7,7 +7,7 @@ import { sealPlainText } from './db/seal-backfill.ts';
 import { demoPassword, seedDemoIfEmpty } from './demo/seed.ts';
 import { AuditKeyError, useAuditKeys } from './modules/audit/keys.ts';
 import { CaseDataKeyError, useCaseDataKey } from './platform/encryption.ts';
-import { startJobRunner } from './platform/jobs.ts';
+import { startJobRunner } from './platform/jobs/runner.ts';
 
 async function main(): Promise<void> {
   const config = loadConfig();
@@ -25,7 +25,7 @@ async function main(): Promise<void> {
   const seeded = config.demo ? await seedDemoIfEmpty(database) : null;
   const app = await buildApp(database, config);
   // Polls often enough that a change notified "at once" (e.g. a new Prevent lead) arrives within seconds.
-  const jobs = startJobRunner(database, { intervalMs: 5_000, logger: app.log });
+  const jobs = startJobRunner(database, modules(), { intervalMs: 5_000, logger: app.log });
 
   const shutdown = async () => {
     await jobs.stop();

@@ -14,4 +14,5 @@ export * from '../modules/risks/schema.ts';
 export * from '../modules/sharing/schema.ts';
 export * from '../modules/training/schema.ts';
 export * from '../modules/users/schema.ts';
+export * from '../platform/jobs/schema.ts';
 export * from '../platform/sessions.schema.ts';

@@ -1,13 +1,7 @@
+import { modules, wireModules } from '../app.ts';
 import type { Database } from '../db/client.ts';
 import type { Actor } from '../modules/audit/service.ts';
-import { seedConcernsDemo } from '../modules/concerns/demo.ts';
-import { seedLeadsDemo } from '../modules/leads/demo.ts';
-import { seedLessonsDemo } from '../modules/lessons/demo.ts';
 import * as organisations from '../modules/organisations/service.ts';
-import { seedPoliciesDemo } from '../modules/policies/demo.ts';
-import { seedProgrammeDemo } from '../modules/programme/demo.ts';
-import { seedRisksDemo } from '../modules/risks/demo.ts';
-import { seedTrainingDemo } from '../modules/training/demo.ts';
 import * as users from '../modules/users/service.ts';
 import { type Role, roleNames } from '../platform/permissions.ts';
 
@@ -59,7 +53,10 @@ export async function seedDemoIfEmpty(database: Database): Promise<DemoAccount[]
   return seedDemo(database);
 }
 
+/** The demo organisations and an account for every role, then each module's demo data in the order of src/app.ts. */
 export async function seedDemo(database: Database): Promise<DemoAccount[]> {
+  // The modules' demo data goes through their services, which emit events (a referral starts its review).
+  const list = wireModules(modules());
   const ids = new Map<string, { id: string; name: string }>();
   for (const org of demoOrganisations) {
     const created = await organisations.addOrganisation(database.db, seeder, { ...org, region });
@@ -72,12 +69,6 @@ export async function seedDemo(database: Database): Promise<DemoAccount[]> {
     await users.createAdministrator(database.db, seeder, { ...account, orgId: org.id, password: demoPassword });
     accounts.push({ email: account.email, role: roleNames[account.role], organisation: org.name });
   }
-  await seedLeadsDemo(database, ids);
-  await seedPoliciesDemo(database, ids);
-  await seedProgrammeDemo(database, ids);
-  await seedRisksDemo(database, ids);
-  await seedConcernsDemo(database, ids);
-  await seedLessonsDemo(database, ids);
-  await seedTrainingDemo(database, ids);
+  for (const module of list) await module.demoSeed?.(database, ids);
   return accounts;
 }

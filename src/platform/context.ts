@@ -1,8 +1,14 @@
 import type { Scope } from '../db/tenancy.ts';
-import type { Actor } from '../modules/audit/service.ts';
 import type { OrganisationKind } from '../modules/organisations/schema.ts';
 import { type Can, canFor } from './can.ts';
 import type { Permission, Role } from './permissions.ts';
+
+/** Who did something, and from where. Every audited change names one: there is no anonymous write. */
+export type Actor = {
+  userId: string | null;
+  label: string;
+  ip: string | null;
+};
 
 export type OrganisationSummary = { id: string; odsCode: string; name: string; kind: OrganisationKind; region: string };
 

@@ -7,6 +7,22 @@ const londonDay = new Intl.DateTimeFormat('en-CA', {
   day: '2-digit',
 });
 
+/** The months in English, January first: monthNames[0] is January. */
+export const monthNames = [
+  'January',
+  'February',
+  'March',
+  'April',
+  'May',
+  'June',
+  'July',
+  'August',
+  'September',
+  'October',
+  'November',
+  'December',
+] as const;
+
 export function todayInLondon(now: Date = new Date()): string {
   return londonDay.format(now);
 }

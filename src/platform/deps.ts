@@ -1,8 +1,2 @@
-import type { Config } from '../config.ts';
-import type { Database } from '../db/client.ts';
-
-/** What route modules are built with. */
-export type AppDeps = {
-  database: Database;
-  config: Config;
-};
+/** What route modules are built with (defined beside the module manifest, which names it too). */
+export type { AppDeps } from './modules.ts';

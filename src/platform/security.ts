@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { routeKindOf } from './web.ts';
 
 export type WebSecurityOptions = { secureCookies: boolean };
 
@@ -38,5 +39,5 @@ export function sendSecurityHeaders(request: FastifyRequest, reply: FastifyReply
     ...(options.secureCookies ? { 'strict-transport-security': 'max-age=31536000; includeSubDomains' } : {}),
   });
   // Pages carry personal and confidential data: never cache them.
-  if (!request.url.startsWith('/assets/')) reply.header('cache-control', 'no-store');
+  if (routeKindOf(request) !== 'asset') reply.header('cache-control', 'no-store');
 }

@@ -1,8 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
-import type { Db, Tx } from '../db/client.ts';
+import type { Db, Executor, Tx } from '../db/client.ts';
 import { noScope, setScope, withScope } from '../db/tenancy.ts';
-import { unreadCountFor } from '../modules/notifications/service.ts';
-import { describeUser } from '../modules/users/service.ts';
 import type { CurrentUser } from './context.ts';
 import * as repository from './sessions.repository.ts';
 import type { SessionStage } from './sessions.schema.ts';
@@ -17,6 +15,17 @@ export type LoadedSession = {
 };
 
 export const sessionCookie = 'pa_session';
+
+/**
+ * What loading a session needs from the modules that own people and notifications, handed over when
+ * the app is built (src/app.ts), so that the platform imports no module.
+ */
+export type SessionLoaders = {
+  /** The person as services see them, acting for that organisation; null if they may no longer sign in. */
+  describeUser(tx: Executor, userId: string, activeOrgId: string | null): Promise<CurrentUser | null>;
+  /** Their unread notifications, for the header (counted up to a cap). */
+  unreadNotifications(tx: Executor, userId: string): Promise<number>;
+};
 
 const hashToken = (token: string) => createHash('sha256').update(token).digest('hex');
 const newToken = () => randomBytes(32).toString('base64url');
@@ -44,20 +53,20 @@ export async function startSession(
 const touchEveryMs = 5 * 60_000;
 
 /** The session behind a cookie, with its user as services see them; null if absent, expired, or the user can no longer sign in. */
-export async function loadSession(db: Db, token: string | undefined): Promise<LoadedSession | null> {
+export async function loadSession(db: Db, loaders: SessionLoaders, token: string | undefined): Promise<LoadedSession | null> {
   if (!token || token.length > 100) return null;
   const idHash = hashToken(token);
   return withScope(db, noScope, async (tx) => {
     const session = await repository.byIdHash(tx, idHash);
     if (!session) return null;
     await setScope(tx, { userId: session.userId, orgIds: [] });
-    const user = await describeUser(tx, session.userId, session.activeOrgId);
+    const user = await loaders.describeUser(tx, session.userId, session.activeOrgId);
     if (!user) {
       await repository.remove(tx, idHash);
       return null;
     }
     // In the session's transaction, so the header's count costs one indexed query, not another connection.
-    if (session.stage === 'signed-in') user.unreadNotifications = await unreadCountFor(tx, user.id);
+    if (session.stage === 'signed-in') user.unreadNotifications = await loaders.unreadNotifications(tx, user.id);
     if (Date.now() - session.lastSeenAt.getTime() > touchEveryMs) {
       await repository.update(tx, idHash, { lastSeenAt: new Date() });
     }

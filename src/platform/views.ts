@@ -21,13 +21,17 @@ const dateTimeFormat = new Intl.DateTimeFormat('en-GB', {
 
 /**
  * Nunjucks with the NHS.UK frontend macros. Templates are found by their module:
- * "organisations/views/list.njk" is src/modules/organisations/views/list.njk.
+ * "organisations/views/list.njk" is src/modules/organisations/views/list.njk, and a platform
+ * piece's page likewise: "jobs/views/failed.njk" is src/platform/jobs/views/failed.njk.
  */
 export function createViewEnvironment(): nunjucks.Environment {
   const env = new nunjucks.Environment(
-    new nunjucks.FileSystemLoader([path.join(projectRoot, 'views'), path.join(projectRoot, 'src/modules'), nhsukDist], {
-      noCache: process.env.NODE_ENV === 'development',
-    }),
+    new nunjucks.FileSystemLoader(
+      [path.join(projectRoot, 'views'), path.join(projectRoot, 'src/modules'), path.join(projectRoot, 'src/platform'), nhsukDist],
+      {
+        noCache: process.env.NODE_ENV === 'development',
+      },
+    ),
     { autoescape: true, throwOnUndefined: false },
   );
   // nunjucks' own trim is a quadratic regex; the NHS macros pass long whitespace through it.

@@ -1,10 +1,13 @@
 import { randomBytes, randomUUID } from 'node:crypto';
+import cookie from '@fastify/cookie';
 import { type SQL, sql } from 'drizzle-orm';
-import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
+import Fastify, { type FastifyInstance, type LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demo, demoPassword, signedIn, type TestApp, testApp, testConfig, textOf, Visitor } from '../../test/harness.ts';
 import { buildApp } from '../app.ts';
 import { loadConfig } from '../config.ts';
+import { createViewEnvironment } from './views.ts';
+import { setUpAuthorisation, setUpCsrf, setUpErrorPages, setUpPages, setUpRouteRegistry, setUpSessions } from './web.ts';
 
 /** Rows from a query run as the database owner (row-level security does not apply). */
 async function rows<T = Record<string, unknown>>(t: TestApp, query: SQL): Promise<T[]> {
@@ -234,6 +237,50 @@ describe('bad input, CSRF and the web layer', () => {
     const api = await t.app.inject({ method: 'POST', url: '/api/v1/%' });
     expect(api.statusCode).toBe(400);
     expect(api.json()).toEqual({ error: 'The address is not valid' });
+  });
+
+  it('decides by the kind each route declares, not by its address', async () => {
+    // A static file: cached, and no session or form cookie for it.
+    const css = await new Visitor(t.app).get('/assets/app.css');
+    expect(css.statusCode).toBe(200);
+    expect(css.headers['cache-control']).toBe('public, max-age=86400');
+    expect(css.headers['set-cookie']).toBeUndefined();
+    // Any address under /api/ answers in JSON, before a body is read.
+    const unknown = await t.app.inject({
+      method: 'POST',
+      url: '/api/v2/nothing',
+      headers: { 'content-type': 'application/json' },
+      payload: '{not json',
+    });
+    expect(unknown.statusCode).toBe(404);
+    expect(unknown.json()).toEqual({ error: 'Not found' });
+    expect((await t.app.inject({ method: 'GET', url: '/api/v1/concerns' })).json()).toEqual({ error: 'Not found' });
+
+    // A route anywhere that declares kind 'api' is answered as the API is; one that checks a token must say so.
+    const app = Fastify();
+    setUpRouteRegistry(app);
+    await app.register(cookie);
+    setUpPages(app, createViewEnvironment());
+    setUpErrorPages(app);
+    setUpSessions(app, t.database.db, {
+      describeUser: async () => null,
+      unreadNotifications: async () => 0,
+    });
+    setUpAuthorisation(app);
+    setUpCsrf(app, { secureCookies: false });
+    app.get('/feeds/mine', { config: { access: 'signed-in', kind: 'api' } }, async () => ({ ok: true }));
+    app.get('/pages/mine', { config: { access: 'signed-in' } }, async () => ({ ok: true }));
+    expect(() => app.post('/feeds/token', { config: { access: 'api-token' } }, async () => ({}))).toThrow(/kind: 'api'/);
+    try {
+      const feed = await app.inject({ method: 'GET', url: '/feeds/mine' });
+      expect(feed.statusCode).toBe(401);
+      expect(feed.json()).toEqual({ error: 'Sign in first' });
+      const page = await app.inject({ method: 'GET', url: '/pages/mine' });
+      expect(page.statusCode).toBe(303);
+      expect(page.headers.location).toBe('/sign-in?next=%2Fpages%2Fmine');
+    } finally {
+      await app.close();
+    }
   });
 
   it('sends the 400 page for an unreadable address with the same security headers as every other page', async () => {

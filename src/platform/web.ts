@@ -1,5 +1,5 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyContextConfig, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type nunjucks from 'nunjucks';
 import type { Db } from '../db/client.ts';
 import { canFor, nobody } from './can.ts';
@@ -7,7 +7,14 @@ import { contextFor, type RequestContext } from './context.ts';
 import { ForbiddenError, InputError, NotFoundError, RefusalWithPage } from './errors.ts';
 import { navigationFor } from './navigation.ts';
 import type { RouteAccessLevel } from './permissions.ts';
-import { type LoadedSession, loadSession, sessionCookie } from './sessions.ts';
+import { type LoadedSession, loadSession, type SessionLoaders, sessionCookie } from './sessions.ts';
+
+/**
+ * What a route answers, where it is not a page for a person: 'api' for other systems (JSON errors, a
+ * bearer token instead of a session, no form token), 'asset' for a static file (no session, cached),
+ * 'probe' for a load balancer or monitor (no session). The hooks decide by this, never by the address.
+ */
+export type RouteKind = 'page' | 'api' | 'asset' | 'probe';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -16,6 +23,8 @@ declare module 'fastify' {
      * checks the caller's bearer token itself). Every route must say.
      */
     access?: RouteAccessLevel;
+    /** What the route answers; a page for a person unless it says otherwise (see RouteKind). */
+    kind?: RouteKind;
     /**
      * The route takes a multipart form (a file upload): its CSRF token is a field inside the
      * body, which only the route reads, so the route checks it itself with assertCsrf.
@@ -35,25 +44,40 @@ export type RouteAccess = { method: string; url: string; access: RouteAccessLeve
 
 const anonymousCsrfCookie = 'pa_csrf';
 
-/** Every route with the access it declared, for the authorisation matrix. */
-export function setUpRouteRegistry(app: FastifyInstance): RouteAccess[] {
+/**
+ * Every route with the access it declared, for the authorisation matrix. A plugin that registers a
+ * route itself and cannot give it a config (the static files) has the route's config declared here
+ * instead, by its exact address, in `declaredFor`.
+ */
+export function setUpRouteRegistry(
+  app: FastifyInstance,
+  declaredFor: Readonly<Record<string, FastifyContextConfig>> = {},
+): RouteAccess[] {
   const registry: RouteAccess[] = [];
   app.addHook('onRoute', (route) => {
-    const access = route.config?.access ?? (route.url.startsWith('/assets/') ? 'public' : undefined);
+    const config = { ...declaredFor[route.url], ...route.config };
+    const { access } = config;
     if (!access) throw new Error(`Route ${String(route.method)} ${route.url} does not declare who may use it (config.access)`);
-    route.config = { ...route.config, access };
+    if (access === 'api-token' && config.kind !== 'api') {
+      throw new Error(`Route ${String(route.method)} ${route.url} checks an API token, so it must declare kind: 'api'`);
+    }
+    route.config = config;
     for (const method of [route.method].flat()) registry.push({ method, url: route.url, access });
   });
   return registry;
 }
 
-export function setUpSessions(app: FastifyInstance, db: Db): void {
+/** The kind of route the request matched; a request no route matched is answered as a page. */
+export function routeKindOf(request: FastifyRequest): RouteKind {
+  return request.routeOptions.config?.kind ?? 'page';
+}
+
+export function setUpSessions(app: FastifyInstance, db: Db, loaders: SessionLoaders): void {
   app.decorateRequest('session', null);
   app.addHook('onRequest', async (request) => {
-    if (request.url.startsWith('/assets/') || request.url === '/ping' || request.url === '/health') return;
-    // Other systems call the API with a token; a browser's session cookie never authorises it.
-    if (request.url.startsWith('/api/')) return;
-    request.session = await loadSession(db, request.cookies[sessionCookie]);
+    // Files and probes need no session. Other systems call the API with a token: a browser's session cookie never authorises it.
+    if (routeKindOf(request) !== 'page') return;
+    request.session = await loadSession(db, loaders, request.cookies[sessionCookie]);
   });
 }
 
@@ -71,7 +95,7 @@ export function setUpAuthorisation(app: FastifyInstance): void {
     if (access === undefined || access === 'public' || access === 'api-token') return;
     const session = request.session;
     if (!session) {
-      if (request.url.startsWith('/api/')) return reply.code(401).send({ error: 'Sign in first' });
+      if (routeKindOf(request) === 'api') return reply.code(401).send({ error: 'Sign in first' });
       return reply.redirect(`/sign-in?next=${encodeURIComponent(request.url)}`, 303);
     }
     if (session.stage === 'mfa-challenge') return reply.redirect('/sign-in/mfa', 303);
@@ -93,7 +117,7 @@ function sameToken(a: string, b: string): boolean {
 export function setUpCsrf(app: FastifyInstance, options: { secureCookies: boolean }): void {
   app.addHook('preValidation', async (request, reply) => {
     if (request.method === 'GET' || request.method === 'HEAD' || request.method === 'OPTIONS') {
-      if (!request.session && !request.cookies[anonymousCsrfCookie] && !request.url.startsWith('/assets/')) {
+      if (!request.session && !request.cookies[anonymousCsrfCookie] && routeKindOf(request) !== 'asset') {
         const token = randomBytes(24).toString('base64url');
         request.cookies[anonymousCsrfCookie] = token;
         reply.setCookie(anonymousCsrfCookie, token, {
@@ -105,7 +129,7 @@ export function setUpCsrf(app: FastifyInstance, options: { secureCookies: boolea
       }
       return;
     }
-    if (request.url.startsWith('/api/')) return;
+    if (routeKindOf(request) === 'api') return;
     // Only a route that declared it checks the token itself may skip this; any other multipart post has no token here, and fails.
     if (request.routeOptions.config?.multipartCsrf === true && isMultipart(request)) return;
     const sent = (request.body as Record<string, unknown> | undefined)?._csrf;
@@ -191,13 +215,15 @@ export function formBody(request: FastifyRequest): Record<string, unknown> {
 }
 
 export function setUpErrorPages(app: FastifyInstance): void {
-  app.setNotFoundHandler((request, reply) => {
+  // Every other address under /api/ belongs to the API too: not found, in JSON, before any body is read.
+  const apiNotFound = async (_request: FastifyRequest, reply: FastifyReply) => reply.code(404).send({ error: 'Not found' });
+  app.all('/api/*', { config: { access: 'public', kind: 'api' }, onRequest: apiNotFound }, apiNotFound);
+  app.setNotFoundHandler((_request, reply) => {
     reply.code(404);
-    if (request.url.startsWith('/api/')) return reply.send({ error: 'Not found' });
     return reply.page('errors/404.njk');
   });
   app.setErrorHandler((error: Error & { statusCode?: number; code?: string; validation?: unknown }, request, reply) => {
-    const api = request.url.startsWith('/api/');
+    const api = routeKindOf(request) === 'api';
     let status = error instanceof NotFoundError ? 404 : error instanceof ForbiddenError ? 403 : (error.statusCode ?? 500);
     if (error instanceof InputError) status = 400;
     if (status >= 500) request.log.error({ err: error }, 'request failed');

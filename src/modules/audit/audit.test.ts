@@ -2,9 +2,9 @@ import { asc, eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testAuditKey } from '../../../test/databases.ts';
 import { demo, signedIn, type TestApp, testApp, textOf } from '../../../test/harness.ts';
+import { runDueJobs } from '../../../test/modules.ts';
 import type { Tx } from '../../db/client.ts';
-import { auditCheckpointKind, ensureAuditCheckpoint, runDueJobs } from '../../platform/jobs.ts';
-import * as notifications from '../notifications/service.ts';
+import { jobsOfKind } from '../../platform/jobs/queue.ts';
 import { type AuditKey, auditKeyId, parseAuditKeys, useAuditKeys } from './keys.ts';
 import { auditEvents } from './schema.ts';
 import * as audit from './service.ts';
@@ -284,8 +284,8 @@ describe('the audit trail', () => {
     });
 
     it('writes a checkpoint to the log every day, taken by the job runner', async () => {
-      await ensureAuditCheckpoint(t.database);
-      await ensureAuditCheckpoint(t.database);
+      await audit.ensureAuditCheckpoint(t.database);
+      await audit.ensureAuditCheckpoint(t.database);
       const logged: { details: Record<string, unknown>; message: string }[] = [];
       const info = (details: Record<string, unknown>, message: string) => logged.push({ details, message });
       await runDueJobs(t.database, { info, warn: info, error: info });
@@ -296,7 +296,7 @@ describe('the audit trail', () => {
       // A line of the log is a checkpoint that verify accepts.
       const fromLog = audit.readCheckpoint(JSON.stringify({ level: 30, msg: 'audit checkpoint', ...checkpoints[0]?.details }));
       expect(await audit.verify(t.database.db, { checkpoint: fromLog })).toMatchObject({ ok: true });
-      const waiting = (await notifications.jobsOfKind(t.database.db, auditCheckpointKind)).filter((j) => j.finishedAt === null);
+      const waiting = (await jobsOfKind(t.database.db, audit.auditCheckpointKind)).filter((j) => j.finishedAt === null);
       expect(waiting).toHaveLength(1);
       expect(waiting[0]?.runAfter.getTime()).toBeGreaterThan(Date.now() + 60_000);
     });

@@ -1,15 +1,14 @@
 import { createHash, createHmac, randomUUID } from 'node:crypto';
-import type { Executor } from '../../db/client.ts';
+import type { Database, Executor } from '../../db/client.ts';
+import type { Actor } from '../../platform/context.ts';
+import { addDays, londonDateTime, todayInLondon } from '../../platform/dates.ts';
+import { ensureScheduled } from '../../platform/jobs/runner.ts';
+import type { Schedule } from '../../platform/modules.ts';
 import { currentAuditKey, heldAuditKey } from './keys.ts';
 import type { AuditFilter, AuditRow } from './repository.ts';
 import * as repository from './repository.ts';
 
-/** Who did something, and from where. Every audited change names one: there is no anonymous write. */
-export type Actor = {
-  userId: string | null;
-  label: string;
-  ip: string | null;
-};
+export type { Actor };
 
 export type AuditEntry = {
   orgId: string | null;
@@ -243,3 +242,24 @@ export const search = (tx: Executor, filter: AuditFilter, limit: number, offset:
   repository.search(tx, filter, limit, offset);
 export const actionsUsed = repository.actionsUsed;
 export type { AuditFilter, AuditRow };
+
+// ---- the daily checkpoint ----
+
+export const auditCheckpointKind = 'audit.checkpoint';
+
+/**
+ * The chain's head written to the log once a day, at midnight London time: the log is kept apart from
+ * the database, so an entry removed from the end of the trail after it was logged shows when verified
+ * against it.
+ */
+export const dailyCheckpoint: Schedule = {
+  kind: auditCheckpointKind,
+  next: (now) => londonDateTime(addDays(todayInLondon(now), 1), '00:00'),
+  async run(database, _payload, { logger }) {
+    const { seq, hash, at } = await takeCheckpoint(database.db);
+    logger.info({ seq, hash, at }, 'audit checkpoint');
+  },
+};
+
+/** Makes sure a checkpoint is waiting (one due now, on a database that has never had one). */
+export const ensureAuditCheckpoint = (database: Database) => ensureScheduled(database, dailyCheckpoint);

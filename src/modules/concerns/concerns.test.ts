@@ -2,11 +2,10 @@ import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { concernForm as formFor, raisedCaseId } from '../../../test/concerns.ts';
 import { demo, signedIn, type TestApp, testApp, textOf, type Visitor } from '../../../test/harness.ts';
+import { runDueJobs, sendDueReminders } from '../../../test/modules.ts';
 import { withScope } from '../../db/tenancy.ts';
 import { addDays, todayInLondon } from '../../platform/dates.ts';
 import { unseal } from '../../platform/encryption.ts';
-import { runDueJobs } from '../../platform/jobs.ts';
-import { sendDueReminders } from '../notifications/service.ts';
 import * as organisations from '../organisations/service.ts';
 
 const rowsOf = <T>(result: unknown) => (result as { rows: T[] }).rows;

@@ -3,19 +3,25 @@ import type { Db } from '../../db/client.ts';
 import type { RequestContext } from '../../platform/context.ts';
 import type { AppDeps } from '../../platform/deps.ts';
 import { InputError } from '../../platform/errors.ts';
+import type { ModuleManifest } from '../../platform/modules.ts';
 import { contextOf, formBody, idParam, showFormErrors } from '../../platform/web.ts';
 import * as concerns from './service.ts';
 import { closureReasons } from './workflow.ts';
 
 /** What the case page shows from a module that hangs off a case (sharing, referrals, the patient record). */
 export type CaseSection = { template: string; data: Record<string, unknown> };
-type SectionSource = (open: concerns.OpenCase) => Promise<CaseSection>;
-const caseSections: SectionSource[] = [];
+export type CaseSectionSource = (open: concerns.OpenCase) => Promise<CaseSection>;
 
-/** Each module that adds to the case page registers here, so that this module does not reach into theirs. */
-export function addCaseSection(source: SectionSource): void {
-  caseSections.push(source);
+declare module '../../platform/modules.ts' {
+  interface ModuleManifest {
+    /** The module's section of a concern case's page, so that the concerns module does not reach into theirs. */
+    caseSection?: CaseSectionSource;
+  }
 }
+
+/** The case page's sections below the case's own, in the order the modules are listed in src/app.ts. */
+const caseSectionsOf = (modules: readonly ModuleManifest[]): CaseSectionSource[] =>
+  modules.flatMap((module) => (module.caseSection ? [module.caseSection] : []));
 
 /** The form's fields as the service takes them: the date and time boxes become one London date-time. */
 function concernFromForm(body: Record<string, unknown>): Record<string, unknown> {
@@ -36,16 +42,16 @@ const subjectTypeItems = (selected: unknown) =>
  */
 export async function showCasePage(
   reply: FastifyReply,
-  db: Db,
+  { database, modules }: AppDeps,
   ctx: RequestContext,
   id: string,
   failed?: { error: InputError; values: Record<string, unknown> },
 ): Promise<FastifyReply> {
-  const page = await concerns.withCase(db, ctx, id, 'case', async (open) => ({
+  const page = await concerns.withCase(database.db, ctx, id, 'case', async (open) => ({
     case: open.case,
     access: open.access,
     ...(await concerns.caseDetails(open)),
-    sections: await Promise.all(caseSections.map((source) => source(open))),
+    sections: await Promise.all(caseSectionsOf(modules).map((source) => source(open))),
   }));
   const data = {
     ...page,
@@ -63,7 +69,7 @@ export async function showCasePage(
  */
 export function caseChangeRoute(
   app: FastifyInstance,
-  db: Db,
+  deps: AppDeps,
   url: string,
   access: 'concerns:work' | 'concerns:manage',
   change: (db: Db, ctx: RequestContext, id: string, body: Record<string, unknown>) => Promise<unknown>,
@@ -74,17 +80,17 @@ export function caseChangeRoute(
     const id = idParam(request);
     const body = formBody(request);
     try {
-      await change(db, ctx, id, body);
+      await change(deps.database.db, ctx, id, body);
       return reply.redirect(`/concerns/${id}#${anchor}`, 303);
     } catch (error) {
       if (!(error instanceof InputError)) throw error;
-      return showCasePage(reply, db, ctx, id, { error, values: body });
+      return showCasePage(reply, deps, ctx, id, { error, values: body });
     }
   });
 }
 
-export function concernRoutes(app: FastifyInstance, { database }: AppDeps): void {
-  const db = database.db;
+export function concernRoutes(app: FastifyInstance, deps: AppDeps): void {
+  const db = deps.database.db;
 
   const raiseForm = (values: Record<string, unknown>) => ({ values, subjectTypes: subjectTypeItems(values.subjectType) });
 
@@ -131,7 +137,7 @@ export function concernRoutes(app: FastifyInstance, { database }: AppDeps): void
   });
 
   app.get('/concerns/:id', { config: { access: 'concerns:work' } }, async (request, reply) => {
-    return showCasePage(reply, db, contextOf(request), idParam(request));
+    return showCasePage(reply, deps, contextOf(request), idParam(request));
   });
 
   app.post('/concerns/:id/break-glass', { config: { access: 'concerns:work' } }, async (request, reply) => {
@@ -150,10 +156,10 @@ export function concernRoutes(app: FastifyInstance, { database }: AppDeps): void
     }
   });
 
-  caseChangeRoute(app, db, '/concerns/:id/moves', 'concerns:work', concerns.moveCase, 'status');
-  caseChangeRoute(app, db, '/concerns/:id/notes', 'concerns:work', concerns.addNote, 'chronology');
-  caseChangeRoute(app, db, '/concerns/:id/review-date', 'concerns:work', concerns.setReviewDate, 'status');
-  caseChangeRoute(app, db, '/concerns/:id/assignments', 'concerns:manage', concerns.assign, 'assigned');
+  caseChangeRoute(app, deps, '/concerns/:id/moves', 'concerns:work', concerns.moveCase, 'status');
+  caseChangeRoute(app, deps, '/concerns/:id/notes', 'concerns:work', concerns.addNote, 'chronology');
+  caseChangeRoute(app, deps, '/concerns/:id/review-date', 'concerns:work', concerns.setReviewDate, 'status');
+  caseChangeRoute(app, deps, '/concerns/:id/assignments', 'concerns:manage', concerns.assign, 'assigned');
 
   app.post('/concerns/:id/assignments/:userId/remove', { config: { access: 'concerns:manage' } }, async (request, reply) => {
     const id = idParam(request);

@@ -5,12 +5,12 @@ import type { RequestContext } from '../../platform/context.ts';
 import { addDays, isRealDate, londonDateTime, todayInLondon } from '../../platform/dates.ts';
 import { keyedHash, seal, unseal, unsealOrPlain } from '../../platform/encryption.ts';
 import { InputError, NotFoundError, RefusalWithPage } from '../../platform/errors.ts';
-import { enqueueJob, registerJobHandler } from '../../platform/jobs.ts';
+import { enqueueJob } from '../../platform/jobs/queue.ts';
 import { formatNhsNumber, normaliseNhsNumber } from '../../platform/nhs-number.ts';
 import { caseDataPermission, preventLeadRoles, rolesWith } from '../../platform/permissions.ts';
 import { blankToUndefined, parseInput } from '../../platform/validation.ts';
 import * as audit from '../audit/service.ts';
-import { notifyRoles, registerReminderSource } from '../notifications/service.ts';
+import { notifyRoles, type ReminderSource } from '../notifications/service.ts';
 import * as users from '../users/service.ts';
 import * as repository from './repository.ts';
 import { type CaseStatus, caseStatuses, type SubjectType, subjectTypes } from './schema.ts';
@@ -185,11 +185,11 @@ export async function receiptFor(db: Db, ctx: RequestContext, id: string) {
   return found;
 }
 
-const concernRaisedJob = 'concerns.raised';
-const breakGlassJob = 'concerns.break-glass';
+export const concernRaisedJob = 'concerns.raised';
+export const breakGlassJob = 'concerns.break-glass';
 
 /** Tells the leads a concern arrived. Only the reference and a link: never who it is about, in the app or by e-mail. */
-registerJobHandler(concernRaisedJob, async (database: Database, payload) => {
+export async function tellLeadsOfConcern(database: Database, payload: Record<string, unknown>): Promise<void> {
   const row = await repository.caseInAnyOrganisation(database.db, String(payload.caseId));
   if (!row) return;
   await notifyRoles(database, row.orgId, preventLeadRoles, {
@@ -198,9 +198,10 @@ registerJobHandler(concernRaisedJob, async (database: Database, payload) => {
     body: `A concern was raised on ${row.raisedAt.toISOString().slice(0, 10)}${row.immediateRisk ? ' and marked as an immediate risk' : ''}. Open it in Prevent Assure to triage it.`,
     link: `/concerns/${row.id}`,
   });
-});
+}
 
-registerJobHandler(breakGlassJob, async (database: Database, payload) => {
+/** Tells the leads someone opened a case by break-glass. */
+export async function tellLeadsOfBreakGlass(database: Database, payload: Record<string, unknown>): Promise<void> {
   const row = await repository.caseInAnyOrganisation(database.db, String(payload.caseId));
   if (!row) return;
   await notifyRoles(database, row.orgId, preventLeadRoles, {
@@ -209,7 +210,7 @@ registerJobHandler(breakGlassJob, async (database: Database, payload) => {
     body: `${String(payload.who)} opened case ${row.reference} by break-glass, giving a reason. See the case's access record.`,
     link: `/concerns/${row.id}#access`,
   });
-});
+}
 
 // ---- reading a case ----
 
@@ -745,7 +746,8 @@ export async function casesStillOpen(db: Db, ids: string[]): Promise<Map<string,
   return new Map(rows.map((r) => [r.id, r.reference]));
 }
 
-registerReminderSource('concern case reviews', async (database, today) => {
+/** A case's review date has come. */
+export const caseReviewReminders: ReminderSource = async (database, today) => {
   const due = await repository.reviewsDue(database.db, today);
   return due.map((c) => ({
     key: `concern-review:${c.id}:${c.reviewOn}`,
@@ -755,7 +757,7 @@ registerReminderSource('concern case reviews', async (database, today) => {
     body: `The review date set for case ${c.reference} (${c.reviewOn}) has come. Open the case to review it.`,
     link: `/concerns/${c.id}`,
   }));
-});
+};
 
 export { openStatuses };
 
@@ -826,7 +828,7 @@ export async function erasePersonalData(open: OpenCase): Promise<void> {
 }
 
 /** The leads are told once when a closed case comes up for retention review (again if it is kept longer). */
-registerReminderSource('concern retention reviews', async (database, today) => {
+export const retentionReviewReminders: ReminderSource = async (database, today) => {
   const due = await repository.retentionReviewsDueEverywhere(database.db, today);
   return due.map((c) => ({
     key: `concern-retention:${c.id}:${c.retentionReviewOn}`,
@@ -836,7 +838,7 @@ registerReminderSource('concern retention reviews', async (database, today) => {
     body: `Closed case ${c.reference} has reached its retention review date (${c.retentionReviewOn}). Keep it longer, with a reason, or erase its personal data.`,
     link: '/concerns/retention',
   }));
-});
+};
 
 // ---- figures ----
 

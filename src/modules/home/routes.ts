@@ -13,10 +13,10 @@ export function homeRoutes(app: FastifyInstance, { database }: AppDeps): void {
     reply.page('home/views/accessibility.njk'),
   );
 
-  app.get('/ping', { config: { access: 'public' } }, async () => ({ status: 'ok' }));
+  app.get('/ping', { config: { access: 'public', kind: 'probe' } }, async () => ({ status: 'ok' }));
 
   /** For load balancers and monitoring: the database answers and its schema is the code's. */
-  app.get('/health', { config: { access: 'public' } }, async (_request, reply) => {
+  app.get('/health', { config: { access: 'public', kind: 'probe' } }, async (_request, reply) => {
     try {
       const { expected, applied } = await migrationStatus(database);
       const current = applied === expected;

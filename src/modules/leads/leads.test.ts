@@ -1,9 +1,8 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demo, signedIn, type TestApp, testApp, textOf } from '../../../test/harness.ts';
+import { runDueJobs, sendDueReminders } from '../../../test/modules.ts';
 import { addDays, todayInLondon } from '../../platform/dates.ts';
-import { runDueJobs } from '../../platform/jobs.ts';
-import { sendDueReminders } from '../notifications/service.ts';
 import * as organisations from '../organisations/service.ts';
 
 const rowsOf = <T>(result: unknown) => (result as { rows: T[] }).rows;

@@ -1,6 +1,6 @@
-import { todayInLondon } from '../../platform/dates.ts';
+import type { Database } from '../../db/client.ts';
 import { commissionerLeadRoles, preventLeadRoles } from '../../platform/permissions.ts';
-import { type Reminder, registerReminderSource } from '../notifications/service.ts';
+import type { Reminder } from '../notifications/service.ts';
 import { vacantPostsEverywhere } from './service.ts';
 
 /**
@@ -8,7 +8,7 @@ import { vacantPostsEverywhere } from './service.ts';
  * provider's commissioning ICB is told too. The key names the post and since when, so each
  * vacancy is reminded of once.
  */
-registerReminderSource('leads', async (database, today = todayInLondon()): Promise<Reminder[]> => {
+export async function vacancyReminders(database: Database, today: string): Promise<Reminder[]> {
   const vacancies = await vacantPostsEverywhere(database, today);
   return vacancies.flatMap(({ org, post, postName, since }) => {
     const key = `lead-vacant:${org.id}:${post}:${since ?? 'never'}`;
@@ -34,4 +34,4 @@ registerReminderSource('leads', async (database, today = todayInLondon()): Promi
       },
     ];
   });
-});
+}

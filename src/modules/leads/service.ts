@@ -4,7 +4,7 @@ import { withScope } from '../../db/tenancy.ts';
 import type { RequestContext } from '../../platform/context.ts';
 import { addDays, isRealDate, todayInLondon } from '../../platform/dates.ts';
 import { InputError, NotFoundError } from '../../platform/errors.ts';
-import { enqueueJob, registerJobHandler } from '../../platform/jobs.ts';
+import { enqueueJob } from '../../platform/jobs/queue.ts';
 import { commissionerLeadRoles } from '../../platform/permissions.ts';
 import { blankToUndefined, parseInput } from '../../platform/validation.ts';
 import * as audit from '../audit/service.ts';
@@ -176,10 +176,10 @@ export async function vacantPostsEverywhere(database: Database, today: string) {
   return vacancies;
 }
 
-const leadChangedJob = 'leads.changed';
+export const leadChangedJob = 'leads.changed';
 
 /** Tells the commissioning ICB's commissioner leads of a change of lead, and records when. */
-async function tellCommissioner(database: Database, payload: Record<string, unknown>): Promise<void> {
+export async function tellCommissioner(database: Database, payload: Record<string, unknown>): Promise<void> {
   const db = database.db;
   const found = await repository.anyById(db, String(payload.appointmentId));
   if (!found) return;
@@ -203,5 +203,3 @@ async function tellCommissioner(database: Database, payload: Record<string, unkn
   });
   await repository.markCommissionerNotified(db, found.id, new Date());
 }
-
-registerJobHandler(leadChangedJob, tellCommissioner);

@@ -12,6 +12,7 @@
  * its offsets in the ORIGINAL text, so that a page can highlight each one side by side. It is a
  * first pass: a person reads, edits and approves the result before anything is shared.
  */
+import { monthNames } from '../../platform/dates.ts';
 import { hasValidCheckDigit } from '../../platform/nhs-number.ts';
 
 export type KnownIdentifiers = { names?: string[]; nhsNumbers?: string[]; dateOfBirth?: string; addresses?: string[] };
@@ -248,21 +249,6 @@ const notNames = new Set(
     'is was are were has had have will would could should may might must can did does do be been being'
   ).split(/\s+/),
 );
-
-const monthNames = [
-  'January',
-  'February',
-  'March',
-  'April',
-  'May',
-  'June',
-  'July',
-  'August',
-  'September',
-  'October',
-  'November',
-  'December',
-];
 
 /** Names that are also ordinary words: matched only when capitalised, and a month only outside date phrases. */
 const wordNames = new Set(

@@ -2,10 +2,13 @@ import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { raiseConcern } from '../../../test/concerns.ts';
 import { demo, signedIn, type TestApp, testApp, textOf, type Visitor } from '../../../test/harness.ts';
+import { sendDueReminders } from '../../../test/modules.ts';
+import { modules, wireModules } from '../../app.ts';
 import { withScope } from '../../db/tenancy.ts';
 import { contextFor } from '../../platform/context.ts';
 import { addDays, todayInLondon } from '../../platform/dates.ts';
-import { sendDueReminders } from '../notifications/service.ts';
+import { on, useEventSubscriptions } from '../../platform/events.ts';
+import { referralMade } from '../referrals/events.ts';
 import * as users from '../users/service.ts';
 import { notApproved, remainingIdentifiers, sideBySide } from './case-study-service.ts';
 import { lessonsFigures, themeCounts } from './service.ts';
@@ -137,6 +140,34 @@ describe('lessons learned: reviews, case studies and the learning group', () => 
     expect(list.body).toContain(`href="/lessons/reviews/${reviewId}"`);
     // The case page links to it.
     expect((await lead.get(`/concerns/${caseId}`)).body).toContain(`href="/lessons/reviews/${reviewId}"`);
+  });
+
+  it('starts the review inside the referral’s transaction: a referral whose review cannot start is not made', async () => {
+    const id = await raise();
+    const review = modules()
+      .flatMap((m) => m.events ?? [])
+      .filter((e) => e.event === referralMade);
+    expect(review).toHaveLength(1);
+    // As if starting the review failed after it was written: nothing of the referral may stay.
+    useEventSubscriptions([
+      ...review,
+      on(referralMade, async () => {
+        throw new Error('the review could not be started');
+      }),
+    ]);
+    try {
+      for (const to of ['triage', 'gathering_information', 'decision']) {
+        expect((await lead.post(`/concerns/${id}/moves`, { to, reason: `On to ${to}` })).statusCode).toBe(303);
+      }
+      expect((await lead.post(`/concerns/${id}/decisions`, shareWithPolice)).statusCode).toBe(303);
+      expect((await lead.post(`/concerns/${id}/referrals`, referralForm)).statusCode).toBe(500);
+    } finally {
+      wireModules();
+    }
+    expect(await query(sql`select id from referrals where case_id = ${id}`)).toEqual([]);
+    expect(await reviewsOfCase(id)).toEqual([]);
+    const [kase] = await query<{ status: string }>(sql`select status from concern_cases where id = ${id}`);
+    expect(kase?.status).toBe('decision');
   });
 
   it('lets a lead start a review of a case that was not referred, once', async () => {

@@ -1,7 +1,7 @@
 import type { Database } from '../../db/client.ts';
 import { spokenDate } from '../../platform/dates.ts';
 import { commissionerLeadRoles, preventLeadRoles } from '../../platform/permissions.ts';
-import { type Reminder, registerReminderSource } from '../notifications/service.ts';
+import type { Reminder } from '../notifications/service.ts';
 import * as repository from './repository.ts';
 
 /**
@@ -39,5 +39,3 @@ export async function lessonsReminders(database: Database, today: string): Promi
   });
   return [...reviewActions, ...groupActions];
 }
-
-registerReminderSource('lessons', lessonsReminders);

@@ -3,20 +3,21 @@ import { todayInLondon } from '../../platform/dates.ts';
 import type { AppDeps } from '../../platform/deps.ts';
 import { InputError } from '../../platform/errors.ts';
 import { contextOf, formBody, idParam, showFormErrors } from '../../platform/web.ts';
-import { addCaseSection, showCasePage } from '../concerns/routes.ts';
-// The lessons learned section comes after the referral it follows.
-import '../referrals/routes.ts';
+import { type CaseSectionSource, showCasePage } from '../concerns/routes.ts';
 import { financialYearOf } from '../risks/service.ts';
 import * as caseStudies from './case-study-service.ts';
 import * as lessons from './service.ts';
 
-addCaseSection(async (open) => ({ template: 'lessons/views/case-section.njk', data: await lessons.reviewSection(open) }));
+export const lessonsSection: CaseSectionSource = async (open) => ({
+  template: 'lessons/views/case-section.njk',
+  data: await lessons.reviewSection(open),
+});
 
 const statusItems = (selected: unknown) =>
   lessons.reviewStatuses.map((value) => ({ value, text: lessons.statusNames[value], checked: value === selected }));
 
-export function lessonsRoutes(app: FastifyInstance, { database }: AppDeps): void {
-  const db = database.db;
+export function lessonsRoutes(app: FastifyInstance, deps: AppDeps): void {
+  const db = deps.database.db;
 
   app.get('/lessons', { config: { access: 'lessons:review' } }, async (request, reply) => {
     const ctx = contextOf(request);
@@ -36,7 +37,7 @@ export function lessonsRoutes(app: FastifyInstance, { database }: AppDeps): void
     } catch (error) {
       if (!(error instanceof InputError)) throw error;
       reply.code(400);
-      return showCasePage(reply, db, ctx, id, { error, values: {} });
+      return showCasePage(reply, deps, ctx, id, { error, values: {} });
     }
   });
 
@@ -167,7 +168,7 @@ export function lessonsRoutes(app: FastifyInstance, { database }: AppDeps): void
   const caseStudyAction = (
     path: string,
     change: (
-      db: typeof database.db,
+      db: typeof deps.database.db,
       ctx: ReturnType<typeof contextOf>,
       id: string,
       body: Record<string, unknown>,

@@ -4,21 +4,18 @@ import { eq } from 'drizzle-orm';
 import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { demo, signedIn, type TestApp, testApp, textOf } from '../../../test/harness.ts';
+import { modules } from '../../app.ts';
+import type { Database } from '../../db/client.ts';
 import { noScope, withScope } from '../../db/tenancy.ts';
-import {
-  enqueueJob,
-  ensureReminderScan,
-  nextReminderScan,
-  registerJobHandler,
-  reminderScanKind,
-  runDueJobs,
-  startJobRunner,
-} from '../../platform/jobs.ts';
+import { enqueueJob, findJob, jobsOfKind } from '../../platform/jobs/queue.ts';
+import { runDueJobs as runJobsOf } from '../../platform/jobs/runner.ts';
 import { configureMail, recipientHash, sendMail } from '../../platform/mail.ts';
+import type { ModuleManifest } from '../../platform/modules.ts';
 import * as organisations from '../organisations/service.ts';
 import * as users from '../users/service.ts';
 import { notifications, remindersSent } from './schema.ts';
 import * as service from './service.ts';
+import { ensureReminderScan, nextReminderScan, reminderScanKind } from './service.ts';
 
 type Received = { to: string[]; subject: string; text: string };
 
@@ -72,38 +69,30 @@ const mailConfig = (smtpUrl: string | undefined) => ({
   publicUrl: undefined,
 });
 
-// Test handlers: registered at load, as a module's would be.
-const recorded: Record<string, unknown>[] = [];
-registerJobHandler('test.record', async (_database, payload) => {
-  recorded.push(payload);
-});
-let flakyFailuresLeft = 0;
-registerJobHandler('test.flaky', async () => {
-  if (flakyFailuresLeft > 0) {
-    flakyFailuresLeft--;
-    throw new Error('The partner system refused the update for jordan.ellis@northshire-ft.example');
-  }
-});
-registerJobHandler('test.broken', async () => {
-  throw new Error('always broken');
-});
-
+// A test reminder source, declared as a module's would be, after the app's modules.
 let reminderOrgId = '';
 const reminderDays: string[] = [];
-service.registerReminderSource('test.reviews', async (_database, today) => {
-  reminderDays.push(today);
-  if (!reminderOrgId) return [];
-  return [
-    {
-      key: 'policy-review-30:test-policy',
-      orgId: reminderOrgId,
-      roles: ['board_viewer'],
-      title: 'Policy review due: test policy',
-      body: 'The test policy is due for review in 30 days.',
-      link: '/policies',
+const testModule: ModuleManifest = {
+  name: 'test',
+  reminders: {
+    'test.reviews': async (_database, today) => {
+      reminderDays.push(today);
+      if (!reminderOrgId) return [];
+      return [
+        {
+          key: 'policy-review-30:test-policy',
+          orgId: reminderOrgId,
+          roles: ['board_viewer'],
+          title: 'Policy review due: test policy',
+          body: 'The test policy is due for review in 30 days.',
+          link: '/policies',
+        },
+      ];
     },
-  ];
-});
+  },
+};
+const withTestModule = [...modules(), testModule];
+const runDueJobs = (database: Database) => runJobsOf(database, withTestModule);
 
 describe('background jobs, notifications and e-mail', () => {
   let t: TestApp;
@@ -128,90 +117,7 @@ describe('background jobs, notifications and e-mail', () => {
     configureMail(mailConfig(smtp.url));
   });
 
-  const job = async (kind: string) => {
-    const [found] = await service.jobsOfKind(t.database.db, kind);
-    if (!found) throw new Error(`no ${kind} job`);
-    return found;
-  };
   const makeDue = (id: string) => t.database.exec(`update jobs set run_after = now() where id = '${id}'`);
-
-  it('enqueues a job only if the transaction that asked for it commits', async () => {
-    await expect(
-      withScope(t.database.db, noScope, async (tx) => {
-        await enqueueJob(tx, 'test.record', { n: 0 });
-        throw new Error('the change failed');
-      }),
-    ).rejects.toThrow('the change failed');
-    expect(await service.jobsOfKind(t.database.db, 'test.record')).toEqual([]);
-  });
-
-  it('runs a due job once and marks it finished', async () => {
-    await withScope(t.database.db, noScope, (tx) => enqueueJob(tx, 'test.record', { n: 1 }));
-    expect(await runDueJobs(t.database)).toBe(1);
-    expect(recorded).toEqual([{ n: 1 }]);
-    const done = await job('test.record');
-    expect(done.finishedAt).not.toBeNull();
-    expect(done.attempts).toBe(1);
-    expect(await runDueJobs(t.database)).toBe(0);
-    expect(recorded).toHaveLength(1);
-  });
-
-  it('runs each job once when several runners claim at the same time', async () => {
-    recorded.length = 0;
-    await withScope(t.database.db, noScope, async (tx) => {
-      for (let n = 0; n < 12; n++) await enqueueJob(tx, 'test.record', { n: `parallel-${n}` });
-    });
-    const counts = await Promise.all([runDueJobs(t.database), runDueJobs(t.database), runDueJobs(t.database)]);
-    expect(counts.reduce((a, b) => a + b, 0)).toBe(12);
-    expect(recorded.map((p) => p.n).sort()).toEqual(Array.from({ length: 12 }, (_, n) => `parallel-${n}`).sort());
-  });
-
-  it('waits until a job’s time before running it', async () => {
-    await withScope(t.database.db, noScope, (tx) =>
-      enqueueJob(tx, 'test.record', { n: 'later' }, new Date(Date.now() + 3_600_000)),
-    );
-    expect(await runDueJobs(t.database)).toBe(0);
-    expect(recorded).not.toContainEqual({ n: 'later' });
-  });
-
-  it('retries a failing job later, counting attempts and keeping the error without personal data', async () => {
-    flakyFailuresLeft = 2;
-    await withScope(t.database.db, noScope, (tx) => enqueueJob(tx, 'test.flaky', {}));
-    expect(await runDueJobs(t.database)).toBe(1);
-    let flaky = await job('test.flaky');
-    expect(flaky.attempts).toBe(1);
-    expect(flaky.finishedAt).toBeNull();
-    expect(flaky.lastError).toContain('The partner system refused the update');
-    expect(flaky.lastError).not.toContain('jordan.ellis');
-    expect(flaky.runAfter.getTime()).toBeGreaterThan(Date.now() + 30_000);
-    expect(await runDueJobs(t.database)).toBe(0);
-
-    await makeDue(flaky.id);
-    await runDueJobs(t.database);
-    await makeDue(flaky.id);
-    await runDueJobs(t.database);
-    flaky = await job('test.flaky');
-    expect(flaky.attempts).toBe(3);
-    expect(flaky.finishedAt).not.toBeNull();
-  });
-
-  it('gives up after five attempts, leaving the job in the table', async () => {
-    await withScope(t.database.db, noScope, (tx) => enqueueJob(tx, 'test.broken', {}));
-    for (let i = 0; i < 7; i++) {
-      await makeDue((await job('test.broken')).id);
-      await runDueJobs(t.database);
-    }
-    const broken = await job('test.broken');
-    expect(broken.attempts).toBe(service.maxJobAttempts);
-    expect(broken.finishedAt).toBeNull();
-    expect(broken.lastError).toBe('Error: always broken');
-  });
-
-  it('leaves jobs of a kind it has no handler for to an instance that has one', async () => {
-    await withScope(t.database.db, noScope, (tx) => enqueueJob(tx, 'test.unknown-here', {}));
-    expect(await runDueJobs(t.database)).toBe(0);
-    expect((await job('test.unknown-here')).attempts).toBe(0);
-  });
 
   it('notifies the current holders of the roles in that organisation only, each by e-mail', async () => {
     const actor = { userId: null, label: 'test set-up', ip: null };
@@ -286,11 +192,51 @@ describe('background jobs, notifications and e-mail', () => {
     expect(keys).toHaveLength(1);
 
     // Each scan books the next day's, and there is only ever one waiting.
-    const waiting = (await service.jobsOfKind(t.database.db, reminderScanKind)).filter((j) => j.finishedAt === null);
+    const waiting = (await jobsOfKind(t.database.db, reminderScanKind)).filter((j) => j.finishedAt === null);
     expect(waiting).toHaveLength(1);
     expect(waiting[0]?.runAfter.getTime()).toBeGreaterThan(Date.now());
     await ensureReminderScan(t.database);
-    expect((await service.jobsOfKind(t.database.db, reminderScanKind)).filter((j) => j.finishedAt === null)).toHaveLength(1);
+    expect((await jobsOfKind(t.database.db, reminderScanKind)).filter((j) => j.finishedAt === null)).toHaveLength(1);
+  });
+
+  it('logs a reminder source that fails, by its name and the error without any address, and sends the others', async () => {
+    const logged: { details: Record<string, unknown>; message: string }[] = [];
+    const logger = { error: (details: Record<string, unknown>, message: string) => logged.push({ details, message }) };
+    const result = await service.sendDueReminders(
+      t.database,
+      '2026-01-05',
+      [
+        {
+          name: 'test.unreadable',
+          source: async () => {
+            throw new TypeError('could not read the record of jordan.ellis@northshire-ft.example');
+          },
+        },
+        {
+          name: 'test.off-site',
+          source: async () => [
+            { key: 'off-site', orgId: trustId, roles: ['board_viewer'], title: 'Elsewhere', body: 'x', link: '//evil.example' },
+          ],
+        },
+        {
+          name: 'test.fine',
+          source: async () => [{ key: 'fine', orgId: trustId, roles: ['board_viewer'], title: 'A fine reminder', body: 'Fine.' }],
+        },
+      ],
+      logger,
+    );
+    expect(result.failed).toEqual(['test.unreadable', 'test.off-site']);
+    expect(result.sent).toBe(1);
+    expect(logged).toEqual([
+      {
+        details: { source: 'test.unreadable', error: 'TypeError: could not read the record of [address]' },
+        message: 'a reminder source could not say what is due',
+      },
+      {
+        details: { source: 'test.off-site', error: 'Error: A notification link must be a path on the service' },
+        message: 'a reminder could not be sent',
+      },
+    ]);
   });
 
   it('schedules the daily scan for 6 in the morning, London time, summer and winter', () => {
@@ -360,7 +306,7 @@ describe('background jobs, notifications and e-mail', () => {
       body: 'The training records were imported.',
     });
     expect(await runDueJobs(t.database)).toBe(1);
-    const unsent = (await service.jobsOfKind(t.database.db, service.mailJobKind)).filter((j) => j.finishedAt === null);
+    const unsent = (await jobsOfKind(t.database.db, service.mailJobKind)).filter((j) => j.finishedAt === null);
     expect(unsent).toHaveLength(1);
     const [failed] = unsent;
     expect(failed?.attempts).toBe(1);
@@ -371,7 +317,7 @@ describe('background jobs, notifications and e-mail', () => {
     await makeDue(failed?.id ?? '');
     expect(await runDueJobs(t.database)).toBe(1);
     expect(smtp.received.map((m) => [m.to, m.subject])).toEqual([[[demo.trainingAdmin], 'Training data imported']]);
-    expect((await service.findJob(t.database.db, failed?.id ?? ''))?.finishedAt).not.toBeNull();
+    expect((await findJob(t.database.db, failed?.id ?? ''))?.finishedAt).not.toBeNull();
   });
 
   it('with no SMTP server configured, logs each e-mail without the address or the message', async () => {
@@ -391,16 +337,5 @@ describe('background jobs, notifications and e-mail', () => {
     expect(logged).not.toContain('About Someone');
     expect(logged).not.toContain('Confidential');
     expect(smtp.received).toEqual([]);
-  });
-
-  it('runs jobs in the background until stopped, and at once when kicked', async () => {
-    const runner = startJobRunner(t.database, { intervalMs: 60_000 });
-    await withScope(t.database.db, noScope, (tx) => enqueueJob(tx, 'test.record', { n: 'background' }));
-    runner.kick();
-    for (let i = 0; i < 100 && !recorded.some((p) => p.n === 'background'); i++) await new Promise((r) => setTimeout(r, 50));
-    await runner.stop();
-    expect(recorded).toContainEqual({ n: 'background' });
-    const waitingScans = (await service.jobsOfKind(t.database.db, reminderScanKind)).filter((j) => j.finishedAt === null);
-    expect(waitingScans).toHaveLength(1);
   });
 });

@@ -1,83 +1,24 @@
 import type { Database, Db, Executor } from '../../db/client.ts';
 import { withScope } from '../../db/tenancy.ts';
 import type { RequestContext } from '../../platform/context.ts';
+import { addDays, londonDateTime, todayInLondon } from '../../platform/dates.ts';
 import { NotFoundError } from '../../platform/errors.ts';
+import { describeFailure, enqueueJob, removeFinishedJobsBefore } from '../../platform/jobs/queue.ts';
+import { ensureScheduled } from '../../platform/jobs/runner.ts';
 import { linkInMail, sendMail } from '../../platform/mail.ts';
+import type { JobLogger, ModuleManifest, Schedule } from '../../platform/modules.ts';
 import type { Role } from '../../platform/permissions.ts';
 import * as users from '../users/service.ts';
 import * as repository from './repository.ts';
 
 export type Notification = repository.NotificationRow;
-export type Job = repository.JobRow;
-export type ClaimedJob = repository.ClaimedJob;
 
 export type NotificationMessage = { kind: string; title: string; body: string; link?: string };
-
-// ---- jobs: the table's rules; the runner loop is src/platform/jobs.ts ----
-
-/** A job is tried at most this many times; after that it stays in the table, unfinished, for someone to look at. */
-export const maxJobAttempts = 5;
-/** How long a claimed job is reserved for the instance running it. */
-export const jobLeaseSeconds = 5 * 60;
-
-/** Seconds before the next try after the nth failed one: 1, 5, 25, 125 minutes, so an outage of hours is ridden out. */
-export function retryDelaySeconds(attempts: number): number {
-  return 60 * 5 ** Math.max(0, attempts - 1);
-}
-
-export async function enqueueJob(
-  tx: Executor,
-  kind: string,
-  payload: Record<string, unknown>,
-  runAfter?: Date | undefined,
-): Promise<string> {
-  if (!kind) throw new Error('A job needs a kind');
-  return repository.insertJob(tx, { kind, payload, runAfter });
-}
-
-/** The next due job of a kind this instance can run, reserved for it; undefined if there is none. */
-export async function claimNextJob(db: Executor, kinds: string[]): Promise<ClaimedJob | undefined> {
-  const [job] = await repository.claimDueJobs(db, kinds, 1, maxJobAttempts, jobLeaseSeconds);
-  return job;
-}
-
-export const finishJob = (db: Executor, id: string) => repository.finishJob(db, id);
-
-/** Records a failed try; the job is due again after a delay, unless it has used all its tries. */
-export async function failJob(db: Executor, job: ClaimedJob, error: string): Promise<{ willRetry: boolean }> {
-  await repository.failJob(db, job.id, error, retryDelaySeconds(job.attempts));
-  return { willRetry: job.attempts < maxJobAttempts };
-}
-
-export const findJob = (db: Executor, id: string) => repository.jobById(db, id);
-export const jobsOfKind = (db: Executor, kind: string) => repository.jobsOfKind(db, kind);
-
-/**
- * Enqueues a job of this kind unless one is already waiting: with `onlyFuture`, only one not yet
- * due counts (so a job of the kind that is running now can schedule its successor). Safe when
- * several instances do it at once.
- */
-export async function scheduleUnlessPending(
-  database: Database,
-  kind: string,
-  runAfter: Date,
-  options: { onlyFuture: boolean },
-): Promise<boolean> {
-  return database.db.transaction(async (tx) => {
-    await repository.lockKind(tx, kind);
-    if ((await repository.countPending(tx, kind, maxJobAttempts, options.onlyFuture)) > 0) return false;
-    await repository.insertJob(tx, { kind, payload: {}, runAfter });
-    return true;
-  });
-}
-
-/** Finished jobs are kept a while for looking into problems, then removed. */
-export const removeFinishedJobsBefore = (db: Executor, before: Date) => repository.removeFinishedBefore(db, before);
 
 // ---- notifications ----
 
 /** The job that e-mails one notification: an outbox, so the e-mail commits with the notification and is retried if the server is down. */
-export const mailJobKind = 'notifications.mail'; // also named in src/platform/jobs.ts, which registers its handler
+export const mailJobKind = 'notifications.mail';
 
 function checkLink(link: string | undefined): void {
   // A path on the service only: a notification must not send anyone elsewhere.
@@ -98,7 +39,7 @@ async function notifyPeopleIn(tx: Executor, orgId: string, userIds: string[], me
     })),
   );
   for (const notification of created) {
-    await repository.insertJob(tx, { kind: mailJobKind, payload: { notificationId: notification.id } });
+    await enqueueJob(tx, mailJobKind, { notificationId: notification.id });
   }
   return userIds.length;
 }
@@ -173,7 +114,7 @@ export type Reminder = {
 };
 
 /** The job that e-mails one reminder to one address (see Reminder.addresses). */
-export const addressMailJobKind = 'notifications.mail-address'; // also named in src/platform/jobs.ts
+export const addressMailJobKind = 'notifications.mail-address';
 
 /** The job handler for addressMailJobKind. */
 export async function sendAddressMail(payload: Record<string, unknown>): Promise<void> {
@@ -183,36 +124,61 @@ export async function sendAddressMail(payload: Record<string, unknown>): Promise
   const text = typeof link === 'string' ? `${body}\n\n${linkInMail(link)}\n` : `${body}\n`;
   await sendMail({ to, subject: title, text, kind: typeof kind === 'string' ? kind : 'reminder' });
 }
+
 export type ReminderSource = (database: Database, today: string) => Promise<Reminder[]>;
 
-const reminderSources = new Map<string, ReminderSource>();
-
-/**
- * Adds a source of reminders to the daily scan. A reminder is sent once per key, ever: put in the
- * key what makes it new (e.g. `review-30:<policy version id>`). Keys are kept per source name.
- */
-export function registerReminderSource(name: string, source: ReminderSource): void {
-  if (reminderSources.has(name) && reminderSources.get(name) !== source) {
-    throw new Error(`A reminder source called ${name} is already registered`);
+declare module '../../platform/modules.ts' {
+  interface ModuleManifest {
+    /**
+     * The module's sources of the daily reminders, by name. A reminder is sent once per key, ever: put in
+     * the key what makes it new (e.g. `review-30:<policy version id>`). Keys are kept per source name, so
+     * a source is never renamed.
+     */
+    reminders?: Readonly<Record<string, ReminderSource>>;
   }
-  reminderSources.set(name, source);
+}
+
+export type NamedReminderSource = { name: string; source: ReminderSource };
+
+/** Every module's reminder sources, in the order the modules are listed; a name used twice is a mistake. */
+export function reminderSourcesOf(modules: readonly ModuleManifest[]): NamedReminderSource[] {
+  const sources: NamedReminderSource[] = [];
+  for (const module of modules) {
+    for (const [name, source] of Object.entries(module.reminders ?? {})) {
+      if (sources.some((s) => s.name === name)) throw new Error(`Two reminder sources are called ${name}`);
+      sources.push({ name, source });
+    }
+  }
+  return sources;
 }
 
 export type ReminderScanResult = { sent: number; people: number; failed: string[] };
 
+const silent: Pick<JobLogger, 'error'> = { error: () => {} };
+
 /**
  * Asks every source for today's reminders and sends those not sent before. Each reminder's key,
  * notifications and e-mail jobs commit together, so a reminder is never sent twice nor half-sent.
- * One source failing does not stop the others; its name is in `failed`.
+ * One source failing does not stop the others; its name is in `failed`, and what went wrong is
+ * logged with the source's name and the error, any e-mail address taken out (as for a failed job).
  */
-export async function sendDueReminders(database: Database, today: string): Promise<ReminderScanResult> {
+export async function sendDueReminders(
+  database: Database,
+  today: string,
+  sources: readonly NamedReminderSource[],
+  logger: Pick<JobLogger, 'error'> = silent,
+): Promise<ReminderScanResult> {
   const result: ReminderScanResult = { sent: 0, people: 0, failed: [] };
-  for (const [name, source] of reminderSources) {
+  const failed = (name: string, error: unknown, what: string) => {
+    logger.error({ source: name, error: describeFailure(error) }, what);
+    if (!result.failed.includes(name)) result.failed.push(name);
+  };
+  for (const { name, source } of sources) {
     let reminders: Reminder[];
     try {
       reminders = await source(database, today);
-    } catch {
-      result.failed.push(name);
+    } catch (error) {
+      failed(name, error, 'a reminder source could not say what is due');
       continue;
     }
     for (const reminder of reminders) {
@@ -228,20 +194,45 @@ export async function sendDueReminders(database: Database, today: string): Promi
           const addresses = [...new Set((reminder.addresses ?? []).map((a) => a.trim().toLowerCase()).filter(Boolean))];
           for (const to of addresses) {
             const payload = { to, title: reminder.title, body: reminder.body, kind: name, link: reminder.link };
-            await repository.insertJob(tx, { kind: addressMailJobKind, payload });
+            await enqueueJob(tx, addressMailJobKind, payload);
           }
           return told + addresses.length;
         });
         if (people === null) continue;
         result.sent++;
         result.people += people;
-      } catch {
-        if (!result.failed.includes(name)) result.failed.push(name);
+      } catch (error) {
+        failed(name, error, 'a reminder could not be sent');
       }
     }
   }
   return result;
 }
+
+// ---- the daily reminder scan ----
+
+export const reminderScanKind = 'reminders.scan';
+/** Reminders go out early, before the working day. */
+const reminderTime = '06:00';
+const keepFinishedJobsDays = 30;
+
+export function nextReminderScan(now: Date = new Date()): Date {
+  return londonDateTime(addDays(todayInLondon(now), 1), reminderTime);
+}
+
+/** Once a day, every module's reminders; and the jobs table is kept short. */
+export const reminderScan: Schedule = {
+  kind: reminderScanKind,
+  next: nextReminderScan,
+  async run(database, _payload, { logger, modules }) {
+    const result = await sendDueReminders(database, todayInLondon(), reminderSourcesOf(modules), logger);
+    await removeFinishedJobsBefore(database.db, new Date(Date.now() - keepFinishedJobsDays * 86_400_000));
+    if (result.failed.length) throw new Error(`Reminder sources failed: ${result.failed.join(', ')}`);
+  },
+};
+
+/** Makes sure a reminder scan is waiting (one due now, on a database that has never had one). */
+export const ensureReminderScan = (database: Database) => ensureScheduled(database, reminderScan);
 
 // ---- the signed-in person's notifications ----
 

@@ -2,13 +2,13 @@ import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { AppDeps } from '../../platform/deps.ts';
 import { InputError } from '../../platform/errors.ts';
 import { contextOf, idParam } from '../../platform/web.ts';
-import { addCaseSection, caseChangeRoute } from '../concerns/routes.ts';
+import { type CaseSectionSource, caseChangeRoute } from '../concerns/routes.ts';
 import * as patientRecord from './service.ts';
 
-addCaseSection(async (open) => ({
+export const patientRecordSection: CaseSectionSource = async (open) => ({
   template: 'patient-record/views/case-section.njk',
   data: patientRecord.caseSectionData(open),
-}));
+});
 
 /** A request that cannot be answered for this case (erased, or not a patient): said plainly, with the way back. */
 function refused(reply: FastifyReply, caseId: string, error: unknown): FastifyReply {
@@ -17,10 +17,10 @@ function refused(reply: FastifyReply, caseId: string, error: unknown): FastifyRe
   return reply.page('patient-record/views/refused.njk', { caseId, message: Object.values(error.fieldErrors).join(' ') });
 }
 
-export function patientRecordRoutes(app: FastifyInstance, { database }: AppDeps): void {
-  const db = database.db;
+export function patientRecordRoutes(app: FastifyInstance, deps: AppDeps): void {
+  const db = deps.database.db;
 
-  caseChangeRoute(app, db, '/concerns/:id/marker', 'concerns:manage', patientRecord.setMarkerText, 'patient-record');
+  caseChangeRoute(app, deps, '/concerns/:id/marker', 'concerns:manage', patientRecord.setMarkerText, 'patient-record');
 
   app.get('/concerns/:id/handover', { config: { access: 'concerns:work' } }, async (request, reply) => {
     const id = idParam(request);

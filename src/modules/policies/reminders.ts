@@ -2,7 +2,6 @@ import type { Database } from '../../db/client.ts';
 import { spokenDate } from '../../platform/dates.ts';
 import { preventLeadRoles } from '../../platform/permissions.ts';
 import type { Reminder } from '../notifications/service.ts';
-import { registerReminderSource } from '../notifications/service.ts';
 import { reviewReminders, reviewWarningDays } from './service.ts';
 
 /**
@@ -32,5 +31,3 @@ export async function policyReviewReminders(database: Database, today: string): 
         },
   );
 }
-
-registerReminderSource('policies', policyReviewReminders);

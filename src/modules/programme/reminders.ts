@@ -2,7 +2,6 @@ import type { Database } from '../../db/client.ts';
 import { spokenDate } from '../../platform/dates.ts';
 import { preventLeadRoles } from '../../platform/permissions.ts';
 import type { Reminder } from '../notifications/service.ts';
-import { registerReminderSource } from '../notifications/service.ts';
 import { dueAndOverdueItems, dueSoonDays } from './service.ts';
 
 /**
@@ -31,5 +30,3 @@ export async function programmeReminders(database: Database, today: string): Pro
     })),
   ];
 }
-
-registerReminderSource('programme', programmeReminders);

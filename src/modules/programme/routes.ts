@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Db } from '../../db/client.ts';
 import type { RequestContext } from '../../platform/context.ts';
+import { monthNames } from '../../platform/dates.ts';
 import type { AppDeps } from '../../platform/deps.ts';
 import { InputError, NotFoundError } from '../../platform/errors.ts';
 import { contextOf, formBody, idParam, showFormErrors } from '../../platform/web.ts';
@@ -247,5 +248,5 @@ export function programmeRoutes(app: FastifyInstance, { database }: AppDeps): vo
 }
 
 function monthItems(selected: number) {
-  return programme.monthNames.map((name, i) => ({ value: String(i + 1), text: name, selected: i + 1 === selected }));
+  return monthNames.map((name, i) => ({ value: String(i + 1), text: name, selected: i + 1 === selected }));
 }

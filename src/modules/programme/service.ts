@@ -19,21 +19,6 @@ export type Item = ItemRow;
 /** April: the NHS financial year, which the standard's annual cycle follows unless an organisation chooses otherwise. */
 export const defaultYearStartMonth = 4;
 
-export const monthNames = [
-  'January',
-  'February',
-  'March',
-  'April',
-  'May',
-  'June',
-  'July',
-  'August',
-  'September',
-  'October',
-  'November',
-  'December',
-] as const;
-
 export const areaNames: Record<ProgrammeArea, string> = {
   training_needs_analysis: 'Training needs analysis',
   risk_assessment: 'Risk assessment',

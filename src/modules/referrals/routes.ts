@@ -2,12 +2,13 @@ import type { FastifyInstance } from 'fastify';
 import type { AppDeps } from '../../platform/deps.ts';
 import { InputError } from '../../platform/errors.ts';
 import { contextOf, formBody, idParam, showFormErrors } from '../../platform/web.ts';
-import { addCaseSection, showCasePage } from '../concerns/routes.ts';
-// The case page follows the protocol: the sharing decisions' sections come before the referral they allow.
-import '../sharing/routes.ts';
+import { type CaseSectionSource, showCasePage } from '../concerns/routes.ts';
 import * as referrals from './service.ts';
 
-addCaseSection(async (open) => ({ template: 'referrals/views/case-section.njk', data: await referrals.referralSection(open) }));
+export const referralSection: CaseSectionSource = async (open) => ({
+  template: 'referrals/views/case-section.njk',
+  data: await referrals.referralSection(open),
+});
 
 const sentHowItems = (selected: unknown) =>
   referrals.sentHows.map((value) => ({ value, text: referrals.sentHowNames[value], checked: value === selected }));
@@ -27,8 +28,8 @@ function outcomeValues(referral: referrals.ReferralView): Record<string, unknown
   };
 }
 
-export function referralsRoutes(app: FastifyInstance, { database }: AppDeps): void {
-  const db = database.db;
+export function referralsRoutes(app: FastifyInstance, deps: AppDeps): void {
+  const db = deps.database.db;
 
   const referPage = (page: Awaited<ReturnType<typeof referrals.referralForm>>, values: Record<string, unknown>) => ({
     ...page,
@@ -90,7 +91,7 @@ export function referralsRoutes(app: FastifyInstance, { database }: AppDeps): vo
       return reply.redirect(`/concerns/${id}#referral`, 303);
     } catch (error) {
       if (!(error instanceof InputError)) throw error;
-      return showCasePage(reply, db, ctx, id, { error, values: {} });
+      return showCasePage(reply, deps, ctx, id, { error, values: {} });
     }
   });
 }

@@ -4,6 +4,7 @@ import type { RequestContext } from '../../platform/context.ts';
 import { addMonths, addWorkingDays, isRealDate, todayInLondon } from '../../platform/dates.ts';
 import { seal, unseal, unsealOrPlain } from '../../platform/encryption.ts';
 import { InputError, NotFoundError } from '../../platform/errors.ts';
+import { emit } from '../../platform/events.ts';
 import { preventLeadRoles } from '../../platform/permissions.ts';
 import { blankToUndefined, parseInput } from '../../platform/validation.ts';
 import {
@@ -18,9 +19,9 @@ import {
   statusNames,
   withCase,
 } from '../concerns/service.ts';
-import { startReviewForReferral } from '../lessons/service.ts';
-import { type Reminder, registerReminderSource } from '../notifications/service.ts';
+import type { Reminder } from '../notifications/service.ts';
 import { sharedWith } from '../sharing/service.ts';
+import { referralMade } from './events.ts';
 import * as repository from './repository.ts';
 import type { FollowUpKind } from './schema.ts';
 
@@ -146,7 +147,8 @@ export async function refer(db: Db, ctx: RequestContext, caseId: string, input: 
       updatedAt: now,
     });
     await applyMove(open, 'referred', 'Referred to police Prevent', now);
-    await startReviewForReferral(open, referral.id, fields.referredOn);
+    // In this transaction: every referral starts its lessons learned review, or is not made.
+    await emit(referralMade, { open, referralId: referral.id, referredOn: fields.referredOn });
     const settings = await settingsFor(open.tx, orgId);
     const feedbackDue = addWorkingDays(fields.referredOn, settings.policeFeedbackWorkingDays);
     await repository.insertFollowUp(open.tx, { orgId, caseId: id, kind: 'police_feedback', dueOn: feedbackDue });
@@ -415,5 +417,3 @@ export async function followUpReminders(database: Database, today: string): Prom
     };
   });
 }
-
-registerReminderSource('referral follow-ups', followUpReminders);

@@ -2,9 +2,9 @@ import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { raiseConcern } from '../../../test/concerns.ts';
 import { demo, signedIn, type TestApp, testApp, textOf, type Visitor } from '../../../test/harness.ts';
+import { sendDueReminders } from '../../../test/modules.ts';
 import { addDays, todayInLondon } from '../../platform/dates.ts';
 import { seal, unseal } from '../../platform/encryption.ts';
-import { sendDueReminders } from '../notifications/service.ts';
 
 const rowsOf = <T>(result: unknown) => (result as { rows: T[] }).rows;
 

@@ -2,15 +2,15 @@ import type { FastifyInstance } from 'fastify';
 import type { AppDeps } from '../../platform/deps.ts';
 import { InputError } from '../../platform/errors.ts';
 import { contextOf, formBody, idParam, showFormErrors } from '../../platform/web.ts';
-import { addCaseSection } from '../concerns/routes.ts';
+import type { CaseSectionSource } from '../concerns/routes.ts';
 import { closureReasons } from '../concerns/workflow.ts';
 import * as retention from './service.ts';
 
 // A closed case's page tells its leads when it comes up for retention review, and what they can do then.
-addCaseSection(async (open) => ({
+export const retentionSection: CaseSectionSource = async (open) => ({
   template: 'retention/views/case-section.njk',
   data: { show: open.ctx.can.leadCases && open.case.status === 'closed' && !open.case.erasedAt },
-}));
+});
 
 export function retentionRoutes(app: FastifyInstance, { database }: AppDeps): void {
   const db = database.db;

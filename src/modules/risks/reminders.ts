@@ -2,7 +2,6 @@ import type { Database } from '../../db/client.ts';
 import { spokenDate } from '../../platform/dates.ts';
 import { preventLeadRoles } from '../../platform/permissions.ts';
 import type { Reminder } from '../notifications/service.ts';
-import { registerReminderSource } from '../notifications/service.ts';
 import { overdueCtlpReviews } from './service.ts';
 
 /**
@@ -21,5 +20,3 @@ export async function ctlpReminders(database: Database, today: string): Promise<
     link: '/risks/ctlp',
   }));
 }
-
-registerReminderSource('ctlp', ctlpReminders);

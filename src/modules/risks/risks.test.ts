@@ -1,9 +1,9 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demo, signedIn, type TestApp, testApp, textOf } from '../../../test/harness.ts';
+import { sendDueReminders } from '../../../test/modules.ts';
 import { withScope } from '../../db/tenancy.ts';
 import { addMonths, todayInLondon } from '../../platform/dates.ts';
-import { sendDueReminders } from '../notifications/service.ts';
 import * as organisations from '../organisations/service.ts';
 import { ctlpReminders } from './reminders.ts';
 import * as repository from './repository.ts';

@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { AppDeps } from '../../platform/deps.ts';
 import { InputError } from '../../platform/errors.ts';
 import { contextOf, formBody, idParam, showFormErrors } from '../../platform/web.ts';
-import { addCaseSection } from '../concerns/routes.ts';
+import type { CaseSectionSource } from '../concerns/routes.ts';
 import * as sharing from './service.ts';
 
 /** The words every page of the protocol needs to show the choices. */
@@ -15,10 +15,10 @@ const choices = {
   knownToServiceNames: sharing.knownToServiceNames,
 };
 
-addCaseSection(async (open) => ({
+export const sharingSection: CaseSectionSource = async (open) => ({
   template: 'sharing/views/case-section.njk',
   data: { ...(await sharing.protocolOf(open)), erased: open.case.erasedAt !== null },
-}));
+});
 
 const queryValue = (query: unknown, name: string): string | undefined => {
   const value = (query as Record<string, unknown> | undefined)?.[name];

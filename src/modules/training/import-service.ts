@@ -6,8 +6,7 @@
  * and completed Prevent courses added as training records.
  *
  * Uploads run as a background job (the file can be hundreds of megabytes); the command line runs the
- * same import directly. This module registers the job handler when loaded: import-routes.ts imports it,
- * so every process that builds the app can run uploads.
+ * same import directly. The training module's manifest names the job's handler.
  */
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
@@ -19,7 +18,7 @@ import type { RequestContext } from '../../platform/context.ts';
 import { csvCell } from '../../platform/csv.ts';
 import { todayInLondon } from '../../platform/dates.ts';
 import { InputError, NotFoundError } from '../../platform/errors.ts';
-import { enqueueJob, registerJobHandler } from '../../platform/jobs.ts';
+import { enqueueJob } from '../../platform/jobs/queue.ts';
 import type { Actor } from '../audit/service.ts';
 import * as audit from '../audit/service.ts';
 import * as users from '../users/service.ts';
@@ -554,7 +553,8 @@ export async function queueUpload(
   });
 }
 
-async function importJob(database: Database, payload: Record<string, unknown>): Promise<void> {
+/** The job that runs an uploaded file's import (importJobKind). */
+export async function importJob(database: Database, payload: Record<string, unknown>): Promise<void> {
   const importId = String(payload.importId ?? '');
   const orgId = String(payload.orgId ?? '');
   const filePath = String(payload.file ?? '');
@@ -588,8 +588,6 @@ async function importJob(database: Database, payload: Record<string, unknown>): 
   // The upload holds staff names: it is kept no longer than the import needs it.
   fs.rmSync(filePath, { force: true });
 }
-
-registerJobHandler(importJobKind, importJob);
 
 // ---- pages ----
 

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demo, signedIn, type TestApp, testApp, textOf, type Visitor } from '../../../test/harness.ts';
-import { runDueJobs } from '../../platform/jobs.ts';
+import { runDueJobs } from '../../../test/modules.ts';
 import { EsrFileError, parseEsrDate, type ReadItem, readEsrRows } from './esr-csv.ts';
 import * as imports from './import-service.ts';
 import { defaultColumnMapping, defaultCompetenceRules, levelOfCourse } from './rules.ts';

@@ -4,6 +4,8 @@
  * pattern and marker so that it still reads in greyscale. The page puts the same numbers in a table.
  */
 
+import { monthNames } from '../../platform/dates.ts';
+
 export type ChartPoint = { date: string; nothingElse: number | null; withSessions: number | null };
 
 export type ChartOptions = {
@@ -36,7 +38,6 @@ const plotHeight = height - margin.top - margin.bottom;
 const font = 'font-family="Frutiger W01, Arial, Helvetica, sans-serif"';
 
 const dayNumber = (date: string) => Date.parse(`${date}T00:00:00Z`) / 86_400_000;
-const monthNames = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 const round = (n: number) => Math.round(n * 10) / 10;
 
 /** The chart's SVG markup. */
@@ -77,7 +78,7 @@ export function forecastChart(options: ChartOptions): string {
     const px = x(point.date);
     parts.push(
       `<line x1="${px}" x2="${px}" y1="${margin.top + plotHeight}" y2="${margin.top + plotHeight + 5}" stroke="#212b32" stroke-width="1"/>`,
-      `<text x="${px}" y="${margin.top + plotHeight + 18}" text-anchor="middle" font-size="12" fill="#212b32" ${font}>${monthNames[Number(month) - 1]}</text>`,
+      `<text x="${px}" y="${margin.top + plotHeight + 18}" text-anchor="middle" font-size="12" fill="#212b32" ${font}>${monthNames[Number(month) - 1]?.slice(0, 3)}</text>`,
     );
     if (year !== previousYear) {
       parts.push(

@@ -1,9 +1,11 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demo, signedIn, type TestApp, testApp, textOf, type Visitor } from '../../../test/harness.ts';
+import { sendDueReminders } from '../../../test/modules.ts';
 import { demoPassword } from '../../demo/seed.ts';
 import { canFor } from '../../platform/can.ts';
 import type { RequestContext } from '../../platform/context.ts';
+import { jobsOfKind } from '../../platform/jobs/queue.ts';
 import * as apiTokens from '../api-tokens/service.ts';
 import * as notifications from '../notifications/service.ts';
 import * as organisations from '../organisations/service.ts';
@@ -356,12 +358,12 @@ describe('training compliance on known data', () => {
     expect(due).toHaveLength(1);
     expect(due[0]?.addresses).toEqual(['manager.c@rt9.example']);
     expect(due[0]?.body).toContain('1 August 2026');
-    const first = await notifications.sendDueReminders(t.database, '2026-06-15');
+    const first = await sendDueReminders(t.database, '2026-06-15');
     expect(first.failed).toEqual([]);
-    const jobs = await notifications.jobsOfKind(t.database.db, notifications.addressMailJobKind);
+    const jobs = await jobsOfKind(t.database.db, notifications.addressMailJobKind);
     expect(jobs.some((j) => (j.payload as { to?: string }).to === 'manager.c@rt9.example')).toBe(true);
     const count = jobs.length;
-    await notifications.sendDueReminders(t.database, '2026-06-16');
-    expect((await notifications.jobsOfKind(t.database.db, notifications.addressMailJobKind)).length).toBe(count);
+    await sendDueReminders(t.database, '2026-06-16');
+    expect((await jobsOfKind(t.database.db, notifications.addressMailJobKind)).length).toBe(count);
   });
 });

@@ -4,7 +4,7 @@ import type { Db, Executor, Tx } from '../../db/client.ts';
 import { withScope } from '../../db/tenancy.ts';
 import type { CurrentUser, OrganisationSummary, RequestContext } from '../../platform/context.ts';
 import { InputError, NotFoundError, RefusalWithPage } from '../../platform/errors.ts';
-import { enqueueJob } from '../../platform/jobs.ts';
+import { enqueueJob } from '../../platform/jobs/queue.ts';
 import { hashPassword, passwordProblem } from '../../platform/passwords.ts';
 import { caseDataRoles, isRole, permissionsOf, type Role, rolePermissions, roles } from '../../platform/permissions.ts';
 import { blankToUndefined, parseInput } from '../../platform/validation.ts';

@@ -3,7 +3,7 @@ import { generate } from 'otplib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { anotherIcbsProvider, newUser } from '../../../test/factories.ts';
 import { demo, demoPassword, signedIn, type TestApp, testApp, textOf, Visitor } from '../../../test/harness.ts';
-import { runDueJobs } from '../../platform/jobs.ts';
+import { runDueJobs } from '../../../test/modules.ts';
 import * as organisations from '../organisations/service.ts';
 import * as users from './service.ts';
 

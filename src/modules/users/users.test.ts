@@ -2,7 +2,7 @@ import { sql } from 'drizzle-orm';
 import { generate } from 'otplib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demo, demoPassword, signedIn, type TestApp, testApp, textOf, Visitor } from '../../../test/harness.ts';
-import { runDueJobs } from '../../platform/jobs.ts';
+import { runDueJobs } from '../../../test/modules.ts';
 import * as users from './service.ts';
 
 describe('user administration', () => {

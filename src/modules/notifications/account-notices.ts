@@ -1,6 +1,9 @@
-import { registerJobHandler } from '../../platform/jobs.ts';
+/**
+ * What people are told of changes to accounts and roles. The users module enqueues a job for each
+ * change, in the change's transaction; this module, which is built on the users module, runs them.
+ */
+import type { JobHandler } from '../../platform/modules.ts';
 import { isRole, preventLeadRoles, roleNames } from '../../platform/permissions.ts';
-import { notifyPerson, notifyRoles } from '../notifications/service.ts';
 import * as organisations from '../organisations/service.ts';
 import {
   type AccountChange,
@@ -10,31 +13,30 @@ import {
   caseRoleRemovedJob,
   findById,
   roleGivenJob,
-} from './service.ts';
-
-// Separate from the service so that users/service.ts need not import the notifications module (which imports it).
+} from '../users/service.ts';
+import { notifyPerson, notifyRoles } from './service.ts';
 
 const nameOfRole = (role: string) => (isRole(role) ? roleNames[role] : role);
 
-registerJobHandler(caseRoleGrantedJob, async (database, payload) => {
+const tellLeadsOfCaseRoleGiven: JobHandler = async (database, payload) => {
   const role = String(payload.role);
   await notifyRoles(database, String(payload.orgId), preventLeadRoles, {
     kind: 'case-role-granted',
     title: `${String(payload.name)} can now open concern cases`,
     body: `${String(payload.by)} gave ${String(payload.name)} the role ${nameOfRole(role)}, which can open concern cases. If you did not expect this, ask your system administrator to remove it.`,
   });
-});
+};
 
-registerJobHandler(caseRoleRemovedJob, async (database, payload) => {
+const tellLeadsOfCaseRoleRemoved: JobHandler = async (database, payload) => {
   await notifyRoles(database, String(payload.orgId), preventLeadRoles, {
     kind: 'case-role-removed',
     title: `${String(payload.name)} can no longer open concern cases`,
     body: `${String(payload.by)} removed the role ${nameOfRole(String(payload.role))} from ${String(payload.name)}. Cases assigned to them may need someone else.`,
   });
-});
+};
 
 /** The person learns of every role given to them, and by whom: an account is theirs, wherever it is used. */
-registerJobHandler(roleGivenJob, async (database, payload) => {
+const tellPersonOfRoleGiven: JobHandler = async (database, payload) => {
   const [org, by] = await Promise.all([
     organisations.findById(database.db, String(payload.orgId)),
     findById(database.db, String(payload.byUserId)),
@@ -48,7 +50,7 @@ registerJobHandler(roleGivenJob, async (database, payload) => {
       'You sign in as before, with the same password. If you did not expect this, tell your own organisation’s Prevent lead or system administrator.',
     link: '/account',
   });
-});
+};
 
 const changeWords: Record<AccountChange, (name: string) => string> = {
   'mfa-reset': (name) => `${name}’s multi-factor authentication was reset`,
@@ -58,7 +60,7 @@ const changeWords: Record<AccountChange, (name: string) => string> = {
 };
 
 /** The leads of every organisation where the account can open concern cases hear of a change an administrator made to it. */
-registerJobHandler(accountChangedJob, async (database, payload) => {
+const tellLeadsOfAccountChange: JobHandler = async (database, payload) => {
   const change = String(payload.change) as AccountChange;
   const words = changeWords[change];
   if (!words) throw new Error(`Unknown account change ${change}`);
@@ -75,4 +77,12 @@ registerJobHandler(accountChangedJob, async (database, payload) => {
       body: `${by?.displayName ?? 'An administrator'} of ${byOrg?.name ?? 'an organisation'} did this. ${person.displayName} can open concern cases in your organisation: if you did not expect it, ask your system administrator.`,
     });
   }
-});
+};
+
+/** The account notices' job handlers, by the kinds the users module enqueues. */
+export const accountNoticeHandlers: Record<string, JobHandler> = {
+  [caseRoleGrantedJob]: tellLeadsOfCaseRoleGiven,
+  [caseRoleRemovedJob]: tellLeadsOfCaseRoleRemoved,
+  [roleGivenJob]: tellPersonOfRoleGiven,
+  [accountChangedJob]: tellLeadsOfAccountChange,
+};

@@ -1,0 +1,21 @@
+import type { ModuleManifest } from '../../platform/modules.ts';
+import { concernApiRoutes } from './api-routes.ts';
+import { seedConcernsDemo } from './demo.ts';
+import { concernRoutes } from './routes.ts';
+import {
+  breakGlassJob,
+  caseReviewReminders,
+  concernRaisedJob,
+  retentionReviewReminders,
+  tellLeadsOfBreakGlass,
+  tellLeadsOfConcern,
+} from './service.ts';
+
+/** Concern cases: raising, working and closing them, the API for other systems, and the case page the modules after it add to. */
+export const concernsModule: ModuleManifest = {
+  name: 'concerns',
+  routes: [concernRoutes, concernApiRoutes],
+  jobHandlers: { [concernRaisedJob]: tellLeadsOfConcern, [breakGlassJob]: tellLeadsOfBreakGlass },
+  reminders: { 'concern case reviews': caseReviewReminders, 'concern retention reviews': retentionReviewReminders },
+  demoSeed: seedConcernsDemo,
+};
