@@ -260,7 +260,36 @@ const moreBenchmarks: { name: string; run: () => Promise<string> }[] = [
   { name: 'compliance', run: async () => (await import('./compliance.ts')).benchCompliance() },
 ];
 
+/**
+ * `--smoke`: every benchmark once in a small form (a second a scenario, a few thousand rows), so that CI
+ * fails when a benchmark can no longer run. Its figures are too short to compare; settings in the
+ * environment still win.
+ */
+const smokeSettings: Record<string, string> = {
+  BENCH_SECONDS: '1',
+  BENCH_WARMUP_SECONDS: '0',
+  BENCH_CONNECTIONS: '2',
+  BENCH_IMPORT_ROWS: '3000',
+  BENCH_COMPLIANCE_RUNS: '3',
+  BENCH_TRUST_STAFF: '300',
+  BENCH_REGION_STAFF: '2000',
+};
+
+function readArguments(args: string[]): void {
+  for (const arg of args) {
+    if (arg !== '--smoke') throw new Error(`Unknown argument "${arg}": the only one is --smoke (see bench/README.md)`);
+    for (const [name, value] of Object.entries(smokeSettings)) process.env[name] ||= value;
+    process.stderr.write('Smoke run: each benchmark once, briefly, to show it runs; its figures are not measurements.\n');
+  }
+  const only = process.env.BENCH_ONLY || undefined;
+  const names = ['pages', ...moreBenchmarks.map((b) => b.name)];
+  if (only !== undefined && !names.includes(only)) {
+    throw new Error(`BENCH_ONLY must be one of ${names.join(', ')}, not "${only}"`);
+  }
+}
+
 async function everything(): Promise<void> {
+  readArguments(process.argv.slice(2));
   const only = process.env.BENCH_ONLY || undefined;
   if (only === undefined || only === 'pages') await main();
   for (const benchmark of moreBenchmarks) {

@@ -1,10 +1,16 @@
 import { sql } from 'drizzle-orm';
+import type { FastifyInstance } from 'fastify';
 import type { Database } from '../src/db/client.ts';
+import { noScope, withScope } from '../src/db/tenancy.ts';
+import * as concerns from '../src/modules/concerns/service.ts';
 import type { OrganisationKind } from '../src/modules/organisations/schema.ts';
 import * as organisations from '../src/modules/organisations/service.ts';
 import * as users from '../src/modules/users/service.ts';
+import { contextFor, type RequestContext } from '../src/platform/context.ts';
 import type { Role } from '../src/platform/permissions.ts';
-import { demoPassword } from './harness.ts';
+import * as sessions from '../src/platform/sessions.ts';
+import { concernForm } from './concerns.ts';
+import { demoPassword, Visitor } from './harness.ts';
 
 /** Whoever sets a test up, as the audit trail names them. */
 const setUp = { userId: null, label: 'test set-up', ip: null };
@@ -63,4 +69,57 @@ export async function newUser(
     );
   }
   return { id: user.id, email: user.email };
+}
+
+/** The person as a service sees them when they act for `orgId` (by default the first organisation they hold a role in). */
+export async function contextOf(database: Database, user: { id: string }, orgId: string | null = null): Promise<RequestContext> {
+  const person = await withScope(database.db, { userId: user.id, orgIds: [] }, (tx) => users.describeUser(tx, user.id, orgId));
+  if (!person) throw new Error(`User ${user.id} holds no role${orgId ? ` in ${orgId}` : ''}`);
+  return contextFor(person, '127.0.0.1');
+}
+
+/**
+ * A visitor already signed in as `user`, acting for `orgId`: the session is written directly, as the
+ * sign-in form would leave it, so a test that is not about signing in skips the password and its checks.
+ */
+export async function signedInAs(
+  app: FastifyInstance,
+  database: Database,
+  user: { id: string },
+  orgId: string | null = null,
+): Promise<Visitor> {
+  const context = await contextOf(database, user, orgId);
+  const token = await withScope(database.db, noScope, (tx) =>
+    sessions.startSession(tx, user.id, context.user.activeOrg.id, 'signed-in', 1),
+  );
+  const visitor = new Visitor(app);
+  visitor.keepCookie(sessions.sessionCookie, token);
+  const home = await visitor.get('/');
+  if (home.statusCode !== 200)
+    throw new Error(`The session written for ${user.id} did not open the home page: ${home.statusCode}`);
+  return visitor;
+}
+
+/**
+ * A concern case raised by `raiser` (a context from contextOf) through the concerns service, as the
+ * form raises it, about an invented patient; `fields` override the form's (see test/concerns.ts).
+ */
+export async function newCase(
+  database: Database,
+  raiser: RequestContext,
+  fields: Record<string, string> = {},
+): Promise<{ id: string; reference: string }> {
+  const { observedOn, observedTime, ...form } = concernForm(fields);
+  return concerns.raiseConcern(
+    database.db,
+    { kind: 'person', ctx: raiser },
+    { ...form, observedAt: `${observedOn}T${observedTime}` },
+  );
+}
+
+/** The id of a demo organisation by its ODS code (see src/demo/seed.ts). */
+export async function orgIdOf(database: Database, odsCode: string): Promise<string> {
+  const found = await organisations.findByOdsCode(database.db, odsCode);
+  if (!found) throw new Error(`No organisation ${odsCode}`);
+  return found.id;
 }

@@ -72,6 +72,11 @@ export class Visitor {
     return response;
   }
 
+  /** Carries a cookie as if a response had set it: a session a test wrote itself (see signedInAs). */
+  keepCookie(name: string, value: string): void {
+    this.cookies.set(name, value);
+  }
+
   get cookieHeader(): string {
     return [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
   }
