@@ -21,7 +21,7 @@ const concernAbout = {
   subjectName: 'Quentin Varga',
   dateOfBirth: '2008-05-17',
   narrative: 'Quentin Varga showed staff recruitment videos from a proscribed group.',
-  observedOn: today,
+  observedOn: addDays(today, -1), // yesterday: at 00:10 today's 09:30 would be in the future
   observedTime: '09:30',
   location: 'Outpatients',
 };

@@ -1,0 +1,3 @@
+import { describeNavigation, groups } from './navigation.ts';
+
+describeNavigation(groups.trustStaff);
