@@ -196,7 +196,7 @@ export async function benchImport(): Promise<string> {
       `  Import (check, stage, merge):  ${(importMs / 1000).toFixed(1)} s  ${perSecond(rows, importMs)}  = ${(importMs / copyMs).toFixed(2)}× the plain COPY`,
       `    reading, checking, staging:  ${((readDone - t0) / 1000).toFixed(1)} s; merging (one transaction): ${((t0 + importMs - readDone) / 1000).toFixed(1)} s (${steps.join(', ')})`,
       `    added ${s?.staffAdded.toLocaleString('en-GB')} staff and ${s?.recordsAdded.toLocaleString('en-GB')} training records`,
-      `  Memory while importing: peak RSS ${mb(peakRss)} (${mb(rssBefore)} before; the embedded database lives in this process), peak JS heap ${mb(peakHeap)}; process max RSS ${mb(process.resourceUsage().maxRSS * 1024)}`,
+      `  Memory while importing: peak RSS ${mb(peakRss)} (${mb(rssBefore)} before${database.kind === 'embedded' ? '; the embedded database lives in this process' : ''}), peak JS heap ${mb(peakHeap)}; process max RSS ${mb(process.resourceUsage().maxRSS * 1024)}`,
       '',
     ].join('\n');
   } finally {
