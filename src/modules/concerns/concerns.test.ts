@@ -27,23 +27,35 @@ describe('concerns and the case', () => {
 
   const count = async (table: string) =>
     rowsOf<{ n: number }>(await t.database.db.execute(sql.raw(`select count(*)::int as n from ${table}`)))[0]?.n ?? 0;
-  const auditActions = async (action: string) =>
+  const auditActions = async (action: string, id = caseId) =>
     rowsOf<{ details: Record<string, unknown>; actor_label: string }>(
       await t.database.db.execute(
-        sql`select details, actor_label from audit_events where action = ${action} and record_id = ${caseId} order by seq`,
+        sql`select details, actor_label from audit_events where action = ${action} and record_id = ${id} order by seq`,
       ),
+    );
+  /**
+   * A case raised by the member of staff. Tests that change a case raise their own, about someone else,
+   * so that the shared case stays new and unassigned whatever order the tests run in.
+   */
+  const raiseCase = async (changes: Record<string, string> = {}) => {
+    const raised = await staff.post('/concerns', { ...concernForm, ...changes });
+    expect(raised.statusCode).toBe(303);
+    const id = raisedCaseId(raised.headers.location);
+    const [row] = rowsOf<{ reference: string }>(
+      await t.database.db.execute(sql`select reference from concern_cases where id = ${id}`),
+    );
+    return { id, reference: row?.reference ?? '' };
+  };
+  const practitionerId = async () =>
+    String(
+      rowsOf<{ id: string }>(await t.database.db.execute(sql`select id from users where email = ${demo.practitioner}`))[0]?.id,
     );
 
   beforeAll(async () => {
     t = await testApp();
     staff = await signedIn(t.app, demo.staff);
     lead = await signedIn(t.app, demo.operationalLead);
-    const raised = await staff.post('/concerns', concernForm);
-    expect(raised.statusCode).toBe(303);
-    caseId = raisedCaseId(raised.headers.location);
-    reference =
-      rowsOf<{ reference: string }>(await t.database.db.execute(sql`select reference from concern_cases where id = ${caseId}`))[0]
-        ?.reference ?? '';
+    ({ id: caseId, reference } = await raiseCase());
   });
   afterAll(() => t.close());
 
@@ -124,6 +136,7 @@ describe('concerns and the case', () => {
 
   it('opens the case to a practitioner only when assigned, or by break-glass with a reason shown to the leads', async () => {
     const practitioner = await signedIn(t.app, demo.practitioner);
+    const { id: caseId, reference } = await raiseCase({ subjectName: 'Quillon Glass', nhsNumber: '' });
     const refused = await practitioner.get(`/concerns/${caseId}`);
     expect(refused.statusCode).toBe(403);
     expect(textOf(refused.body)).toContain('You are not assigned to this case');
@@ -133,17 +146,17 @@ describe('concerns and the case', () => {
     const short = await practitioner.post(`/concerns/${caseId}/break-glass`, { reason: 'need it' });
     expect(short.statusCode).toBe(400);
     expect(textOf(short.body)).toContain('at least 20 characters');
-    expect(await count('break_glass_accesses')).toBe(0);
+    expect(await count('break_glass_accesses')).toBe(0); // no other test breaks the glass
 
     const reason = 'Patient arrived on my ward tonight; I need the safety plan';
     expect((await practitioner.post(`/concerns/${caseId}/break-glass`, { reason })).statusCode).toBe(303);
     const opened = await practitioner.get(`/concerns/${caseId}`);
     expect(opened.statusCode).toBe(200);
     expect(textOf(opened.body)).toContain('You opened this case by break-glass');
-    const glass = await auditActions('concern.break_glass');
+    const glass = await auditActions('concern.break_glass', caseId);
     expect(unseal(String(glass[0]?.details.reasonSealed))).toBe(reason);
     expect(JSON.stringify(glass)).not.toContain('safety plan');
-    expect((await auditActions('concern.viewed')).at(-1)?.details).toMatchObject({ access: 'break-glass' });
+    expect((await auditActions('concern.viewed', caseId)).at(-1)?.details).toMatchObject({ access: 'break-glass' });
     expect(textOf((await lead.get(`/concerns/${caseId}`)).body)).toContain(reason);
     // Break-glass is for reading: working the case needs an assignment.
     const note = await practitioner.post(`/concerns/${caseId}/notes`, { note: 'Seen on the ward' });
@@ -154,20 +167,22 @@ describe('concerns and the case', () => {
   });
 
   it('lets a lead assign a practitioner, who then sees the case in their list', async () => {
-    const practitionerId = rowsOf<{ id: string }>(
-      await t.database.db.execute(sql`select id from users where email = ${demo.practitioner}`),
-    )[0]?.id;
+    const { id: caseId } = await raiseCase({ subjectName: 'Assigned Person', nhsNumber: '' });
+    const userId = await practitionerId();
     const practitioner = await signedIn(t.app, demo.practitioner);
-    expect((await practitioner.post(`/concerns/${caseId}/assignments`, { userId: String(practitionerId) })).statusCode).toBe(403);
-    expect((await lead.post(`/concerns/${caseId}/assignments`, { userId: String(practitionerId) })).statusCode).toBe(303);
-    const again = await lead.post(`/concerns/${caseId}/assignments`, { userId: String(practitionerId) });
+    expect(textOf((await practitioner.get('/concerns')).body)).not.toContain('Assigned Person');
+    expect((await practitioner.post(`/concerns/${caseId}/assignments`, { userId })).statusCode).toBe(403);
+    expect((await lead.post(`/concerns/${caseId}/assignments`, { userId })).statusCode).toBe(303);
+    const again = await lead.post(`/concerns/${caseId}/assignments`, { userId });
     expect(again.statusCode).toBe(400);
     expect(textOf(again.body)).toContain('Priya Natarajan is already assigned');
-    expect(textOf((await practitioner.get('/concerns')).body)).toContain('Quillon Varga');
+    expect(textOf((await practitioner.get('/concerns')).body)).toContain('Assigned Person');
   });
 
   it('moves the case only along the status machine, each move with who, when and why', async () => {
     const practitioner = await signedIn(t.app, demo.practitioner);
+    const { id: caseId } = await raiseCase({ subjectName: 'Moved Person', nhsNumber: '' });
+    expect((await lead.post(`/concerns/${caseId}/assignments`, { userId: await practitionerId() })).statusCode).toBe(303);
     const status = async () =>
       rowsOf<{ status: string }>(await t.database.db.execute(sql`select status from concern_cases where id = ${caseId}`))[0]
         ?.status;
@@ -211,7 +226,11 @@ describe('concerns and the case', () => {
     expect(chronology).toContain('Priya Natarajan');
     expect(chronology).toContain('No further action → Closed (No Prevent concern after triage) Done');
     expect(chronology).toMatch(/Viewed \(case\)/);
-    expect((await auditActions('concern.moved')).map((a) => a.details.to)).toEqual(['triage', 'no_further_action', 'closed']);
+    expect((await auditActions('concern.moved', caseId)).map((a) => a.details.to)).toEqual([
+      'triage',
+      'no_further_action',
+      'closed',
+    ]);
   });
 
   it('refuses bad concerns with a message for each field, storing nothing', async () => {
