@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { newOrganisation, newUser, signedInAs } from '../../../test/factories.ts';
 import { demo, signedIn, type TestApp, testApp, textOf } from '../../../test/harness.ts';
 import { runDueJobs, sendDueReminders } from '../../../test/modules.ts';
 import { addDays, todayInLondon } from '../../platform/dates.ts';
@@ -15,12 +16,26 @@ describe('Prevent leads', () => {
   });
   afterAll(() => t.close());
 
-  const appointments = async () =>
+  const appointments = async (odsCode = 'RZ1') =>
     rowsOf<{ person_name: string; starts_on: string; ends_on: string | null; commissioner_notified_at: unknown }>(
       await t.database.db.execute(
-        sql`select person_name, starts_on::text, ends_on::text, commissioner_notified_at from lead_appointments a join organisations o on o.id = a.org_id where o.ods_code = 'RZ1' and a.post = 'operational' order by starts_on`,
+        sql`select person_name, starts_on::text, ends_on::text, commissioner_notified_at from lead_appointments a join organisations o on o.id = a.org_id where o.ods_code = ${odsCode} and a.post = 'operational' order by starts_on`,
       ),
     );
+
+  /**
+   * A provider of the demo ICB with an operational lead who can sign in, for a test that changes who
+   * holds a post: the demo trusts' posts stay as the other tests read them, in whatever order they run.
+   */
+  const aProviderOfTheIcb = async (odsCode: string, name: string) => {
+    const org = await newOrganisation(t.database, { odsCode, name, kind: 'nhs_trust', commissionerOds: 'QZZ' });
+    const user = await newUser(t.database, {
+      email: `lead@${odsCode.toLowerCase()}.example`,
+      displayName: `Lead of ${odsCode}`,
+      roles: [{ orgId: org.id, role: 'operational_lead' }],
+    });
+    return { org, lead: await signedInAs(t.app, t.database, user, org.id) };
+  };
 
   it('shows the current holders of both posts and the full history', async () => {
     const lead = await signedIn(t.app, demo.operationalLead);
@@ -32,7 +47,10 @@ describe('Prevent leads', () => {
   });
 
   it('records a change of lead: the previous appointment ends the day before, and the ICB is told in the app and by e-mail', async () => {
-    const lead = await signedIn(t.app, demo.operationalLead);
+    const { org, lead } = await aProviderOfTheIcb('RL7', 'Larchfield Hospitals NHS Trust');
+    const first = { post: 'operational', personName: 'Chris Dunn', jobTitle: 'Head of Safeguarding', startsOn: '2025-01-06' };
+    expect((await lead.post('/leads', first)).statusCode).toBe(303);
+    await runDueJobs(t.database);
     const startsOn = addDays(today, 1);
     const recorded = await lead.post('/leads', {
       post: 'operational',
@@ -41,19 +59,18 @@ describe('Prevent leads', () => {
       startsOn,
     });
     expect(recorded.statusCode).toBe(303);
-    const history = await appointments();
+    const history = await appointments('RL7');
     expect(history.map((a) => [a.person_name, a.ends_on])).toEqual([
-      ['Chris Dunn', '2025-01-05'],
-      ['Jordan Ellis', addDays(startsOn, -1)],
+      ['Chris Dunn', addDays(startsOn, -1)],
       ['Alex Rivers', null],
     ]);
-    expect(history[2]?.commissioner_notified_at).toBeNull();
+    expect(history[1]?.commissioner_notified_at).toBeNull();
 
     expect(await runDueJobs(t.database)).toBeGreaterThanOrEqual(2);
-    expect((await appointments())[2]?.commissioner_notified_at).not.toBeNull();
+    expect((await appointments('RL7'))[1]?.commissioner_notified_at).not.toBeNull();
     const commissioner = await signedIn(t.app, demo.commissioner);
     const inbox = textOf((await commissioner.get('/notifications')).body);
-    expect(inbox).toContain('Northshire Teaching Hospitals NHS Foundation Trust: new operational prevent lead');
+    expect(inbox).toContain('Larchfield Hospitals NHS Trust: new operational prevent lead');
     expect(inbox).toContain('Alex Rivers, Safeguarding Matron, is the operational prevent lead');
     const mails = rowsOf<{ n: number }>(
       await t.database.db.execute(
@@ -65,9 +82,9 @@ describe('Prevent leads', () => {
     const other = await signedIn(t.app, demo.otherTrustLead);
     expect(textOf((await other.get('/notifications')).body)).not.toContain('Alex Rivers');
     const audit = rowsOf<{ action: string }>(
-      await t.database.db.execute(sql`select action from audit_events where action = 'lead.appointed'`),
+      await t.database.db.execute(sql`select action from audit_events where action = 'lead.appointed' and org_id = ${org.id}`),
     );
-    expect(audit.length).toBe(1);
+    expect(audit.length).toBe(2); // Chris Dunn, then Alex Rivers
   });
 
   it('refuses a duplicate current lead, a start before the current one, and a form with no person, changing nothing', async () => {
@@ -75,8 +92,8 @@ describe('Prevent leads', () => {
     const before = await appointments();
     const cases: [Record<string, string>, string][] = [
       [
-        { post: 'operational', personName: 'alex rivers', startsOn: addDays(today, 5) },
-        'Alex Rivers is already the operational prevent lead',
+        { post: 'operational', personName: 'jordan ellis', startsOn: addDays(today, 5) },
+        'Jordan Ellis is already the operational prevent lead',
       ],
       [
         { post: 'operational', personName: 'Sam New', startsOn: '2020-01-01' },
@@ -137,7 +154,9 @@ describe('Prevent leads', () => {
 
   it('ends an appointment, leaving the post vacant, and keeps others’ appointments out of reach', async () => {
     const otherLead = await signedIn(t.app, demo.otherTrustLead);
-    const lead = await signedIn(t.app, demo.operationalLead);
+    const { lead } = await aProviderOfTheIcb('RL8', 'Rowanbank Care NHS Trust');
+    const appointed = { post: 'operational', personName: 'Robin Ende', startsOn: addDays(today, -30) };
+    expect((await lead.post('/leads', appointed)).statusCode).toBe(303);
     const page = (await lead.get('/leads')).body;
     const endLink = /href="\/leads\/([0-9a-f-]{36})\/end"/.exec(page)?.[1] ?? '';
     expect((await otherLead.get(`/leads/${endLink}/end`)).statusCode).toBe(404);
