@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { newOrganisation, newUser, signedInAs } from '../../../test/factories.ts';
 import { demo, signedIn, type TestApp, testApp, textOf } from '../../../test/harness.ts';
 
 const count = async (t: TestApp) =>
@@ -17,7 +18,20 @@ describe('multi-agency contacts', () => {
   afterAll(() => t.close());
 
   it('lets a Prevent lead keep a directory, with the date of last contact', async () => {
-    const lead = await signedIn(t.app, demo.operationalLead);
+    // A provider whose ICB shares nothing yet, so that what the directory lacks is all its own.
+    await newOrganisation(t.database, { odsCode: 'QC5', name: 'Contacts Test Integrated Care Board', kind: 'icb' });
+    const trust = await newOrganisation(t.database, {
+      odsCode: 'RC5',
+      name: 'Contacts Test NHS Trust',
+      kind: 'nhs_trust',
+      commissionerOds: 'QC5',
+    });
+    const person = await newUser(t.database, {
+      email: 'lead@contacts-test.example',
+      displayName: 'Contacts Lead',
+      roles: [{ orgId: trust.id, role: 'operational_lead' }],
+    });
+    const lead = await signedInAs(t.app, t.database, person);
     const added = await lead.post('/contacts', {
       role: 'ctp_lead',
       name: 'DS Kit Varga',
@@ -108,8 +122,9 @@ describe('multi-agency contacts', () => {
 
   it('lets a board viewer read but not change, and hides other organisations’ contacts', async () => {
     const commissioner = await signedIn(t.app, demo.commissioner);
+    await commissioner.post('/contacts', { role: 'home_office_lead', name: 'Lou Private', organisation: 'Home Office' });
     const icbList = await commissioner.get('/contacts');
-    const privateId = idFromList(icbList.body, 'Pat Private');
+    const privateId = idFromList(icbList.body, 'Lou Private');
     expect(privateId).not.toBe('');
     const board = await signedIn(t.app, demo.boardViewer);
     expect((await board.get('/contacts')).statusCode).toBe(200);
@@ -117,6 +132,6 @@ describe('multi-agency contacts', () => {
     const lead = await signedIn(t.app, demo.operationalLead);
     expect((await lead.get(`/contacts/${privateId}`)).statusCode).toBe(404);
     expect((await lead.post(`/contacts/${privateId}/remove`, {})).statusCode).toBe(404);
-    expect(textOf((await commissioner.get('/contacts')).body)).toContain('Pat Private');
+    expect(textOf((await commissioner.get('/contacts')).body)).toContain('Lou Private');
   });
 });
