@@ -1,9 +1,9 @@
 import type { ModuleManifest } from '../../platform/modules.ts';
 import { trainingApiRoutes } from './api-routes.ts';
 import { seedTrainingDemo } from './demo.ts';
-import { trainingImportRoutes } from './import-routes.ts';
-import { importJob, importJobKind } from './import-service.ts';
-import { trainingPlanRoutes } from './plan-routes.ts';
+import { trainingImportRoutes } from './import/routes.ts';
+import { importJob, importJobKind } from './import/service.ts';
+import { trainingPlanRoutes } from './plan/routes.ts';
 import { trainingRoutes } from './routes.ts';
 import { expiryReminders } from './service.ts';
 

@@ -1,11 +1,11 @@
 import type { FastifyInstance } from 'fastify';
-import { todayInLondon } from '../../platform/dates.ts';
-import type { AppDeps } from '../../platform/deps.ts';
-import { contextOf, formBody, idParam, showFormErrors } from '../../platform/web.ts';
-import { forecastChart } from './plan-chart.ts';
-import * as plan from './plan-service.ts';
-import { complianceTarget, levelNames } from './rules.ts';
-import { type TrainingLevel, trainingLevels } from './schema.ts';
+import { todayInLondon } from '../../../platform/dates.ts';
+import type { AppDeps } from '../../../platform/deps.ts';
+import { contextOf, formBody, idParam, showFormErrors } from '../../../platform/web.ts';
+import { complianceTarget, levelNames } from '../rules.ts';
+import { type TrainingLevel, trainingLevels } from '../schema.ts';
+import { forecastChart } from './chart.ts';
+import * as plan from './service.ts';
 
 const longDate = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' });
 const dateText = (day: string) => longDate.format(new Date(`${day}T00:00:00Z`));
@@ -46,7 +46,7 @@ const trainerItems = (trainers: plan.Trainer[], selected: unknown) => [
 
 export function trainingPlanRoutes(app: FastifyInstance, { database }: AppDeps): void {
   const db = database.db;
-  const pageView = 'training/views/plan.njk';
+  const pageView = 'training/plan/views/plan.njk';
 
   app.get('/training/plan', { config: { access: 'training:compliance' } }, async (request, reply) => {
     const ctx = contextOf(request);
@@ -77,14 +77,14 @@ export function trainingPlanRoutes(app: FastifyInstance, { database }: AppDeps):
 
   app.get('/training/plan/trainers', { config: { access: 'training:compliance' } }, async (request, reply) => {
     const ctx = contextOf(request);
-    return reply.page('training/views/plan-trainers.njk', {
+    return reply.page('training/plan/views/trainers.njk', {
       trainers: await plan.trainersOf(db, ctx),
       levelNames,
       canManage: ctx.can('training:manage'),
     });
   });
 
-  const trainerForm = 'training/views/plan-trainer-form.njk';
+  const trainerForm = 'training/plan/views/trainer-form.njk';
 
   app.get('/training/plan/trainers/new', { config: { access: 'training:manage' } }, async (_request, reply) =>
     reply.page(trainerForm, { values: {}, levelItems: levelItems([]), action: '/training/plan/trainers' }),
@@ -155,7 +155,7 @@ export function trainingPlanRoutes(app: FastifyInstance, { database }: AppDeps):
     const ctx = contextOf(request);
     const today = todayInLondon();
     const sessions = await plan.sessionsOf(db, ctx);
-    return reply.page('training/views/plan-sessions.njk', {
+    return reply.page('training/plan/views/sessions.njk', {
       upcoming: sessions.filter((s) => !s.cancelledAt && s.heldOn >= today),
       past: sessions.filter((s) => !s.cancelledAt && s.heldOn < today).reverse(),
       cancelled: sessions.filter((s) => s.cancelledAt),
@@ -164,7 +164,7 @@ export function trainingPlanRoutes(app: FastifyInstance, { database }: AppDeps):
     });
   });
 
-  const sessionForm = 'training/views/plan-session-form.njk';
+  const sessionForm = 'training/plan/views/session-form.njk';
   const sessionFormData = async (ctx: ReturnType<typeof contextOf>, values: Record<string, unknown>) => ({
     values,
     levelItems: levelItems(values.level),

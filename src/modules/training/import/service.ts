@@ -12,18 +12,16 @@ import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
-import type { Database, Db, Executor, Tx } from '../../db/client.ts';
-import { type Scope, withScope } from '../../db/tenancy.ts';
-import type { RequestContext } from '../../platform/context.ts';
-import { csvCell } from '../../platform/csv.ts';
-import { todayInLondon } from '../../platform/dates.ts';
-import { InputError, NotFoundError } from '../../platform/errors.ts';
-import { enqueueJob } from '../../platform/jobs/queue.ts';
-import type { Actor } from '../audit/service.ts';
-import * as audit from '../audit/service.ts';
-import * as users from '../users/service.ts';
-import { EsrFileError, expiryOf, type ReadProgress, type RowProblem, readEsrRows } from './esr-csv.ts';
-import * as repository from './import-repository.ts';
+import type { Database, Db, Executor, Tx } from '../../../db/client.ts';
+import { type Scope, withScope } from '../../../db/tenancy.ts';
+import type { RequestContext } from '../../../platform/context.ts';
+import { csvCell } from '../../../platform/csv.ts';
+import { todayInLondon } from '../../../platform/dates.ts';
+import { InputError, NotFoundError } from '../../../platform/errors.ts';
+import { enqueueJob } from '../../../platform/jobs/queue.ts';
+import type { Actor } from '../../audit/service.ts';
+import * as audit from '../../audit/service.ts';
+import * as users from '../../users/service.ts';
 import {
   defaultColumnMapping,
   defaultCompetenceRules,
@@ -34,9 +32,11 @@ import {
   levelOfCourse,
   refresherYears,
   requiredLevelFor,
-} from './rules.ts';
-import { type CompetenceRule, type ImportStatus, type TrainingLevel, trainingLevels } from './schema.ts';
-import { needsAnalysisIn, refreshFiguresIn } from './service.ts';
+} from '../rules.ts';
+import { type CompetenceRule, type ImportStatus, type TrainingLevel, trainingLevels } from '../schema.ts';
+import { needsAnalysisIn, refreshFiguresIn } from '../service.ts';
+import { EsrFileError, expiryOf, type ReadProgress, type RowProblem, readEsrRows } from './esr-csv.ts';
+import * as repository from './repository.ts';
 
 export type TrainingImport = repository.ImportRow;
 export type ImportError = repository.ImportErrorRow;

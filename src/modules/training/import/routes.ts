@@ -5,12 +5,12 @@ import { Readable, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import multipart from '@fastify/multipart';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { AppDeps } from '../../platform/deps.ts';
-import { InputError } from '../../platform/errors.ts';
-import { assertCsrf, contextOf, formBody, idParam, showFormErrors } from '../../platform/web.ts';
-import * as imports from './import-service.ts';
-import { importFields, levelNames } from './rules.ts';
-import { trainingLevels } from './schema.ts';
+import type { AppDeps } from '../../../platform/deps.ts';
+import { InputError } from '../../../platform/errors.ts';
+import { assertCsrf, contextOf, formBody, idParam, showFormErrors } from '../../../platform/web.ts';
+import { importFields, levelNames } from '../rules.ts';
+import { trainingLevels } from '../schema.ts';
+import * as imports from './service.ts';
 
 /** The upload form: one file and a couple of fields. The file goes to disk as it arrives, never into memory. */
 const uploadLimits = {
@@ -147,8 +147,8 @@ function registerRoutes(app: FastifyInstance, { database, config }: AppDeps): vo
         statusClass: statusTagColour[i.status],
       })),
     };
-    if (error) return showFormErrors(reply, error, 'training/views/import.njk', data);
-    return reply.page('training/views/import.njk', data);
+    if (error) return showFormErrors(reply, error, 'training/import/views/import.njk', data);
+    return reply.page('training/import/views/import.njk', data);
   };
 
   app.get('/training/import', { config: { access: 'training:manage' } }, async (request, reply) =>
@@ -189,7 +189,7 @@ function registerRoutes(app: FastifyInstance, { database, config }: AppDeps): vo
     const i = page.trainingImport;
     const running = i.status === 'waiting' || i.status === 'checking';
     const percent = i.bytesTotal > 0 ? Math.min(100, Math.floor((i.bytesRead * 100) / i.bytesTotal)) : 0;
-    return reply.page('training/views/import-status.njk', {
+    return reply.page('training/import/views/status.njk', {
       ...page,
       running,
       // Saving starts once the whole file is read; the page says so rather than sitting at 100 %.
@@ -229,8 +229,8 @@ function registerRoutes(app: FastifyInstance, { database, config }: AppDeps): vo
       rules: ruleRows(values, error?.fieldErrors),
       ...extra,
     };
-    if (error) return showFormErrors(reply, error, 'training/views/import-settings.njk', data);
-    return reply.page('training/views/import-settings.njk', data);
+    if (error) return showFormErrors(reply, error, 'training/import/views/settings.njk', data);
+    return reply.page('training/import/views/settings.njk', data);
   };
 
   app.get('/training/import/settings', { config: { access: 'training:manage' } }, async (request, reply) => {
