@@ -33,9 +33,15 @@ import {
   refresherYears,
   requiredLevelFor,
 } from '../rules.ts';
-import { type CompetenceRule, type ImportStatus, type TrainingLevel, trainingLevels } from '../schema.ts';
+import {
+  type CompetenceRule,
+  type ImportStatus,
+  type NeedsAnalysisRules,
+  type TrainingLevel,
+  trainingLevels,
+} from '../schema.ts';
 import { needsAnalysisIn, refreshFiguresIn } from '../service.ts';
-import { EsrFileError, expiryOf, type ReadProgress, type RowProblem, readEsrRows } from './esr-csv.ts';
+import { EsrFileError, type EsrRow, expiryOf, type ReadProgress, type RowProblem, readEsrRows } from './esr-csv.ts';
 import * as repository from './repository.ts';
 
 export type TrainingImport = repository.ImportRow;
@@ -267,239 +273,322 @@ function remembered<T>(work: (key: string) => T): (key: string) => T {
 
 const f = repository.copyField;
 
-/** Runs one import to its end and records the outcome on the import's row. */
-export async function runImport(run: ImportRun): Promise<ImportOutcome> {
-  const { database, orgId, importId, scope } = run;
-  const today = run.today ?? todayInLondon();
-  const progress: ReadProgress = { bytesRead: 0, bytesTotal: 0, rowsRead: 0 };
-  const problems: RowProblem[] = [];
-  let errorCount = 0;
-  const staging = await repository.openStaging(database);
-  if (!(await staging.claim(importId))) {
-    await staging.close();
-    throw new ImportAlreadyRunning();
-  }
-  const finish = async (outcome: Omit<ImportOutcome, 'bytesRead' | 'bytesTotal' | 'rowsRead' | 'errorCount' | 'problems'>) => {
-    const result: ImportOutcome = { ...outcome, ...progress, errorCount, problems };
-    await withScope(staging.db, scope, async (tx) => {
-      await repository.removeErrors(tx, orgId, importId);
-      await repository.insertErrors(
-        tx,
-        orgId,
-        importId,
-        problems.map((p, seq) => ({ seq: seq + 1, ...p })),
-      );
-      await repository.finishImport(tx, orgId, importId, {
-        status: result.status,
-        bytesRead: result.bytesRead,
-        rowsRead: result.rowsRead,
-        errorCount,
-        summary: result.summary,
-        failure: result.failure,
-      });
-    });
-    return result;
-  };
+/** A run under way: what it was asked, its staging connection, and what it has found so far (kept for the report if it stops). */
+type Importing = {
+  run: ImportRun;
+  staging: repository.Staging;
+  today: string;
+  progress: ReadProgress;
+  /** The first problems, in file order (at most keptErrors). */
+  problems: RowProblem[];
+  errorCount: number;
+};
 
-  try {
-    const { settings, analysis } = await withScope(staging.db, scope, async (tx) => ({
-      settings: await importSettingsIn(tx, orgId),
-      analysis: await needsAnalysisIn(tx, orgId),
-    }));
-    const mapping = settings.columnMapping;
-    const withEmail = { email: mapping.email.trim() !== '', managerEmail: mapping.managerEmail.trim() !== '' };
-    const levelOf = remembered((course) => levelOfCourse(settings.competenceRules, course) ?? null);
-    const requiredLevel = remembered((key) => {
+/** The counts of the file's rows that the summary reports, whatever the merge changes. */
+type FileCounts = { preventRows: number; otherCourses: number; recordsInFile: number; conflictingDetails: number };
+
+/** The file after the stage step: invalid (nothing was staged), or staged for the merge. */
+type Staged = { invalid: boolean; counts: FileCounts; withEmail: { email: boolean; managerEmail: boolean } };
+
+/** The answers a row needs from the settings and the needs analysis, remembered because a file asks the same few a million times. */
+type RowAnswers = {
+  levelOf: (course: string) => TrainingLevel | null;
+  requiredLevel: (groupAndPosition: string) => TrainingLevel;
+  absence: (assignmentStatus: string) => boolean;
+  leaver: (assignmentStatus: string) => boolean;
+};
+
+function rowAnswers(settings: ImportSettings, analysis: NeedsAnalysisRules): RowAnswers {
+  return {
+    levelOf: remembered((course) => levelOfCourse(settings.competenceRules, course) ?? null),
+    requiredLevel: remembered((key) => {
       const [staffGroup = '', positionTitle = ''] = key.split('\u0000');
       return requiredLevelFor(analysis, staffGroup, positionTitle);
-    });
-    const absence = remembered(isLongTermAbsence);
-    const leaver = remembered(isLeaverStatus);
+    }),
+    absence: remembered(isLongTermAbsence),
+    leaver: remembered(isLeaverStatus),
+  };
+}
 
-    const counts = { preventRows: 0, otherCourses: 0, recordsInFile: 0, conflictingDetails: 0 };
-    let staffLines: string[] = [];
-    let recordLines: string[] = [];
-    let lastAssignment = '';
-    let lastDetails = '';
-    let invalid = false;
-    let lastReport = Date.now();
+/** The personal details that, when they differ from the row before for the same assignment, are staged again. */
+function detailsOf(row: EsrRow): string {
+  return [
+    row.employeeNumber,
+    row.firstName,
+    row.lastName,
+    row.email ?? '',
+    row.managerEmail ?? '',
+    row.directorate,
+    row.department,
+    row.positionTitle,
+    row.staffGroup,
+    row.assignmentStatus,
+  ].join('\u0000');
+}
 
-    // One COPY in flight while the next rows are read: a database server loads one batch as this process
-    // checks the next. A failed COPY is reported when the next one waits for it.
-    let copying: Promise<void> = Promise.resolve();
-    const stage = async (copy: (text: string) => Promise<void>, lines: string[]) => {
+/** A row of the staff staging table, in COPY text form (repository.stagedStaffColumns). */
+function staffLineOf(row: EsrRow, answers: RowAnswers): string {
+  return [
+    row.line,
+    f(row.assignmentNumber),
+    f(row.employeeNumber),
+    f(row.firstName),
+    f(row.lastName),
+    f(row.email),
+    f(row.managerEmail),
+    f(row.directorate),
+    f(row.department),
+    f(row.positionTitle),
+    f(row.staffGroup),
+    f(row.assignmentStatus),
+    answers.absence(row.assignmentStatus),
+    answers.leaver(row.assignmentStatus),
+    answers.requiredLevel(`${row.staffGroup}\u0000${row.positionTitle}`),
+  ].join('\t');
+}
+
+/** A row of the records staging table, in COPY text form (repository.stagedRecordColumns). */
+function recordLineOf(row: EsrRow, level: TrainingLevel): string {
+  return [
+    f(row.assignmentNumber),
+    f(row.competenceName),
+    level,
+    row.achievedOn,
+    f(expiryOf(row, refresherYears)),
+    row.noExpiry,
+  ].join('\t');
+}
+
+/** Writes the import's progress to its row about once a second (or now, when forced), for the status page. */
+function progressReporter({ run, staging, progress }: Importing): (force?: boolean) => Promise<void> {
+  let lastReport = Date.now();
+  return async (force = false) => {
+    if (!force && Date.now() - lastReport < progressEveryMs) return;
+    lastReport = Date.now();
+    run.onProgress?.(progress);
+    await withScope(staging.db, run.scope, (tx) =>
+      repository.setProgress(tx, run.orgId, run.importId, {
+        status: 'checking',
+        bytesRead: progress.bytesRead,
+        rowsRead: progress.rowsRead,
+        bytesTotal: progress.bytesTotal,
+      }),
+    );
+  };
+}
+
+/**
+ * One COPY in flight while the next rows are read: a database server loads one batch as this process
+ * checks the next. A failed COPY is reported when the next one waits for it.
+ */
+function stagingCopier(): {
+  send: (copy: (text: string) => Promise<void>, lines: string[]) => Promise<void>;
+  done: () => Promise<void>;
+} {
+  let copying: Promise<void> = Promise.resolve();
+  return {
+    send: async (copy, lines) => {
       await copying;
       copying = copy(`${lines.join('\n')}\n`);
       copying.catch(() => {});
-    };
+    },
+    done: () => copying,
+  };
+}
 
-    const report = async (force = false) => {
-      if (!force && Date.now() - lastReport < progressEveryMs) return;
-      lastReport = Date.now();
-      run.onProgress?.(progress);
-      await withScope(staging.db, scope, (tx) =>
-        repository.setProgress(tx, orgId, importId, {
-          status: 'checking',
-          bytesRead: progress.bytesRead,
-          rowsRead: progress.rowsRead,
-          bytesTotal: progress.bytesTotal,
-        }),
-      );
-    };
-    await report(true);
+/**
+ * Stage step: reads and checks every row of the file, and copies the valid ones into the staging
+ * tables. Problems are counted on `importing`; after the first invalid row nothing more is staged.
+ */
+async function stage(importing: Importing): Promise<Staged> {
+  const { run, staging, progress, today } = importing;
+  const { settings, analysis } = await withScope(staging.db, run.scope, async (tx) => ({
+    settings: await importSettingsIn(tx, run.orgId),
+    analysis: await needsAnalysisIn(tx, run.orgId),
+  }));
+  const mapping = settings.columnMapping;
+  const withEmail = { email: mapping.email.trim() !== '', managerEmail: mapping.managerEmail.trim() !== '' };
+  const answers = rowAnswers(settings, analysis);
+  const counts: FileCounts = { preventRows: 0, otherCourses: 0, recordsInFile: 0, conflictingDetails: 0 };
+  const copier = stagingCopier();
+  const report = progressReporter(importing);
+  let staffLines: string[] = [];
+  let recordLines: string[] = [];
+  let lastAssignment = '';
+  let lastDetails = '';
+  let invalid = false;
+  await report(true);
 
-    for await (const items of readEsrRows(run.filePath, { mapping, today, progress })) {
-      for (const item of items) {
-        if (!item.ok) {
-          invalid = true;
-          errorCount += item.problems.length;
-          for (const problem of item.problems) if (problems.length < keptErrors) problems.push(problem);
-          continue;
-        }
-        const row = item.row;
-        const level = levelOf(row.competenceName);
-        if (level) counts.preventRows++;
-        else counts.otherCourses++;
-        const hasRecord = level !== null && row.achievedOn !== null;
-        if (hasRecord) counts.recordsInFile++;
-        // Once a row is invalid nothing will be written: the rest is only checked.
-        if (invalid) continue;
-        const details = [
-          row.employeeNumber,
-          row.firstName,
-          row.lastName,
-          row.email ?? '',
-          row.managerEmail ?? '',
-          row.directorate,
-          row.department,
-          row.positionTitle,
-          row.staffGroup,
-          row.assignmentStatus,
-        ].join('\u0000');
-        // An export has a row per competence: a person's details are staged once, unless they change.
-        if (row.assignmentNumber !== lastAssignment || details !== lastDetails) {
-          if (row.assignmentNumber === lastAssignment) counts.conflictingDetails++;
-          staffLines.push(
-            [
-              row.line,
-              f(row.assignmentNumber),
-              f(row.employeeNumber),
-              f(row.firstName),
-              f(row.lastName),
-              f(row.email),
-              f(row.managerEmail),
-              f(row.directorate),
-              f(row.department),
-              f(row.positionTitle),
-              f(row.staffGroup),
-              f(row.assignmentStatus),
-              absence(row.assignmentStatus),
-              leaver(row.assignmentStatus),
-              requiredLevel(`${row.staffGroup}\u0000${row.positionTitle}`),
-            ].join('\t'),
-          );
-          lastAssignment = row.assignmentNumber;
-          lastDetails = details;
-        }
-        if (hasRecord && level) {
-          recordLines.push(
-            [
-              f(row.assignmentNumber),
-              f(row.competenceName),
-              level,
-              row.achievedOn,
-              f(expiryOf(row, refresherYears)),
-              row.noExpiry,
-            ].join('\t'),
-          );
-        }
+  for await (const items of readEsrRows(run.filePath, { mapping, today, progress })) {
+    for (const item of items) {
+      if (!item.ok) {
+        invalid = true;
+        importing.errorCount += item.problems.length;
+        for (const problem of item.problems) if (importing.problems.length < keptErrors) importing.problems.push(problem);
+        continue;
       }
-      if (invalid) {
-        staffLines = [];
-        recordLines = [];
+      const row = item.row;
+      const level = answers.levelOf(row.competenceName);
+      if (level) counts.preventRows++;
+      else counts.otherCourses++;
+      const hasRecord = level !== null && row.achievedOn !== null;
+      if (hasRecord) counts.recordsInFile++;
+      // Once a row is invalid nothing will be written: the rest is only checked.
+      if (invalid) continue;
+      const details = detailsOf(row);
+      // An export has a row per competence: a person's details are staged once, unless they change.
+      if (row.assignmentNumber !== lastAssignment || details !== lastDetails) {
+        if (row.assignmentNumber === lastAssignment) counts.conflictingDetails++;
+        staffLines.push(staffLineOf(row, answers));
+        lastAssignment = row.assignmentNumber;
+        lastDetails = details;
       }
-      if (staffLines.length >= stagingBatchRows) {
-        await stage(staging.copyStaff, staffLines);
-        staffLines = [];
-      }
-      if (recordLines.length >= stagingBatchRows) {
-        await stage(staging.copyRecords, recordLines);
-        recordLines = [];
-      }
-      await report();
+      if (hasRecord && level) recordLines.push(recordLineOf(row, level));
     }
-    await report(true);
-
-    if (invalid) return await finish({ status: 'invalid', summary: null, failure: null });
-    if (staffLines.length > 0) await stage(staging.copyStaff, staffLines);
-    if (recordLines.length > 0) await stage(staging.copyRecords, recordLines);
-    await copying;
-    staffLines = [];
-    recordLines = [];
-
-    const timed = async <T>(step: string, work: () => Promise<T>): Promise<T> => {
-      const started = performance.now();
-      const result = await work();
-      run.onStep?.(step, performance.now() - started);
-      return result;
-    };
-    await timed('analyse staging', () => repository.analyseStaging(staging));
-    const merge = async (tx: Tx): Promise<ImportSummary> => {
-      const merged = await timed('staff', () => repository.mergeStaff(tx, staging, orgId, today, withEmail));
-      const missing = await timed('leavers', () => repository.markMissingAsLeft(tx, staging, orgId, today));
-      const recordsAdded = await timed('records', () => repository.mergeRecords(tx, staging, orgId, importId));
-      // The figures kept on staff rows follow the change; a check only is undone, and an unchanged file changed nothing.
-      if (!run.dryRun && merged.added + merged.updated + missing + recordsAdded > 0) {
-        await timed('figures', () => refreshFiguresIn(tx, orgId));
-      }
-      return {
-        rowsRead: progress.rowsRead,
-        staffInFile: merged.inFile,
-        staffAdded: merged.added,
-        staffUpdated: merged.updated,
-        staffLeft: merged.leftNow + missing,
-        staffReturned: merged.returned,
-        preventRows: counts.preventRows,
-        otherCourses: counts.otherCourses,
-        recordsInFile: counts.recordsInFile,
-        recordsAdded,
-        conflictingDetails: counts.conflictingDetails,
-      };
-    };
-
-    if (run.dryRun) {
-      try {
-        await withScope(staging.db, scope, async (tx) => {
-          throw new CheckedOnly(await merge(tx));
-        });
-      } catch (error) {
-        if (!(error instanceof CheckedOnly)) throw error;
-        return await finish({ status: 'checked', summary: error.summary, failure: null });
-      }
+    if (invalid) {
+      staffLines = [];
+      recordLines = [];
     }
-    const summary = await withScope(staging.db, scope, async (tx) => {
-      const done = await merge(tx);
-      await repository.finishImport(tx, orgId, importId, {
-        status: 'imported',
-        bytesRead: progress.bytesRead,
-        rowsRead: progress.rowsRead,
-        errorCount: 0,
-        summary: done,
-        failure: null,
-      });
-      await audit.record(tx, run.actor, {
-        orgId,
-        action: 'training.imported',
-        recordType: 'training_import',
-        recordId: importId,
-        details: { ...done },
-      });
+    if (staffLines.length >= stagingBatchRows) {
+      await copier.send(staging.copyStaff, staffLines);
+      staffLines = [];
+    }
+    if (recordLines.length >= stagingBatchRows) {
+      await copier.send(staging.copyRecords, recordLines);
+      recordLines = [];
+    }
+    await report();
+  }
+  await report(true);
+
+  if (invalid) return { invalid, counts, withEmail };
+  if (staffLines.length > 0) await copier.send(staging.copyStaff, staffLines);
+  if (recordLines.length > 0) await copier.send(staging.copyRecords, recordLines);
+  await copier.done();
+  return { invalid, counts, withEmail };
+}
+
+/** Runs one step of the merge, telling the benchmark how long it took. */
+async function timed<T>(run: ImportRun, step: string, work: () => Promise<T>): Promise<T> {
+  const started = performance.now();
+  const result = await work();
+  run.onStep?.(step, performance.now() - started);
+  return result;
+}
+
+/** Merge step: applies the staged file to the organisation's staff and records, in `tx`, and says what changed. */
+async function merge(tx: Tx, { run, staging, today, progress }: Importing, staged: Staged): Promise<ImportSummary> {
+  const { orgId, importId } = run;
+  const merged = await timed(run, 'staff', () => repository.mergeStaff(tx, staging, orgId, today, staged.withEmail));
+  const missing = await timed(run, 'leavers', () => repository.markMissingAsLeft(tx, staging, orgId, today));
+  const recordsAdded = await timed(run, 'records', () => repository.mergeRecords(tx, staging, orgId, importId));
+  // The figures kept on staff rows follow the change; a check only is undone, and an unchanged file changed nothing.
+  if (!run.dryRun && merged.added + merged.updated + missing + recordsAdded > 0) {
+    await timed(run, 'figures', () => refreshFiguresIn(tx, orgId));
+  }
+  return {
+    rowsRead: progress.rowsRead,
+    staffInFile: merged.inFile,
+    staffAdded: merged.added,
+    staffUpdated: merged.updated,
+    staffLeft: merged.leftNow + missing,
+    staffReturned: merged.returned,
+    preventRows: staged.counts.preventRows,
+    otherCourses: staged.counts.otherCourses,
+    recordsInFile: staged.counts.recordsInFile,
+    recordsAdded,
+    conflictingDetails: staged.counts.conflictingDetails,
+  };
+}
+
+/** A check only: the merge runs in a transaction that is then undone, for its counts. */
+async function mergeUndone(importing: Importing, staged: Staged): Promise<ImportSummary> {
+  return withScope(importing.staging.db, importing.run.scope, async (tx) => {
+    throw new CheckedOnly(await merge(tx, importing, staged));
+  }).catch((error: unknown) => {
+    if (!(error instanceof CheckedOnly)) throw error;
+    return error.summary;
+  });
+}
+
+/** Record step, for a run that wrote nothing: its error report and outcome on the import's row. */
+async function recordOutcome(
+  importing: Importing,
+  outcome: Omit<ImportOutcome, 'bytesRead' | 'bytesTotal' | 'rowsRead' | 'errorCount' | 'problems'>,
+): Promise<ImportOutcome> {
+  const { run, staging, progress, problems, errorCount } = importing;
+  const result: ImportOutcome = { ...outcome, ...progress, errorCount, problems };
+  await withScope(staging.db, run.scope, async (tx) => {
+    await repository.removeErrors(tx, run.orgId, run.importId);
+    await repository.insertErrors(
+      tx,
+      run.orgId,
+      run.importId,
+      problems.map((p, seq) => ({ seq: seq + 1, ...p })),
+    );
+    await repository.finishImport(tx, run.orgId, run.importId, {
+      status: result.status,
+      bytesRead: result.bytesRead,
+      rowsRead: result.rowsRead,
+      errorCount,
+      summary: result.summary,
+      failure: result.failure,
+    });
+  });
+  return result;
+}
+
+/** Record step, for a run that imported: the import's row and the audit trail, in the merge's transaction. */
+async function recordImported(tx: Tx, { run, progress }: Importing, summary: ImportSummary): Promise<void> {
+  await repository.finishImport(tx, run.orgId, run.importId, {
+    status: 'imported',
+    bytesRead: progress.bytesRead,
+    rowsRead: progress.rowsRead,
+    errorCount: 0,
+    summary,
+    failure: null,
+  });
+  await audit.record(tx, run.actor, {
+    orgId: run.orgId,
+    action: 'training.imported',
+    recordType: 'training_import',
+    recordId: run.importId,
+    details: { ...summary },
+  });
+}
+
+/** Runs one import to its end and records the outcome on the import's row. */
+export async function runImport(run: ImportRun): Promise<ImportOutcome> {
+  const today = run.today ?? todayInLondon();
+  const staging = await repository.openStaging(run.database);
+  if (!(await staging.claim(run.importId))) {
+    await staging.close();
+    throw new ImportAlreadyRunning();
+  }
+  const importing: Importing = {
+    run,
+    staging,
+    today,
+    progress: { bytesRead: 0, bytesTotal: 0, rowsRead: 0 },
+    problems: [],
+    errorCount: 0,
+  };
+  try {
+    const staged = await stage(importing);
+    if (staged.invalid) return await recordOutcome(importing, { status: 'invalid', summary: null, failure: null });
+    await timed(run, 'analyse staging', () => repository.analyseStaging(staging));
+    if (run.dryRun)
+      return await recordOutcome(importing, { status: 'checked', summary: await mergeUndone(importing, staged), failure: null });
+    const summary = await withScope(staging.db, run.scope, async (tx) => {
+      const done = await merge(tx, importing, staged);
+      await recordImported(tx, importing, done);
       return done;
     });
-    return { status: 'imported', ...progress, errorCount: 0, problems: [], summary, failure: null };
+    return { status: 'imported', ...importing.progress, errorCount: 0, problems: [], summary, failure: null };
   } catch (error) {
-    if (error instanceof EsrFileError) return await finish({ status: 'failed', summary: null, failure: error.message });
-    await finish({
+    if (error instanceof EsrFileError)
+      return await recordOutcome(importing, { status: 'failed', summary: null, failure: error.message });
+    await recordOutcome(importing, {
       status: 'failed',
       summary: null,
       failure:
