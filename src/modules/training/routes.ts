@@ -58,7 +58,7 @@ export function trainingRoutes(app: FastifyInstance, { database }: AppDeps): voi
     });
   });
 
-  const staffQuery = async (request: FastifyRequest) => {
+  const staffQuery = (request: FastifyRequest) => {
     const ctx = contextOf(request);
     const { asAt, errors: dateErrors } = asAtFrom(request);
     let filter: training.StaffListFilter = {};
@@ -69,14 +69,17 @@ export function trainingRoutes(app: FastifyInstance, { database }: AppDeps): voi
       if (!(error instanceof InputError)) throw error;
       errors = { ...errors, ...error.fieldErrors };
     }
-    return { ctx, asAt, filter, errors, rows: await training.staffList(db, ctx, asAt, filter) };
+    return { ctx, asAt, filter, errors };
   };
 
   app.get('/training/staff', { config: { access: 'training:staff' } }, async (request, reply) => {
-    const { ctx, asAt, filter, errors, rows } = await staffQuery(request);
+    const { ctx, asAt, filter, errors } = staffQuery(request);
     const query = queryOf(request);
-    const pages = Math.max(1, Math.ceil(rows.length / staffPageSize));
-    const page = Math.min(pages, Math.max(1, Number.parseInt(String(query.page ?? '1'), 10) || 1));
+    const requested = Number.parseInt(String(query.page ?? '1'), 10) || 1;
+    const { rows, total, page, pages } = await training.staffListPage(db, ctx, asAt, filter, {
+      page: requested,
+      size: staffPageSize,
+    });
     const params = new URLSearchParams();
     for (const key of ['asAt', 'directorate', 'department', 'staffGroup', 'requiredLevel', 'status', 'name'])
       if (typeof query[key] === 'string' && query[key]) params.set(key, query[key] as string);
@@ -93,8 +96,8 @@ export function trainingRoutes(app: FastifyInstance, { database }: AppDeps): voi
         { value: '', text: 'Any status', selected: !filter.status },
         ...training.staffStatuses.map((s) => ({ value: s, text: training.statusNames[s], selected: s === filter.status })),
       ],
-      rows: rows.slice((page - 1) * staffPageSize, page * staffPageSize),
-      total: rows.length,
+      rows,
+      total,
       page,
       pages,
       previous: page > 1 ? link(page - 1) : null,
@@ -105,7 +108,8 @@ export function trainingRoutes(app: FastifyInstance, { database }: AppDeps): voi
   });
 
   app.get('/training/staff.csv', { config: { access: 'training:staff' } }, async (request, reply) => {
-    const { asAt, rows } = await staffQuery(request);
+    const { ctx, asAt, filter } = staffQuery(request);
+    const rows = await training.staffList(db, ctx, asAt, filter);
     return reply
       .type('text/csv; charset=utf-8')
       .header('content-disposition', `attachment; filename="prevent-training-staff-${asAt}.csv"`)

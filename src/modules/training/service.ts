@@ -393,17 +393,50 @@ export function parseStaffFilter(query: unknown): StaffListFilter {
   return parseInput(staffFilterInput, query);
 }
 
-/** The staff list with each person's status as at the date, filtered. */
+/** The list's filter as the repository takes it: out-of-scope staff only when asked for by status. */
+function staffQueryOf(filter: StaffListFilter): repository.StaffFilter {
+  const { status, ...fields } = filter;
+  return {
+    ...fields,
+    includeOutOfScope: status === 'out_of_scope',
+    status: status === undefined ? undefined : { name: status, soonDays: expiringSoonDays },
+  };
+}
+
+const withStatus =
+  (asAt: string) =>
+  (row: repository.StaffStatusRow): StaffWithStatus => ({ ...row, ...statusOf(row, asAt) });
+
+/** The whole staff list with each person's status as at the date, filtered (the CSV export). */
 export async function staffList(db: Db, ctx: RequestContext, asAt: string, filter: StaffListFilter): Promise<StaffWithStatus[]> {
   const rows = await withScope(db, ctx.scope, (tx) =>
-    repository.staffWithBestRecord(tx, ctx.user.activeOrg.id, asAt, {
-      ...filter,
-      includeOutOfScope: filter.status === 'out_of_scope',
-    }),
+    repository.staffWithBestRecord(tx, ctx.user.activeOrg.id, asAt, staffQueryOf(filter)),
   );
-  return rows
-    .map((row) => ({ ...row, ...statusOf(row, asAt) }))
-    .filter((row) => filter.status === undefined || row.status === filter.status);
+  return rows.map(withStatus(asAt));
+}
+
+export type StaffListPage = { rows: StaffWithStatus[]; total: number; page: number; pages: number };
+
+/** One page of the staff list, paged in the database; a page number past either end gives the first or the last page. */
+export async function staffListPage(
+  db: Db,
+  ctx: RequestContext,
+  asAt: string,
+  filter: StaffListFilter,
+  requested: { page: number; size: number },
+): Promise<StaffListPage> {
+  const orgId = ctx.user.activeOrg.id;
+  const query = staffQueryOf(filter);
+  return withScope(db, ctx.scope, async (tx) => {
+    const total = await repository.staffCount(tx, orgId, asAt, query);
+    const pages = Math.max(1, Math.ceil(total / requested.size));
+    const page = Math.min(pages, Math.max(1, requested.page));
+    const rows = await repository.staffWithBestRecord(tx, orgId, asAt, query, undefined, {
+      limit: requested.size,
+      offset: (page - 1) * requested.size,
+    });
+    return { rows: rows.map(withStatus(asAt)), total, page, pages };
+  });
 }
 
 export async function staffFilterOptions(db: Db, ctx: RequestContext) {
