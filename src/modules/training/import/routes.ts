@@ -1,77 +1,18 @@
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { Readable, Writable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
+import { Readable } from 'node:stream';
 import multipart from '@fastify/multipart';
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { AppDeps } from '../../../platform/deps.ts';
 import { InputError } from '../../../platform/errors.ts';
-import { assertCsrf, contextOf, formBody, idParam, showFormErrors } from '../../../platform/web.ts';
-import { importFields, levelNames } from '../rules.ts';
-import { trainingLevels } from '../schema.ts';
+import { contextOf, idParam, showFormErrors } from '../../../platform/web.ts';
 import * as imports from './service.ts';
-
-/** The upload form: one file and a couple of fields. The file goes to disk as it arrives, never into memory. */
-const uploadLimits = {
-  fileSize: imports.maxUploadBytes,
-  files: 1,
-  fields: 5,
-  fieldSize: 1024,
-  parts: 6,
-  headerPairs: 50,
-};
+import { importSettingsRoutes } from './settings-routes.ts';
+import { notMultipart, receiveUpload, uploadLimits } from './upload.ts';
 
 const maxSizeText = `${Math.round(imports.maxUploadBytes / (1024 * 1024))} MB`;
 const shownErrors = 500;
-
-class BadUpload extends Error {
-  readonly statusCode = 400;
-}
-
-async function discard(stream: NodeJS.ReadableStream): Promise<void> {
-  await pipeline(stream, new Writable({ write: (_chunk, _encoding, done) => done() }));
-}
-
-type Upload = { fields: Record<string, string>; file: { name: string; bytes: number; truncated: boolean } | undefined };
-
-/** Streams the file in `file` to `target`; the CSRF token is checked once the fields are read, before anything is recorded. */
-async function receiveUpload(request: FastifyRequest, target: string): Promise<Upload> {
-  const fields: Record<string, string> = Object.create(null);
-  let file: Upload['file'];
-  try {
-    for await (const part of request.parts({ limits: uploadLimits })) {
-      if (part.type === 'file') {
-        if (part.fieldname !== 'file' || file) {
-          await discard(part.file);
-          continue;
-        }
-        await pipeline(part.file, fs.createWriteStream(target));
-        file = { name: part.filename ?? '', bytes: fs.statSync(target).size, truncated: part.file.truncated };
-      } else if (typeof part.value === 'string') {
-        fields[part.fieldname] ??= part.value;
-      }
-    }
-  } catch (error) {
-    fs.rmSync(target, { force: true });
-    // Malformed multipart (no boundary, cut short) is the sender's fault, not the server's.
-    const status = (error as { statusCode?: number }).statusCode;
-    if (status === undefined || status >= 500) throw new BadUpload('The form could not be read');
-    throw error;
-  }
-  try {
-    assertCsrf(request, fields._csrf);
-  } catch (error) {
-    fs.rmSync(target, { force: true });
-    throw error;
-  }
-  return { fields, file };
-}
-
-function notMultipart(reply: FastifyReply): FastifyReply {
-  reply.code(415);
-  return reply.page('errors/400.njk', { message: 'This form sends a file. Go back, choose the file and try again.' });
-}
 
 const statusTagColour: Record<string, string> = {
   waiting: 'nhsuk-tag--grey',
@@ -84,52 +25,17 @@ const statusTagColour: Record<string, string> = {
 
 const megabytes = (bytes: number) => (bytes / (1024 * 1024)).toFixed(bytes < 10 * 1024 * 1024 ? 1 : 0);
 
-/** The settings form's values: saved (or default) settings, or what was sent. */
-function settingsValues(settings: Omit<imports.ImportSettings, 'isDefault'>) {
-  const values: Record<string, string> = {};
-  for (const field of importFields) values[imports.columnFieldName(field)] = settings.columnMapping[field] ?? '';
-  settings.competenceRules.forEach((rule, index) => {
-    const names = imports.ruleFieldNames(index);
-    values[names.phrases] = rule.phrases.join(', ');
-    values[names.level] = rule.level;
-  });
-  return values;
-}
-
-/** Rule rows to show: every row sent or saved, and a few blank ones to add to. */
-function ruleRows(values: Record<string, unknown>, errors: Record<string, string> = {}) {
-  let last = -1;
-  for (let index = 0; index < imports.maxRules; index++) {
-    const names = imports.ruleFieldNames(index);
-    const phrases = values[names.phrases];
-    if ((typeof phrases === 'string' && phrases.trim() !== '') || errors[names.phrases] || errors[names.level]) last = index;
-  }
-  const count = Math.min(imports.maxRules, last + 1 + 3);
-  return Array.from({ length: count }, (_, index) => {
-    const names = imports.ruleFieldNames(index);
-    const level = values[names.level];
-    return {
-      number: index + 1,
-      phrasesName: names.phrases,
-      levelName: names.level,
-      phrases: typeof values[names.phrases] === 'string' ? values[names.phrases] : '',
-      levelItems: [
-        { value: '', text: 'Choose a level', selected: !level },
-        ...trainingLevels.map((l) => ({ value: l, text: levelNames[l], selected: level === l })),
-      ],
-    };
-  });
-}
-
 export function trainingImportRoutes(app: FastifyInstance, deps: AppDeps): void {
   // Multipart parsing only where the file is uploaded: every other form keeps the app's small body limit.
   app.register(async (scoped) => {
     await scoped.register(multipart, { limits: uploadLimits, throwFileSizeLimit: false });
-    registerRoutes(scoped, deps);
+    uploadRoutes(scoped, deps);
+    importSettingsRoutes(scoped, deps);
   });
 }
 
-function registerRoutes(app: FastifyInstance, { database, config }: AppDeps): void {
+/** Uploading a file, following its import, and its error report. */
+function uploadRoutes(app: FastifyInstance, { database, config }: AppDeps): void {
   const db = database.db;
 
   const uploadPage = async (
@@ -211,51 +117,5 @@ function registerRoutes(app: FastifyInstance, { database, config }: AppDeps): vo
       .type('text/csv; charset=utf-8')
       .header('content-disposition', `attachment; filename="import-errors-${day}.csv"`)
       .send(Readable.from(imports.errorReportCsv(db, ctx, id)));
-  });
-
-  const settingsPage = (
-    reply: FastifyReply,
-    values: Record<string, unknown>,
-    extra: Record<string, unknown> = {},
-    error?: InputError,
-  ) => {
-    const data = {
-      values,
-      fields: importFields.map((field) => ({
-        field,
-        name: imports.columnFieldName(field),
-        label: imports.fieldNames[field],
-      })),
-      rules: ruleRows(values, error?.fieldErrors),
-      ...extra,
-    };
-    if (error) return showFormErrors(reply, error, 'training/import/views/settings.njk', data);
-    return reply.page('training/import/views/settings.njk', data);
-  };
-
-  app.get('/training/import/settings', { config: { access: 'training:manage' } }, async (request, reply) => {
-    const ctx = contextOf(request);
-    const settings = await imports.importSettings(db, ctx);
-    const query = request.query as Record<string, unknown>;
-    return settingsPage(reply, settingsValues(settings), {
-      isDefault: settings.isDefault,
-      saved: query.saved === 'yes' ? 'saved' : query.saved === 'reset' ? 'reset' : null,
-    });
-  });
-
-  app.post('/training/import/settings', { config: { access: 'training:manage' } }, async (request, reply) => {
-    const ctx = contextOf(request);
-    const body = formBody(request);
-    if (body.action === 'reset') {
-      await imports.resetImportSettings(db, ctx);
-      return reply.redirect('/training/import/settings?saved=reset', 303);
-    }
-    try {
-      await imports.saveImportSettings(db, ctx, body);
-      return reply.redirect('/training/import/settings?saved=yes', 303);
-    } catch (error) {
-      if (!(error instanceof InputError)) throw error;
-      return settingsPage(reply, body, {}, error);
-    }
   });
 }

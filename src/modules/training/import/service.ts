@@ -22,6 +22,8 @@ import { enqueueJob } from '../../../platform/jobs/queue.ts';
 import type { Actor } from '../../audit/service.ts';
 import * as audit from '../../audit/service.ts';
 import * as users from '../../users/service.ts';
+import { refreshFiguresIn } from '../compliance-service.ts';
+import { needsAnalysisIn } from '../needs-service.ts';
 import {
   defaultColumnMapping,
   defaultCompetenceRules,
@@ -40,7 +42,6 @@ import {
   type TrainingLevel,
   trainingLevels,
 } from '../schema.ts';
-import { needsAnalysisIn, refreshFiguresIn } from '../service.ts';
 import { EsrFileError, type EsrRow, expiryOf, type ReadProgress, type RowProblem, readEsrRows } from './esr-csv.ts';
 import * as repository from './repository.ts';
 

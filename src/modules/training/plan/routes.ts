@@ -1,11 +1,11 @@
 import type { FastifyInstance } from 'fastify';
-import { todayInLondon } from '../../../platform/dates.ts';
 import type { AppDeps } from '../../../platform/deps.ts';
-import { contextOf, formBody, idParam, showFormErrors } from '../../../platform/web.ts';
-import { complianceTarget, levelNames } from '../rules.ts';
-import { type TrainingLevel, trainingLevels } from '../schema.ts';
+import { contextOf, showFormErrors } from '../../../platform/web.ts';
+import { complianceTarget } from '../rules.ts';
 import { forecastChart } from './chart.ts';
 import * as plan from './service.ts';
+import { sessionRoutes } from './session-routes.ts';
+import { trainerRoutes } from './trainer-routes.ts';
 
 const longDate = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' });
 const dateText = (day: string) => longDate.format(new Date(`${day}T00:00:00Z`));
@@ -30,22 +30,9 @@ function chartOf(forecast: plan.Forecast, level: plan.LevelForecast): string {
   });
 }
 
-const levelItems = (selected: unknown) => {
-  const chosen = [selected].flat();
-  return trainingLevels.map((level) => ({ value: level, text: levelNames[level], checked: chosen.includes(level) }));
-};
-
-const trainerItems = (trainers: plan.Trainer[], selected: unknown) => [
-  { value: '', text: 'Not chosen yet', selected: !selected },
-  ...trainers.map((t) => ({
-    value: t.id,
-    text: `${t.name} (${t.levels.map((l: TrainingLevel) => levelNames[l]).join(', ')})`,
-    selected: t.id === selected,
-  })),
-];
-
-export function trainingPlanRoutes(app: FastifyInstance, { database }: AppDeps): void {
-  const db = database.db;
+/** The delivery plan: the forecast page here, then its trainers and sessions. */
+export function trainingPlanRoutes(app: FastifyInstance, deps: AppDeps): void {
+  const db = deps.database.db;
   const pageView = 'training/plan/views/plan.njk';
 
   app.get('/training/plan', { config: { access: 'training:compliance' } }, async (request, reply) => {
@@ -73,152 +60,6 @@ export function trainingPlanRoutes(app: FastifyInstance, { database }: AppDeps):
     }
   });
 
-  // Trainers
-
-  app.get('/training/plan/trainers', { config: { access: 'training:compliance' } }, async (request, reply) => {
-    const ctx = contextOf(request);
-    return reply.page('training/plan/views/trainers.njk', {
-      trainers: await plan.trainersOf(db, ctx),
-      levelNames,
-      canManage: ctx.can('training:manage'),
-    });
-  });
-
-  const trainerForm = 'training/plan/views/trainer-form.njk';
-
-  app.get('/training/plan/trainers/new', { config: { access: 'training:manage' } }, async (_request, reply) =>
-    reply.page(trainerForm, { values: {}, levelItems: levelItems([]), action: '/training/plan/trainers' }),
-  );
-
-  app.post('/training/plan/trainers', { config: { access: 'training:manage' } }, async (request, reply) => {
-    const ctx = contextOf(request);
-    const body = formBody(request);
-    try {
-      await plan.addTrainer(db, ctx, body);
-      return reply.redirect('/training/plan/trainers', 303);
-    } catch (error) {
-      return showFormErrors(reply, error, trainerForm, {
-        values: body,
-        levelItems: levelItems(body.levels),
-        action: '/training/plan/trainers',
-      });
-    }
-  });
-
-  app.get('/training/plan/trainers/:id', { config: { access: 'training:manage' } }, async (request, reply) => {
-    const ctx = contextOf(request);
-    const trainer = await plan.getTrainer(db, ctx, idParam(request));
-    return reply.page(trainerForm, {
-      trainer,
-      values: trainer,
-      levelItems: levelItems(trainer.levels),
-      action: `/training/plan/trainers/${trainer.id}`,
-    });
-  });
-
-  app.post('/training/plan/trainers/:id', { config: { access: 'training:manage' } }, async (request, reply) => {
-    const ctx = contextOf(request);
-    const trainer = await plan.getTrainer(db, ctx, idParam(request));
-    const body = formBody(request);
-    try {
-      await plan.updateTrainer(db, ctx, trainer.id, body);
-      return reply.redirect('/training/plan/trainers', 303);
-    } catch (error) {
-      return showFormErrors(reply, error, trainerForm, {
-        trainer,
-        values: body,
-        levelItems: levelItems(body.levels),
-        action: `/training/plan/trainers/${trainer.id}`,
-      });
-    }
-  });
-
-  app.post('/training/plan/trainers/:id/remove', { config: { access: 'training:manage' } }, async (request, reply) => {
-    const ctx = contextOf(request);
-    const trainer = await plan.getTrainer(db, ctx, idParam(request));
-    try {
-      await plan.removeTrainer(db, ctx, trainer.id);
-      return reply.redirect('/training/plan/trainers', 303);
-    } catch (error) {
-      return showFormErrors(reply, error, trainerForm, {
-        trainer,
-        values: trainer,
-        levelItems: levelItems(trainer.levels),
-        action: `/training/plan/trainers/${trainer.id}`,
-      });
-    }
-  });
-
-  // Sessions
-
-  app.get('/training/plan/sessions', { config: { access: 'training:compliance' } }, async (request, reply) => {
-    const ctx = contextOf(request);
-    const today = todayInLondon();
-    const sessions = await plan.sessionsOf(db, ctx);
-    return reply.page('training/plan/views/sessions.njk', {
-      upcoming: sessions.filter((s) => !s.cancelledAt && s.heldOn >= today),
-      past: sessions.filter((s) => !s.cancelledAt && s.heldOn < today).reverse(),
-      cancelled: sessions.filter((s) => s.cancelledAt),
-      levelNames,
-      canManage: ctx.can('training:manage'),
-    });
-  });
-
-  const sessionForm = 'training/plan/views/session-form.njk';
-  const sessionFormData = async (ctx: ReturnType<typeof contextOf>, values: Record<string, unknown>) => ({
-    values,
-    levelItems: levelItems(values.level),
-    trainerItems: trainerItems(await plan.trainersOf(db, ctx), values.trainerId),
-  });
-
-  app.get('/training/plan/sessions/new', { config: { access: 'training:manage' } }, async (request, reply) => {
-    const ctx = contextOf(request);
-    return reply.page(sessionForm, { ...(await sessionFormData(ctx, {})), action: '/training/plan/sessions' });
-  });
-
-  app.post('/training/plan/sessions', { config: { access: 'training:manage' } }, async (request, reply) => {
-    const ctx = contextOf(request);
-    const body = formBody(request);
-    try {
-      await plan.addSession(db, ctx, body);
-      return reply.redirect('/training/plan/sessions', 303);
-    } catch (error) {
-      return showFormErrors(reply, error, sessionForm, {
-        ...(await sessionFormData(ctx, body)),
-        action: '/training/plan/sessions',
-      });
-    }
-  });
-
-  app.get('/training/plan/sessions/:id', { config: { access: 'training:manage' } }, async (request, reply) => {
-    const ctx = contextOf(request);
-    const session = await plan.getSession(db, ctx, idParam(request));
-    return reply.page(sessionForm, {
-      session,
-      ...(await sessionFormData(ctx, { ...session, seats: String(session.seats) })),
-      action: `/training/plan/sessions/${session.id}`,
-    });
-  });
-
-  app.post('/training/plan/sessions/:id', { config: { access: 'training:manage' } }, async (request, reply) => {
-    const ctx = contextOf(request);
-    const session = await plan.getSession(db, ctx, idParam(request));
-    const body = formBody(request);
-    try {
-      await plan.updateSession(db, ctx, session.id, body);
-      return reply.redirect('/training/plan/sessions', 303);
-    } catch (error) {
-      return showFormErrors(reply, error, sessionForm, {
-        session,
-        ...(await sessionFormData(ctx, body)),
-        action: `/training/plan/sessions/${session.id}`,
-      });
-    }
-  });
-
-  app.post('/training/plan/sessions/:id/cancel', { config: { access: 'training:manage' } }, async (request, reply) => {
-    const ctx = contextOf(request);
-    await plan.cancelSession(db, ctx, idParam(request));
-    return reply.redirect('/training/plan/sessions', 303);
-  });
+  trainerRoutes(app, deps);
+  sessionRoutes(app, deps);
 }

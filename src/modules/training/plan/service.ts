@@ -11,9 +11,9 @@ import { addMonths, isRealDate, todayInLondon } from '../../../platform/dates.ts
 import { InputError, NotFoundError } from '../../../platform/errors.ts';
 import { blankToUndefined, parseInput } from '../../../platform/validation.ts';
 import * as audit from '../../audit/service.ts';
+import { levelCountsIn } from '../compliance-service.ts';
 import { complianceTarget, levelNames, percentOf } from '../rules.ts';
 import { type TrainingLevel, trainingLevels } from '../schema.ts';
-import { levelCountsIn } from '../service.ts';
 import * as repository from './repository.ts';
 
 export type Trainer = repository.TrainerRow;
