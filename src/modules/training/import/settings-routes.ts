@@ -4,14 +4,14 @@ import { InputError } from '../../../platform/errors.ts';
 import { contextOf, formBody, showFormErrors } from '../../../platform/web.ts';
 import { importFields, levelNames } from '../rules.ts';
 import { trainingLevels } from '../schema.ts';
-import * as imports from './service.ts';
+import * as setup from './settings-service.ts';
 
 /** The settings form's values: saved (or default) settings, or what was sent. */
-function settingsValues(settings: Omit<imports.ImportSettings, 'isDefault'>) {
+function settingsValues(settings: Omit<setup.ImportSettings, 'isDefault'>) {
   const values: Record<string, string> = {};
-  for (const field of importFields) values[imports.columnFieldName(field)] = settings.columnMapping[field] ?? '';
+  for (const field of importFields) values[setup.columnFieldName(field)] = settings.columnMapping[field] ?? '';
   settings.competenceRules.forEach((rule, index) => {
-    const names = imports.ruleFieldNames(index);
+    const names = setup.ruleFieldNames(index);
     values[names.phrases] = rule.phrases.join(', ');
     values[names.level] = rule.level;
   });
@@ -21,14 +21,14 @@ function settingsValues(settings: Omit<imports.ImportSettings, 'isDefault'>) {
 /** Rule rows to show: every row sent or saved, and a few blank ones to add to. */
 function ruleRows(values: Record<string, unknown>, errors: Record<string, string> = {}) {
   let last = -1;
-  for (let index = 0; index < imports.maxRules; index++) {
-    const names = imports.ruleFieldNames(index);
+  for (let index = 0; index < setup.maxRules; index++) {
+    const names = setup.ruleFieldNames(index);
     const phrases = values[names.phrases];
     if ((typeof phrases === 'string' && phrases.trim() !== '') || errors[names.phrases] || errors[names.level]) last = index;
   }
-  const count = Math.min(imports.maxRules, last + 1 + 3);
+  const count = Math.min(setup.maxRules, last + 1 + 3);
   return Array.from({ length: count }, (_, index) => {
-    const names = imports.ruleFieldNames(index);
+    const names = setup.ruleFieldNames(index);
     const level = values[names.level];
     return {
       number: index + 1,
@@ -57,8 +57,8 @@ export function importSettingsRoutes(app: FastifyInstance, { database }: AppDeps
       values,
       fields: importFields.map((field) => ({
         field,
-        name: imports.columnFieldName(field),
-        label: imports.fieldNames[field],
+        name: setup.columnFieldName(field),
+        label: setup.fieldNames[field],
       })),
       rules: ruleRows(values, error?.fieldErrors),
       ...extra,
@@ -69,7 +69,7 @@ export function importSettingsRoutes(app: FastifyInstance, { database }: AppDeps
 
   app.get('/training/import/settings', { config: { access: 'training:manage' } }, async (request, reply) => {
     const ctx = contextOf(request);
-    const settings = await imports.importSettings(db, ctx);
+    const settings = await setup.importSettings(db, ctx);
     const query = request.query as Record<string, unknown>;
     return settingsPage(reply, settingsValues(settings), {
       isDefault: settings.isDefault,
@@ -81,11 +81,11 @@ export function importSettingsRoutes(app: FastifyInstance, { database }: AppDeps
     const ctx = contextOf(request);
     const body = formBody(request);
     if (body.action === 'reset') {
-      await imports.resetImportSettings(db, ctx);
+      await setup.resetImportSettings(db, ctx);
       return reply.redirect('/training/import/settings?saved=reset', 303);
     }
     try {
-      await imports.saveImportSettings(db, ctx, body);
+      await setup.saveImportSettings(db, ctx, body);
       return reply.redirect('/training/import/settings?saved=yes', 303);
     } catch (error) {
       if (!(error instanceof InputError)) throw error;
