@@ -20,7 +20,7 @@ import { from as copyFrom } from 'pg-copy-streams';
 import { type Database, openDatabase } from '../src/db/client.ts';
 import { migrate } from '../src/db/migrate.ts';
 import { parseAuditKeys, useAuditKeys } from '../src/modules/audit/keys.ts';
-import * as imports from '../src/modules/training/import-service.ts';
+import * as imports from '../src/modules/training/import/service.ts';
 
 const headings =
   'Employee Number,Assignment Number,First Name,Last Name,Organisation,Directorate,Department,Position Title,Staff Group,Assignment Status,Competence Name,Achievement Date,Expiry Date';

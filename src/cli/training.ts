@@ -108,7 +108,7 @@ const importTrainingCommand: Command = {
       });
     }
     const [imports, organisations] = await Promise.all([
-      import('../modules/training/import-service.ts'),
+      import('../modules/training/import/service.ts'),
       import('../modules/organisations/service.ts'),
     ]);
     return withDatabase('migrate', async (database) => {

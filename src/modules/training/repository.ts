@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, type SQL, sql } from 'drizzle-orm';
 import type { Executor } from '../../db/client.ts';
 import { staff, type TrainingLevel, trainingComplianceSnapshots, trainingNeedsAnalyses, trainingRecords } from './schema.ts';
 
@@ -173,6 +173,8 @@ export type StaffStatusRow = StaffRow & {
   bestExpiresOn: string | null;
 };
 
+export type StaffStatusName = 'compliant' | 'expiring' | 'expired' | 'never' | 'out_of_scope';
+
 export type StaffFilter = {
   directorate?: string | undefined;
   department?: string | undefined;
@@ -180,16 +182,46 @@ export type StaffFilter = {
   requiredLevel?: TrainingLevel | undefined;
   name?: string | undefined;
   includeOutOfScope?: boolean | undefined;
+  /** Only staff with this status as at the date; `soonDays` is how near an expiry counts as expiring. */
+  status?: { name: StaffStatusName; soonDays: number } | undefined;
 };
 
-/** Staff with their best record as at the date; status is worked out by the service. */
-export async function staffWithBestRecord(
-  tx: Executor,
-  orgId: string,
-  asAt: string,
-  filter: StaffFilter,
-  where?: { id?: string; email?: string },
-): Promise<StaffStatusRow[]> {
+/** In scope as at the date: started, not left and not on long-term absence. */
+const inScopeAt = (asAt: string) =>
+  sql`(st.started_on is null or st.started_on <= ${asAt}::date) and (st.left_on is null or st.left_on > ${asAt}::date) and not st.long_term_absence`;
+
+/**
+ * The status filter in SQL, so that the list can be paged in the database. It must give the same
+ * answer as the service's statusOf, which names each row's status on the page.
+ */
+function statusCondition(asAt: string, status: NonNullable<StaffFilter['status']>): SQL {
+  const soon = sql`${asAt}::date + ${status.soonDays}::int`;
+  switch (status.name) {
+    case 'out_of_scope':
+      return sql`not (${inScopeAt(asAt)})`;
+    case 'never':
+      return sql`best.expiry is null`;
+    case 'expired':
+      return sql`best.expiry <= ${asAt}::date`;
+    case 'expiring':
+      return sql`best.expiry > ${asAt}::date and best.expiry <= ${soon}`;
+    case 'compliant':
+      return sql`best.expiry > ${soon}`;
+  }
+}
+
+/** The person's best record as at the date: the latest-expiring one of a level that covers their need. */
+const bestRecordJoin = (asAt: string) => sql`
+      left join lateral (
+        select r.course, r.level, r.completed_on, ${recordExpiry} as expiry
+          from training_records r
+         where r.staff_id = st.id and r.completed_on <= ${asAt}::date
+           and (r.level = 'level3' or st.required_level = 'basic')
+         order by expiry desc nulls last, r.completed_on desc
+         limit 1
+      ) best on true`;
+
+function staffConditions(orgId: string, asAt: string, filter: StaffFilter, where?: { id?: string; email?: string }): SQL {
   const conditions = [sql`st.org_id = ${orgId}`];
   if (filter.directorate) conditions.push(sql`st.directorate = ${filter.directorate}`);
   if (filter.department) conditions.push(sql`st.department = ${filter.department}`);
@@ -201,12 +233,23 @@ export async function staffWithBestRecord(
       sql`(st.first_name || ' ' || st.last_name ilike ${pattern} or st.employee_number = ${filter.name} or st.assignment_number = ${filter.name})`,
     );
   }
-  if (!filter.includeOutOfScope)
-    conditions.push(
-      sql`(st.started_on is null or st.started_on <= ${asAt}::date) and (st.left_on is null or st.left_on > ${asAt}::date) and not st.long_term_absence`,
-    );
+  if (!filter.includeOutOfScope) conditions.push(inScopeAt(asAt));
+  if (filter.status) conditions.push(statusCondition(asAt, filter.status));
   if (where?.id) conditions.push(sql`st.id = ${where.id}`);
   if (where?.email) conditions.push(sql`lower(st.email) = lower(${where.email})`);
+  return sql.join(conditions, sql` and `);
+}
+
+/** Staff with their best record as at the date, in name order, all or one page of them; status is named by the service. */
+export async function staffWithBestRecord(
+  tx: Executor,
+  orgId: string,
+  asAt: string,
+  filter: StaffFilter,
+  where?: { id?: string; email?: string },
+  page?: { limit: number; offset: number },
+): Promise<StaffStatusRow[]> {
+  const paged = page ? sql`limit ${page.limit} offset ${page.offset}` : sql``;
   const result = await tx.execute(sql`
     select st.id, st.org_id as "orgId", st.employee_number as "employeeNumber", st.assignment_number as "assignmentNumber",
            st.first_name as "firstName", st.last_name as "lastName", st.email, st.manager_email as "managerEmail",
@@ -217,17 +260,23 @@ export async function staffWithBestRecord(
            best.course as "bestCourse", best.level as "bestLevel", best.completed_on::text as "bestCompletedOn",
            best.expiry::text as "bestExpiresOn"
       from staff st
-      left join lateral (
-        select r.course, r.level, r.completed_on, ${recordExpiry} as expiry
-          from training_records r
-         where r.staff_id = st.id and r.completed_on <= ${asAt}::date
-           and (r.level = 'level3' or st.required_level = 'basic')
-         order by expiry desc nulls last, r.completed_on desc
-         limit 1
-      ) best on true
-     where ${sql.join(conditions, sql` and `)}
-     order by st.last_name, st.first_name, st.assignment_number`);
+      ${bestRecordJoin(asAt)}
+     where ${staffConditions(orgId, asAt, filter, where)}
+     order by st.last_name, st.first_name, st.assignment_number
+     ${paged}`);
   return rowsOf<StaffStatusRow>(result);
+}
+
+/** How many staff the filter lists (the pages of the staff list). */
+export async function staffCount(tx: Executor, orgId: string, asAt: string, filter: StaffFilter): Promise<number> {
+  // Only a status by record needs each person's best record; the other filters read the staff row alone.
+  const needsBest = filter.status !== undefined && filter.status.name !== 'out_of_scope';
+  const result = await tx.execute(sql`
+    select count(*)::int as count
+      from staff st
+      ${needsBest ? bestRecordJoin(asAt) : sql``}
+     where ${staffConditions(orgId, asAt, filter)}`);
+  return rowsOf<{ count: number }>(result)[0]?.count ?? 0;
 }
 
 /** The values present in a column, for the staff list's filters. */

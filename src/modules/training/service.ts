@@ -1,356 +1,53 @@
 import { z } from 'zod';
-import type { Database, Db, Executor, Tx } from '../../db/client.ts';
+import type { Database, Db } from '../../db/client.ts';
 import { withScope } from '../../db/tenancy.ts';
 import type { RequestContext } from '../../platform/context.ts';
 import { csvCell } from '../../platform/csv.ts';
-import { addDays, addMonths, isRealDate, spokenDate, todayInLondon } from '../../platform/dates.ts';
+import { addDays, isRealDate, spokenDate, todayInLondon } from '../../platform/dates.ts';
 import { InputError, NotFoundError } from '../../platform/errors.ts';
-import { type SharedCount, sharedCount, sharedPercentage } from '../../platform/suppression.ts';
 import { blankToUndefined, parseInput } from '../../platform/validation.ts';
 import type { Actor } from '../audit/service.ts';
 import * as audit from '../audit/service.ts';
 import type { Reminder } from '../notifications/service.ts';
+import { dateField, emailField, level, shortText } from './fields.ts';
+import { needsAnalysisIn } from './needs-service.ts';
 import * as repository from './repository.ts';
-import {
-  defaultExpiry,
-  defaultNeedsAnalysis,
-  expiringSoonDays,
-  isLongTermAbsence,
-  levelNames,
-  percentOf,
-  type Rag,
-  ragOf,
-  reminderDays,
-  requiredLevelFor,
-} from './rules.ts';
-import { type NeedsAnalysisRules, type NeedsRule, type RecordSource, type TrainingLevel, trainingLevels } from './schema.ts';
+import { defaultExpiry, expiringSoonDays, isLongTermAbsence, levelNames, reminderDays, requiredLevelFor } from './rules.ts';
+import { type NeedsAnalysisRules, type RecordSource, type TrainingLevel, trainingLevels } from './schema.ts';
+
+/*
+ * The training module's service: staff, their records and status, records sent by API, and the
+ * expiry reminders. Compliance figures and the needs analysis have files of their own; what the
+ * command line, other modules and the tests use of them is re-exported here, so that outside the
+ * module this file stays the one way in.
+ */
+export {
+  asAtOrToday,
+  type ComplianceFigures,
+  complianceFigures,
+  type Figures,
+  type LevelCompliance,
+  levelCountsAt,
+  levelCountsForOrganisation,
+  levelCountsIn,
+  monthEnd,
+  type ProviderCompliance,
+  providersCompliance,
+  refreshFiguresIn,
+  type SharedLevelCompliance,
+  trendDates,
+} from './compliance-service.ts';
+export {
+  type NeedsAnalysisView,
+  needsAnalysis,
+  needsAnalysisIn,
+  needsRulesFromForm,
+  saveNeedsAnalysis,
+} from './needs-service.ts';
 
 export { levelNames, type TrainingLevel, trainingLevels };
 export type StaffMember = repository.StaffRow;
 export type TrainingRecord = repository.RecordRow;
-
-export type Figures = repository.ComplianceCounts & { percent: number | null; rag: Rag | null };
-export type LevelCompliance = Figures & { level: TrainingLevel };
-
-const withFigures = <T extends repository.ComplianceCounts>(counts: T): T & Figures => {
-  const percent = percentOf(counts.compliant, counts.inScope);
-  return { ...counts, percent, rag: ragOf(percent) };
-};
-
-const emptyCounts: repository.ComplianceCounts = { inScope: 0, compliant: 0, expiringSoon: 0, expired: 0, neverTrained: 0 };
-
-/** "As at" dates come from people and the command line: a real date or today. */
-export function asAtOrToday(value: unknown, today = todayInLondon()): string {
-  if (value === undefined || value === '') return today;
-  if (typeof value !== 'string' || !isRealDate(value)) throw new InputError({ asAt: 'Enter a real date, like 2026-03-31' });
-  return value;
-}
-
-/** The last day of the month the date falls in. */
-export function monthEnd(day: string): string {
-  return addDays(addMonths(`${day.slice(0, 7)}-01`, 1), -1);
-}
-
-/** The ends of the `count` months before the as-at date's month, oldest first, then the as-at date itself. */
-export function trendDates(asAt: string, count = 12): string[] {
-  const dates: string[] = [];
-  for (let back = count; back >= 1; back--) dates.push(monthEnd(addMonths(`${asAt.slice(0, 7)}-01`, -back)));
-  return [...dates, asAt];
-}
-
-// ---- the training needs analysis ----
-
-/** The analysis in force for the organisation: its newest version, or the national default before it has one. */
-export async function needsAnalysisIn(tx: Executor, orgId: string): Promise<NeedsAnalysisRules> {
-  return (await repository.latestNeedsAnalysis(tx, orgId))?.rules ?? defaultNeedsAnalysis;
-}
-
-export type NeedsAnalysisView = {
-  current: { version: number; approvedBy: string; approvedOn: string; notes: string | null } | null;
-  rules: NeedsAnalysisRules;
-  history: repository.NeedsAnalysisRow[];
-};
-
-export async function needsAnalysis(db: Db, ctx: RequestContext): Promise<NeedsAnalysisView> {
-  return withScope(db, ctx.scope, async (tx) => {
-    const history = await repository.needsAnalyses(tx, ctx.user.activeOrg.id);
-    const [latest] = history;
-    return {
-      current: latest
-        ? { version: latest.version, approvedBy: latest.approvedBy, approvedOn: latest.approvedOn, notes: latest.notes }
-        : null,
-      rules: latest?.rules ?? defaultNeedsAnalysis,
-      history,
-    };
-  });
-}
-
-const level = z.enum(trainingLevels, { error: 'Choose basic Prevent awareness or level 3' });
-const shortText = (max: number, label: string) =>
-  z.preprocess(blankToUndefined, z.string().max(max, `${label} must be ${max} characters or fewer`).optional());
-
-/** A form posts rules as parallel lists: staffGroup[i], positionContains[i], level[i]; blank rows are dropped. */
-const needsAnalysisForm = z.object({
-  rules: z
-    .array(
-      z.object({
-        staffGroup: shortText(120, 'Staff group'),
-        positionContains: shortText(120, 'Position'),
-        level: z.preprocess(blankToUndefined, level.optional()),
-      }),
-    )
-    .max(100, 'A needs analysis holds at most 100 rules'),
-  otherwise: level,
-  approvedBy: z.preprocess(
-    blankToUndefined,
-    z.string({ error: 'Enter who approved this needs analysis' }).max(120, 'Approver must be 120 characters or fewer'),
-  ),
-  approvedOn: z.preprocess(
-    blankToUndefined,
-    z.string({ error: 'Enter the date it was approved' }).refine(isRealDate, 'Enter a real date, like 2026-04-01'),
-  ),
-  notes: shortText(2000, 'Notes'),
-});
-
-export function needsRulesFromForm(body: Record<string, unknown>): unknown {
-  const list = (value: unknown) => (Array.isArray(value) ? value : value === undefined ? [] : [value]);
-  const groups = list(body.staffGroup);
-  const positions = list(body.positionContains);
-  const levels = list(body.level);
-  const rows = Math.max(groups.length, positions.length, levels.length);
-  const rules = Array.from({ length: rows }, (_, i) => ({
-    staffGroup: groups[i],
-    positionContains: positions[i],
-    level: levels[i],
-  }));
-  return { ...body, rules };
-}
-
-/** Records a new version of the analysis and re-derives every staff member's required level from it. */
-export async function saveNeedsAnalysis(db: Db, ctx: RequestContext, input: unknown, today = todayInLondon()): Promise<number> {
-  // Field errors and rule errors are shown together, so that one correction round is enough.
-  let fields: z.infer<typeof needsAnalysisForm> | undefined;
-  const errors: Record<string, string> = {};
-  try {
-    fields = parseInput(needsAnalysisForm, input);
-  } catch (error) {
-    if (!(error instanceof InputError)) throw error;
-    Object.assign(errors, error.fieldErrors);
-  }
-  const posted = ((input as { rules?: unknown }).rules ?? []) as Record<string, unknown>[];
-  const rules: NeedsRule[] = [];
-  posted.forEach((raw, i) => {
-    const staffGroup = blankToUndefined(raw.staffGroup) as string | undefined;
-    const positionContains = blankToUndefined(raw.positionContains) as string | undefined;
-    const needed = blankToUndefined(raw.level);
-    if (!staffGroup && !positionContains && !needed) return;
-    const at = `staffGroup-${i + 1}`;
-    if (!staffGroup && !positionContains) errors[at] = `Rule ${i + 1}: enter a staff group, a position, or both`;
-    else if (needed !== 'basic' && needed !== 'level3') errors[at] = `Rule ${i + 1}: choose the level it needs`;
-    else rules.push({ ...(staffGroup ? { staffGroup } : {}), ...(positionContains ? { positionContains } : {}), level: needed });
-  });
-  if (fields && fields.approvedOn > today) errors.approvedOn = 'The date it was approved cannot be in the future';
-  if (!fields || Object.keys(errors).length) throw new InputError(errors);
-  const analysis: NeedsAnalysisRules = { rules, otherwise: fields.otherwise };
-  return withScope(db, ctx.scope, async (tx) => {
-    const orgId = ctx.user.activeOrg.id;
-    const latest = await repository.latestNeedsAnalysis(tx, orgId);
-    const version = (latest?.version ?? 0) + 1;
-    const saved = await repository.insertNeedsAnalysis(tx, {
-      orgId,
-      version,
-      rules: analysis,
-      approvedBy: fields.approvedBy,
-      approvedOn: fields.approvedOn,
-      notes: fields.notes ?? null,
-      createdBy: ctx.user.id,
-    });
-    const changed = await applyNeedsAnalysis(tx, orgId, analysis);
-    await audit.record(tx, ctx.actor, {
-      orgId,
-      action: 'training.needs-analysis.approved',
-      recordType: 'training_needs_analysis',
-      recordId: saved.id,
-      details: { version, rules: rules.length, staffChanged: changed },
-    });
-    return version;
-  });
-}
-
-/** Sets each staff member's required level from the analysis; returns how many changed. */
-async function applyNeedsAnalysis(tx: Tx, orgId: string, analysis: NeedsAnalysisRules): Promise<number> {
-  const people = await repository.staffForLevels(tx, orgId);
-  const toChange: Record<TrainingLevel, string[]> = { basic: [], level3: [] };
-  for (const person of people) {
-    const needed = requiredLevelFor(analysis, person.staffGroup, person.positionTitle);
-    if (needed !== person.requiredLevel) toChange[needed].push(person.id);
-  }
-  for (const needed of trainingLevels) await repository.setRequiredLevels(tx, orgId, needed, toChange[needed]);
-  await repository.refreshFigures(tx, orgId, []);
-  return toChange.basic.length + toChange.level3.length;
-}
-
-// ---- compliance ----
-
-export type ComplianceFigures = {
-  asAt: string;
-  total: Figures;
-  byLevel: LevelCompliance[];
-  byDirectorate: (Figures & { name: string })[];
-  byDepartment: (Figures & { name: string })[];
-  byStaffGroup: (Figures & { name: string })[];
-};
-
-/** The organisation's compliance as at a date, overall and by level, directorate, department and staff group. */
-export async function complianceFigures(db: Db, ctx: RequestContext, asAt: string): Promise<ComplianceFigures> {
-  const rows = await withScope(db, ctx.scope, (tx) =>
-    repository.complianceBreakdown(tx, ctx.user.activeOrg.id, asAt, asAt >= todayInLondon(), expiringSoonDays),
-  );
-  const of = (breakdown: repository.GroupedCounts['breakdown']) =>
-    rows
-      .filter((r) => r.breakdown === breakdown)
-      .map(({ breakdown: _b, key, ...counts }) => ({ name: key, ...withFigures(counts) }))
-      .sort((a, b) => a.name.localeCompare(b.name));
-  const total = rows.find((r) => r.breakdown === 'total');
-  return {
-    asAt,
-    total: withFigures(total ? { ...emptyCounts, ...pickCounts(total) } : emptyCounts),
-    byLevel: trainingLevels.map((lvl) => {
-      const found = rows.find((r) => r.breakdown === 'level' && r.key === lvl);
-      return { level: lvl, ...withFigures(found ? pickCounts(found) : emptyCounts) };
-    }),
-    byDirectorate: of('directorate'),
-    byDepartment: of('department'),
-    byStaffGroup: of('staffGroup'),
-  };
-}
-
-const pickCounts = (r: repository.ComplianceCounts): repository.ComplianceCounts => ({
-  inScope: r.inScope,
-  compliant: r.compliant,
-  expiringSoon: r.expiringSoon,
-  expired: r.expired,
-  neverTrained: r.neverTrained,
-});
-
-/** Per level at each date, inside a transaction already scoped to the organisation. */
-export async function levelCountsIn(tx: Tx, orgId: string, dates: string[]): Promise<Map<string, LevelCompliance[]>> {
-  const rows = await countsWithCache(tx, [orgId], dates);
-  return new Map(dates.map((asAt) => [asAt, levelsAt(rows, orgId, asAt)]));
-}
-
-/**
- * Figures per organisation, level and date: today and later from the expiries kept on staff rows
- * (quick), past dates from the cache, counting and caching any past date not there yet.
- */
-async function countsWithCache(
-  tx: Tx,
-  orgIds: string[],
-  dates: string[],
-  today = todayInLondon(),
-): Promise<repository.LevelCounts[]> {
-  const past = dates.filter((d) => d < today);
-  const cached = await repository.snapshots(tx, orgIds, past);
-  const held = new Set(cached.map((r) => `${r.orgId}|${r.asAt}`));
-  const missing = past.filter((d) => orgIds.some((o) => !held.has(`${o}|${d}`)));
-  const counted = await repository.levelCounts(
-    tx,
-    orgIds,
-    [...missing, ...dates.filter((d) => d >= today)],
-    today,
-    expiringSoonDays,
-  );
-  // Every organisation, date and level is kept, noughts included, so that an empty one is not counted again.
-  const toKeep: repository.LevelCounts[] = [];
-  for (const orgId of orgIds)
-    for (const asAt of missing) {
-      if (held.has(`${orgId}|${asAt}`)) continue;
-      for (const lvl of trainingLevels) {
-        const found = counted.find((r) => r.orgId === orgId && r.asAt === asAt && r.level === lvl);
-        toKeep.push(found ?? { orgId, asAt, level: lvl, ...emptyCounts });
-      }
-    }
-  await repository.saveSnapshots(tx, toKeep);
-  return [...cached, ...counted];
-}
-
-function levelsAt(rows: repository.LevelCounts[], orgId: string, asAt: string): LevelCompliance[] {
-  return trainingLevels.map((lvl) => {
-    const found = rows.find((r) => r.orgId === orgId && r.asAt === asAt && r.level === lvl);
-    return { level: lvl, ...withFigures(found ? pickCounts(found) : emptyCounts) };
-  });
-}
-
-/** The organisation's compliance per level at each date (trends, the forecast). */
-export async function levelCountsAt(db: Db, ctx: RequestContext, dates: string[]): Promise<Map<string, LevelCompliance[]>> {
-  return withScope(db, ctx.scope, (tx) => levelCountsIn(tx, ctx.user.activeOrg.id, dates));
-}
-
-/** After a bulk change (an import): every staff member's kept expiries, and no cached past figures. */
-export const refreshFiguresIn = (tx: Tx, orgId: string) => repository.refreshFigures(tx, orgId);
-
-/** For the command line: one organisation's figures per level as at a date, with nobody signed in. */
-export async function levelCountsForOrganisation(db: Db, orgId: string, asAt: string): Promise<LevelCompliance[]> {
-  const byDate = await withScope(db, { userId: null, orgIds: [orgId] }, (tx) => levelCountsIn(tx, orgId, [asAt]));
-  return byDate.get(asAt) ?? [];
-}
-
-/**
- * A level's figures as they leave the provider: the headcount through the small-number gate, and the
- * percentage only where that headcount may be shown (a percentage of 3 people points at each of them).
- */
-export type SharedLevelCompliance = {
-  level: TrainingLevel;
-  inScope: SharedCount;
-  percent: number | null;
-  rag: Rag | null;
-  /** True when there are people in scope but too few to show their figures. */
-  tooFew: boolean;
-};
-
-function sharedLevel(figures: LevelCompliance): SharedLevelCompliance {
-  const percent = sharedPercentage(figures.percent, figures.inScope);
-  return {
-    level: figures.level,
-    inScope: sharedCount(figures.inScope),
-    percent,
-    rag: ragOf(percent),
-    tooFew: figures.inScope > 0 && percent === null,
-  };
-}
-
-export type ProviderCompliance = {
-  org: { id: string; name: string; odsCode: string };
-  now: SharedLevelCompliance[];
-  trend: { asAt: string; levels: SharedLevelCompliance[] }[];
-};
-
-/**
- * Each commissioned provider's compliance by level, and its trend. The figures are counted in a
- * scope opened for the providers and only counts leave this function, through the small-number
- * gate: the commissioner never reads a provider's staff.
- */
-export async function providersCompliance(
-  db: Db,
-  ctx: RequestContext,
-  providers: { id: string; name: string; odsCode: string }[],
-  asAt: string,
-): Promise<ProviderCompliance[]> {
-  if (providers.length === 0) return [];
-  const dates = trendDates(asAt);
-  const rows = await withScope(db, { userId: ctx.user.id, orgIds: providers.map((p) => p.id) }, (tx) =>
-    countsWithCache(
-      tx,
-      providers.map((p) => p.id),
-      dates,
-    ),
-  );
-  return providers.map((org) => ({
-    org,
-    now: levelsAt(rows, org.id, asAt).map(sharedLevel),
-    trend: dates.map((date) => ({ asAt: date, levels: levelsAt(rows, org.id, date).map(sharedLevel) })),
-  }));
-}
 
 // ---- staff and their status ----
 
@@ -393,17 +90,50 @@ export function parseStaffFilter(query: unknown): StaffListFilter {
   return parseInput(staffFilterInput, query);
 }
 
-/** The staff list with each person's status as at the date, filtered. */
+/** The list's filter as the repository takes it: out-of-scope staff only when asked for by status. */
+function staffQueryOf(filter: StaffListFilter): repository.StaffFilter {
+  const { status, ...fields } = filter;
+  return {
+    ...fields,
+    includeOutOfScope: status === 'out_of_scope',
+    status: status === undefined ? undefined : { name: status, soonDays: expiringSoonDays },
+  };
+}
+
+const withStatus =
+  (asAt: string) =>
+  (row: repository.StaffStatusRow): StaffWithStatus => ({ ...row, ...statusOf(row, asAt) });
+
+/** The whole staff list with each person's status as at the date, filtered (the CSV export). */
 export async function staffList(db: Db, ctx: RequestContext, asAt: string, filter: StaffListFilter): Promise<StaffWithStatus[]> {
   const rows = await withScope(db, ctx.scope, (tx) =>
-    repository.staffWithBestRecord(tx, ctx.user.activeOrg.id, asAt, {
-      ...filter,
-      includeOutOfScope: filter.status === 'out_of_scope',
-    }),
+    repository.staffWithBestRecord(tx, ctx.user.activeOrg.id, asAt, staffQueryOf(filter)),
   );
-  return rows
-    .map((row) => ({ ...row, ...statusOf(row, asAt) }))
-    .filter((row) => filter.status === undefined || row.status === filter.status);
+  return rows.map(withStatus(asAt));
+}
+
+export type StaffListPage = { rows: StaffWithStatus[]; total: number; page: number; pages: number };
+
+/** One page of the staff list, paged in the database; a page number past either end gives the first or the last page. */
+export async function staffListPage(
+  db: Db,
+  ctx: RequestContext,
+  asAt: string,
+  filter: StaffListFilter,
+  requested: { page: number; size: number },
+): Promise<StaffListPage> {
+  const orgId = ctx.user.activeOrg.id;
+  const query = staffQueryOf(filter);
+  return withScope(db, ctx.scope, async (tx) => {
+    const total = await repository.staffCount(tx, orgId, asAt, query);
+    const pages = Math.max(1, Math.ceil(total / requested.size));
+    const page = Math.min(pages, Math.max(1, requested.page));
+    const rows = await repository.staffWithBestRecord(tx, orgId, asAt, query, undefined, {
+      limit: requested.size,
+      offset: (page - 1) * requested.size,
+    });
+    return { rows: rows.map(withStatus(asAt)), total, page, pages };
+  });
 }
 
 export async function staffFilterOptions(db: Db, ctx: RequestContext) {
@@ -472,13 +202,6 @@ export async function myTraining(db: Db, ctx: RequestContext, asAt = todayInLond
 }
 
 // ---- entering staff and records ----
-
-const emailField = z.preprocess(
-  blankToUndefined,
-  z.email({ error: 'Enter an e-mail address in the correct format, like name@nhs.net' }).max(254).optional(),
-);
-const dateField = (label: string) =>
-  z.preprocess(blankToUndefined, z.string().refine(isRealDate, `${label}: enter a real date, like 2026-04-01`).optional());
 
 const staffInput = z.object({
   employeeNumber: z.preprocess(

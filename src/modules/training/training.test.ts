@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { contextOf, newOrganisation, newUser, signedInAs } from '../../../test/factories.ts';
 import { demo, signedIn, type TestApp, testApp, textOf, type Visitor } from '../../../test/harness.ts';
 import { sendDueReminders } from '../../../test/modules.ts';
 import { demoPassword } from '../../demo/seed.ts';
@@ -365,5 +366,78 @@ describe('training compliance on known data', () => {
     const count = jobs.length;
     await sendDueReminders(t.database, '2026-06-16');
     expect((await jobsOfKind(t.database.db, notifications.addressMailJobKind)).length).toBe(count);
+  });
+
+  it('pages the staff list in the database: the second page holds the next people in name order', async () => {
+    const org = await newOrganisation(t.database, { odsCode: 'RT7', name: 'Pageshire Hospitals NHS Trust', kind: 'nhs_trust' });
+    const trainer = await newUser(t.database, {
+      email: 'training@rt7.example',
+      displayName: 'Paige Trainer',
+      roles: [{ orgId: org.id, role: 'training_admin' }],
+    });
+    // 130 people, more than one page of 100: every third has an expired record, the rest are up to date.
+    const name = (i: number) => `Pager${String(i).padStart(3, '0')}`;
+    const numbers = Array.from({ length: 130 }, (_, i) => i + 1);
+    const received = await training.receiveRecords(
+      t.database.db,
+      { orgId: org.id, actor: { userId: null, label: 'test', ip: null } },
+      {
+        records: numbers.map((i) => ({
+          employeeNumber: `7${i}`,
+          assignmentNumber: `7${i}-1`,
+          firstName: 'Pat',
+          lastName: name(i),
+          staffGroup: 'Administrative and Clerical',
+          course: 'Preventing Radicalisation - Basic Prevent Awareness',
+          level: 'basic',
+          completedOn: i % 3 === 0 ? '2023-01-01' : '2025-01-01',
+        })),
+      },
+      asAt,
+    );
+    expect(received).toEqual({ received: 130, recordsAdded: 130, staffAdded: 130 });
+    const visitor = await signedInAs(t.app, t.database, trainer, org.id);
+
+    const first = textOf((await visitor.get(`/training/staff?asAt=${asAt}`)).body);
+    expect(first).toContain('130 people as at 30 June 2026');
+    expect(first).toContain('Page 1 of 2');
+    for (const i of numbers) expect(first.includes(`Pat ${name(i)}`), name(i)).toBe(i <= 100);
+    const second = textOf((await visitor.get(`/training/staff?asAt=${asAt}&page=2`)).body);
+    expect(second).toContain('130 people as at 30 June 2026');
+    expect(second).toContain('Page 2 of 2');
+    for (const i of numbers) expect(second.includes(`Pat ${name(i)}`), name(i)).toBe(i > 100);
+    // A page past the end shows the last one, as before.
+    expect(textOf((await visitor.get(`/training/staff?asAt=${asAt}&page=9`)).body)).toContain('Page 2 of 2');
+
+    // Filtered by status in the database, and paged: the second page of 20 expired people.
+    const ctx = await contextOf(t.database, trainer, org.id);
+    const expired = await training.staffListPage(t.database.db, ctx, asAt, { status: 'expired' }, { page: 2, size: 20 });
+    expect(expired).toMatchObject({ total: 43, page: 2, pages: 3 });
+    expect(expired.rows.map((r) => r.lastName)).toEqual(
+      numbers
+        .filter((i) => i % 3 === 0)
+        .slice(20, 40)
+        .map(name),
+    );
+    expect(expired.rows.every((r) => r.status === 'expired')).toBe(true);
+    const csv = await visitor.get(`/training/staff.csv?asAt=${asAt}&status=expired`);
+    expect(csv.body.trim().split('\r\n')).toHaveLength(44);
+  });
+
+  it('filters by status in the database with the same answer as the status each row shows', async () => {
+    const ctx = await asRt9Admin();
+    const everyone = await training.staffList(t.database.db, ctx, asAt, {});
+    const byStatus = [];
+    for (const status of training.staffStatuses) {
+      const rows = await training.staffList(t.database.db, ctx, asAt, { status });
+      expect(
+        rows.every((r) => r.status === status),
+        status,
+      ).toBe(true);
+      const page = await training.staffListPage(t.database.db, ctx, asAt, { status }, { page: 1, size: 100 });
+      expect(page.total, status).toBe(rows.length);
+      if (status !== 'out_of_scope') byStatus.push(...rows);
+    }
+    expect(byStatus.map((r) => r.id).sort()).toEqual(everyone.map((r) => r.id).sort());
   });
 });

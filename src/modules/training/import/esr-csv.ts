@@ -10,8 +10,8 @@
 import fs from 'node:fs';
 import { Parser } from 'csv-parse';
 import { z } from 'zod';
-import { defaultExpiry, type ImportField, importFields } from './rules.ts';
-import type { ColumnMapping } from './schema.ts';
+import { defaultExpiry, type ImportField, importFields } from '../rules.ts';
+import type { ColumnMapping } from '../schema.ts';
 
 export type EsrEncoding = 'utf-8' | 'windows-1252';
 

@@ -4,17 +4,17 @@
  * The arithmetic is in plain exported functions so that it can be checked on numbers worked out by hand.
  */
 import { z } from 'zod';
-import type { Db, Tx } from '../../db/client.ts';
-import { withScope } from '../../db/tenancy.ts';
-import type { RequestContext } from '../../platform/context.ts';
-import { addMonths, isRealDate, todayInLondon } from '../../platform/dates.ts';
-import { InputError, NotFoundError } from '../../platform/errors.ts';
-import { blankToUndefined, parseInput } from '../../platform/validation.ts';
-import * as audit from '../audit/service.ts';
-import * as repository from './plan-repository.ts';
-import { complianceTarget, levelNames, percentOf } from './rules.ts';
-import { type TrainingLevel, trainingLevels } from './schema.ts';
-import { levelCountsIn } from './service.ts';
+import type { Db, Tx } from '../../../db/client.ts';
+import { withScope } from '../../../db/tenancy.ts';
+import type { RequestContext } from '../../../platform/context.ts';
+import { addMonths, isRealDate, todayInLondon } from '../../../platform/dates.ts';
+import { InputError, NotFoundError } from '../../../platform/errors.ts';
+import { blankToUndefined, parseInput } from '../../../platform/validation.ts';
+import * as audit from '../../audit/service.ts';
+import { levelCountsIn } from '../compliance-service.ts';
+import { complianceTarget, levelNames, percentOf } from '../rules.ts';
+import { type TrainingLevel, trainingLevels } from '../schema.ts';
+import * as repository from './repository.ts';
 
 export type Trainer = repository.TrainerRow;
 export type Session = repository.SessionWithTrainer;

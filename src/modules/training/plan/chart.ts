@@ -4,7 +4,7 @@
  * pattern and marker so that it still reads in greyscale. The page puts the same numbers in a table.
  */
 
-import { monthNames } from '../../platform/dates.ts';
+import { monthNames } from '../../../platform/dates.ts';
 
 export type ChartPoint = { date: string; nothingElse: number | null; withSessions: number | null };
 

@@ -16,8 +16,8 @@ import { and, asc, desc, eq, gt, sql } from 'drizzle-orm';
 import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
 import type pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
-import type { Database, Db, Executor } from '../../db/client.ts';
-import * as schema from '../../db/schema.ts';
+import type { Database, Db, Executor } from '../../../db/client.ts';
+import * as schema from '../../../db/schema.ts';
 import {
   type ColumnMapping,
   type CompetenceRule,
@@ -25,7 +25,7 @@ import {
   trainingImportErrors,
   trainingImportSettings,
   trainingImports,
-} from './schema.ts';
+} from '../schema.ts';
 
 export type ImportRow = typeof trainingImports.$inferSelect;
 export type ImportErrorRow = typeof trainingImportErrors.$inferSelect;

@@ -1,6 +1,6 @@
 import { and, asc, eq, gt, gte, isNull, lte } from 'drizzle-orm';
-import type { Executor } from '../../db/client.ts';
-import { trainers, trainingSessions } from './schema.ts';
+import type { Executor } from '../../../db/client.ts';
+import { trainers, trainingSessions } from '../schema.ts';
 
 export type TrainerRow = typeof trainers.$inferSelect;
 export type TrainerFields = Pick<typeof trainers.$inferInsert, 'name' | 'levels' | 'learnersPerMonth'>;

@@ -4,11 +4,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { demo, signedIn, type TestApp, testApp, textOf, type Visitor } from '../../../test/harness.ts';
-import { runDueJobs } from '../../../test/modules.ts';
+import { demo, signedIn, type TestApp, testApp, textOf, type Visitor } from '../../../../test/harness.ts';
+import { runDueJobs } from '../../../../test/modules.ts';
+import { defaultColumnMapping, defaultCompetenceRules, levelOfCourse } from '../rules.ts';
 import { EsrFileError, parseEsrDate, type ReadItem, readEsrRows } from './esr-csv.ts';
-import * as imports from './import-service.ts';
-import { defaultColumnMapping, defaultCompetenceRules, levelOfCourse } from './rules.ts';
+import * as imports from './service.ts';
 
 const headings =
   'Employee Number,Assignment Number,First Name,Last Name,Organisation,Directorate,Department,Position Title,Staff Group,Assignment Status,Competence Name,Achievement Date,Expiry Date';

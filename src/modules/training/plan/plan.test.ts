@@ -1,14 +1,15 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { demo, demoPassword, signedIn, type TestApp, testApp, textOf, type Visitor } from '../../../test/harness.ts';
-import { contextFor, type RequestContext } from '../../platform/context.ts';
-import { todayInLondon } from '../../platform/dates.ts';
-import { InputError } from '../../platform/errors.ts';
-import { permissionsOf } from '../../platform/permissions.ts';
-import type { Actor } from '../audit/service.ts';
-import * as organisations from '../organisations/service.ts';
-import * as users from '../users/service.ts';
-import { escapeXml, forecastChart } from './plan-chart.ts';
+import { demo, demoPassword, signedIn, type TestApp, testApp, textOf, type Visitor } from '../../../../test/harness.ts';
+import { contextFor, type RequestContext } from '../../../platform/context.ts';
+import { todayInLondon } from '../../../platform/dates.ts';
+import { InputError } from '../../../platform/errors.ts';
+import { permissionsOf } from '../../../platform/permissions.ts';
+import type { Actor } from '../../audit/service.ts';
+import * as organisations from '../../organisations/service.ts';
+import * as users from '../../users/service.ts';
+import * as training from '../service.ts';
+import { escapeXml, forecastChart } from './chart.ts';
 import {
   completionsNeeded,
   type Forecast,
@@ -20,8 +21,7 @@ import {
   targetCount,
   trainerCapacity,
   withPlannedSessions,
-} from './plan-service.ts';
-import * as training from './service.ts';
+} from './service.ts';
 
 const rowsOf = <T>(result: unknown) => (result as { rows: T[] }).rows;
 /** The year the small organisation's forecast starts in: next year, so that every planned session is still to come whenever the tests run. */
