@@ -5,6 +5,7 @@ import type { AppDeps } from '../../platform/deps.ts';
 import { InputError } from '../../platform/errors.ts';
 import type { ModuleManifest } from '../../platform/modules.ts';
 import { contextOf, formBody, idParam, showFormErrors } from '../../platform/web.ts';
+import * as access from './access.ts';
 import * as concerns from './service.ts';
 import { closureReasons } from './workflow.ts';
 
@@ -144,13 +145,13 @@ export function concernRoutes(app: FastifyInstance, deps: AppDeps): void {
     const id = idParam(request);
     const body = formBody(request);
     try {
-      await concerns.breakGlass(db, contextOf(request), id, body);
+      await access.breakGlass(db, contextOf(request), id, body);
       return reply.redirect(`/concerns/${id}`, 303);
     } catch (error) {
       if (!(error instanceof InputError)) throw error;
       return showFormErrors(reply, error, 'concerns/views/break-glass.njk', {
         caseId: id,
-        hours: concerns.breakGlassHours,
+        hours: access.breakGlassHours,
         values: body,
       });
     }
