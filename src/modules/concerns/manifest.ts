@@ -1,15 +1,9 @@
 import type { ModuleManifest } from '../../platform/modules.ts';
+import { breakGlassJob, tellLeadsOfBreakGlass } from './access.ts';
 import { concernApiRoutes } from './api-routes.ts';
 import { seedConcernsDemo } from './demo.ts';
 import { concernRoutes } from './routes.ts';
-import {
-  breakGlassJob,
-  caseReviewReminders,
-  concernRaisedJob,
-  retentionReviewReminders,
-  tellLeadsOfBreakGlass,
-  tellLeadsOfConcern,
-} from './service.ts';
+import { caseReviewReminders, concernRaisedJob, retentionReviewReminders, tellLeadsOfConcern } from './service.ts';
 
 /** Concern cases: raising, working and closing them, the API for other systems, and the case page the modules after it add to. */
 export const concernsModule: ModuleManifest = {

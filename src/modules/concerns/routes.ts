@@ -5,6 +5,8 @@ import type { AppDeps } from '../../platform/deps.ts';
 import { InputError } from '../../platform/errors.ts';
 import type { ModuleManifest } from '../../platform/modules.ts';
 import { contextOf, formBody, idParam, showFormErrors } from '../../platform/web.ts';
+import * as access from './access.ts';
+import { raisingRoutes } from './routes-raising.ts';
 import * as concerns from './service.ts';
 import { closureReasons } from './workflow.ts';
 
@@ -22,19 +24,6 @@ declare module '../../platform/modules.ts' {
 /** The case page's sections below the case's own, in the order the modules are listed in src/app.ts. */
 const caseSectionsOf = (modules: readonly ModuleManifest[]): CaseSectionSource[] =>
   modules.flatMap((module) => (module.caseSection ? [module.caseSection] : []));
-
-/** The form's fields as the service takes them: the date and time boxes become one London date-time. */
-function concernFromForm(body: Record<string, unknown>): Record<string, unknown> {
-  const day = typeof body.observedOn === 'string' ? body.observedOn.trim() : '';
-  const time = typeof body.observedTime === 'string' ? body.observedTime.trim() : '';
-  const problems: Record<string, string> = {};
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(day)) problems.observedOn = 'Enter the date it happened, like 2026-11-23';
-  if (!/^([01]\d|2[0-3]):[0-5]\d$/.test(time)) problems.observedTime = 'Enter the time it happened, like 14:30';
-  return { ...body, observedAt: Object.keys(problems).length ? undefined : `${day}T${time}`, problems };
-}
-
-const subjectTypeItems = (selected: unknown) =>
-  concerns.subjectTypes.map((t) => ({ value: t, text: concerns.subjectTypeNames[t], checked: t === selected }));
 
 /**
  * The case page with the sections other modules add. A form on the page that failed is shown
@@ -89,40 +78,11 @@ export function caseChangeRoute(
   });
 }
 
+/** The entry point the manifest registers: raising a concern (routes-raising.ts), then working the cases. */
 export function concernRoutes(app: FastifyInstance, deps: AppDeps): void {
   const db = deps.database.db;
 
-  const raiseForm = (values: Record<string, unknown>) => ({ values, subjectTypes: subjectTypeItems(values.subjectType) });
-
-  app.get('/concerns/new', { config: { access: 'signed-in' } }, async (_request, reply) => {
-    return reply.page('concerns/views/raise.njk', raiseForm({}));
-  });
-
-  app.post('/concerns', { config: { access: 'signed-in' } }, async (request, reply) => {
-    const ctx = contextOf(request);
-    const body = formBody(request);
-    const { problems, ...input } = concernFromForm(body);
-    try {
-      const raised = await concerns.raiseConcern(db, { kind: 'person', ctx }, input);
-      return reply.redirect(`/concerns/${raised.id}/received`, 303);
-    } catch (error) {
-      if (!(error instanceof InputError)) throw error;
-      // The date and time are one field to the service: its message belongs to the boxes the person typed in.
-      const { observedAt, ...others } = error.fieldErrors;
-      const typed = problems as Record<string, string>;
-      const merged = new InputError({
-        ...others,
-        ...(observedAt && !typed.observedOn && !typed.observedTime ? { observedOn: observedAt } : {}),
-        ...typed,
-      });
-      return showFormErrors(reply, merged, 'concerns/views/raise.njk', raiseForm(body));
-    }
-  });
-
-  app.get('/concerns/:id/received', { config: { access: 'signed-in' } }, async (request, reply) => {
-    const receipt = await concerns.receiptFor(db, contextOf(request), idParam(request));
-    return reply.page('concerns/views/received.njk', { receipt });
-  });
+  raisingRoutes(app, deps);
 
   app.get('/concerns', { config: { access: 'concerns:work' } }, async (request, reply) => {
     const ctx = contextOf(request);
@@ -144,13 +104,13 @@ export function concernRoutes(app: FastifyInstance, deps: AppDeps): void {
     const id = idParam(request);
     const body = formBody(request);
     try {
-      await concerns.breakGlass(db, contextOf(request), id, body);
+      await access.breakGlass(db, contextOf(request), id, body);
       return reply.redirect(`/concerns/${id}`, 303);
     } catch (error) {
       if (!(error instanceof InputError)) throw error;
       return showFormErrors(reply, error, 'concerns/views/break-glass.njk', {
         caseId: id,
-        hours: concerns.breakGlassHours,
+        hours: access.breakGlassHours,
         values: body,
       });
     }

@@ -2,17 +2,30 @@ import { z } from 'zod';
 import type { Db, Executor } from '../../db/client.ts';
 import { type Scope, withScope } from '../../db/tenancy.ts';
 import type { RequestContext } from '../../platform/context.ts';
-import { addDays, isRealDate, todayInLondon } from '../../platform/dates.ts';
+import { isRealDate, todayInLondon } from '../../platform/dates.ts';
 import { InputError, NotFoundError } from '../../platform/errors.ts';
 import { blankToUndefined } from '../../platform/validation.ts';
 import type { Actor } from '../audit/service.ts';
 import * as audit from '../audit/service.ts';
 import type { OrganisationKind } from '../organisations/service.ts';
 import * as organisations from '../organisations/service.ts';
+import { type ChecklistItem, missingContents, requiredContentsFor } from './contents.ts';
 import { documentFormats, formatOf, maxDocumentBytes, sha256Of, storedNameFor } from './documents.ts';
 import * as repository from './repository.ts';
+import { type ReviewState, reviewStateOf } from './reviews.ts';
 import { type PolicyKind, policyKinds } from './schema.ts';
 
+// The routes, the providers module and the tests take all of policies through this service.
+export { type ChecklistItem, missingContents, requiredContentsFor } from './contents.ts';
+export {
+  type PolicyStatus,
+  policyStatus,
+  type ReviewReminder,
+  type ReviewState,
+  reviewReminders,
+  reviewStateOf,
+  reviewWarningDays,
+} from './reviews.ts';
 export { maxDocumentBytes, type PolicyKind, policyKinds };
 export type Policy = repository.PolicyRow;
 export type PolicyVersion = repository.VersionRow;
@@ -29,74 +42,6 @@ export const kindNames: Record<PolicyKind, string> = {
   information_governance: 'Information governance',
   other: 'Other',
 };
-
-/** How close a policy's next review is. Reminders start this many days before the date. */
-export const reviewWarningDays = 30;
-export type ReviewState = 'in_date' | 'review_due' | 'overdue';
-
-export function reviewStateOf(nextReviewOn: string, today: string): ReviewState {
-  if (nextReviewOn < today) return 'overdue';
-  if (nextReviewOn <= addDays(today, reviewWarningDays)) return 'review_due';
-  return 'in_date';
-}
-
-export type ChecklistItem = { key: string; text: string };
-
-/**
- * What the core standards (2024) require a Prevent framework or policy to contain. ICBs
- * ("commissioning boards") and providers have different lists: an ICB's covers Channel
- * pathways for its providers and how provider contracts support and monitor Prevent; a
- * provider's, its own pathway and the quality checks in its local contracts.
- */
-const commissionerContents: ChecklistItem[] = [
-  { key: 'linked_policies', text: 'Clearly linked policies, including HR, estates and safeguarding' },
-  {
-    key: 'change_process',
-    text: 'A process that takes account of changes affecting Prevent, organisationally and from a multi-agency perspective',
-  },
-  { key: 'channel_pathways', text: 'Clear Channel referral pathways for the ICB and for providers within its area' },
-  {
-    key: 'information_sharing',
-    text: 'Information sharing arrangements, so that information flow is not obstructed within the area',
-  },
-  { key: 'concerns_recorded', text: 'How specific Prevent concerns will be recorded' },
-  { key: 'escalation_referral', text: 'A clear process for escalation and/or referral of specific Prevent concerns' },
-  {
-    key: 'contract_monitoring',
-    text: 'How Prevent is supported and monitored within provider contracts, including quality checks that provider staff are appropriately trained and account for Prevent alongside other safeguarding',
-  },
-];
-
-const providerContents: ChecklistItem[] = [
-  { key: 'linked_policies', text: 'Clearly linked policies, including HR, estates and safeguarding' },
-  {
-    key: 'change_process',
-    text: 'A process that takes account of changes affecting Prevent, organisationally and from a multi-agency perspective',
-  },
-  { key: 'channel_pathway', text: 'A Channel referral pathway' },
-  {
-    key: 'information_sharing',
-    text: 'Information sharing arrangements, so that partners can be appropriately advised in a timely manner',
-  },
-  { key: 'concerns_recorded', text: 'How specific Prevent concerns will be recorded' },
-  { key: 'escalation_referral', text: 'A clear process for escalation and/or referral of specific Prevent concerns' },
-  {
-    key: 'contract_quality_checks',
-    text: 'Local contracts include quality checks, so that staff are appropriately trained and consider Prevent alongside other safeguarding',
-  },
-];
-
-/** The contents the standard requires of this kind of organisation's Prevent framework or policy. */
-export function requiredContentsFor(orgKind: OrganisationKind): ChecklistItem[] {
-  // The standards set two lists, for commissioning boards and for providers; any organisation that is not an ICB keeps the provider's.
-  return orgKind === 'icb' ? commissionerContents : providerContents;
-}
-
-/** Required contents not ticked for a version (all of them when the version has no checklist). */
-export function missingContents(orgKind: OrganisationKind, entries: readonly repository.ChecklistRow[]): ChecklistItem[] {
-  const present = new Set(entries.filter((e) => e.present).map((e) => e.item));
-  return requiredContentsFor(orgKind).filter((item) => !present.has(item.key));
-}
 
 /** Who records a change: a person acting for their organisation, or the demo loader. */
 export type PolicyAuthor = { actor: Actor; userId: string | null; orgId: string; orgKind: OrganisationKind };
@@ -545,75 +490,4 @@ export async function downloadDocument(db: Db, ctx: RequestContext, id: string, 
       bytes: version.document,
     };
   });
-}
-
-export type PolicyStatus = {
-  policies: number;
-  inDate: number;
-  reviewDue: number;
-  overdue: number;
-  /** Required contents not ticked in the current Prevent framework (the texts); null when there is no framework policy. */
-  frameworkContentsMissing: string[] | null;
-};
-
-/**
- * One organisation's register in numbers, for dashboards and the commissioner's view.
- * Runs on what it is given: pass a transaction opened with the caller's scope.
- */
-export async function policyStatus(db: Executor, orgId: string, today: string): Promise<PolicyStatus> {
-  const org = await organisations.findById(db, orgId);
-  if (!org) throw new NotFoundError('organisation');
-  const current = await repository.currentSummariesOf(db, orgId);
-  const states = current.map((c) => reviewStateOf(c.nextReviewOn, today));
-  const frameworks = current.filter((c) => c.kind === 'prevent_framework');
-  let frameworkContentsMissing: string[] | null = null;
-  if (frameworks.length > 0) {
-    const checklist = await repository.checklistOf(
-      db,
-      frameworks.map((f) => f.versionId),
-    );
-    // With more than one framework policy, a content counts as missing if any of them lacks it.
-    const missing = new Set(
-      frameworks.flatMap((f) =>
-        missingContents(
-          org.kind,
-          checklist.filter((c) => c.versionId === f.versionId),
-        ).map((m) => m.key),
-      ),
-    );
-    frameworkContentsMissing = requiredContentsFor(org.kind)
-      .filter((item) => missing.has(item.key))
-      .map((item) => item.text);
-  }
-  return {
-    policies: current.length,
-    inDate: states.filter((s) => s === 'in_date').length,
-    reviewDue: states.filter((s) => s === 'review_due').length,
-    overdue: states.filter((s) => s === 'overdue').length,
-    frameworkContentsMissing,
-  };
-}
-
-export type ReviewReminder = {
-  orgId: string;
-  policyId: string;
-  policyTitle: string;
-  versionId: string;
-  version: string;
-  nextReviewOn: string;
-  state: Exclude<ReviewState, 'in_date'>;
-};
-
-/** Current versions in every organisation whose review is due within 30 days or overdue. For the reminder job (no scope). */
-export async function reviewReminders(db: Executor, today: string): Promise<ReviewReminder[]> {
-  const due = await repository.currentReviewsDueBy(db, addDays(today, reviewWarningDays));
-  return due.map((d) => ({
-    orgId: d.orgId,
-    policyId: d.policyId,
-    policyTitle: d.title,
-    versionId: d.versionId,
-    version: d.version,
-    nextReviewOn: d.nextReviewOn,
-    state: d.nextReviewOn < today ? 'overdue' : 'review_due',
-  }));
 }

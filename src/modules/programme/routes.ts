@@ -1,20 +1,10 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import type { Db } from '../../db/client.ts';
-import type { RequestContext } from '../../platform/context.ts';
 import { monthNames } from '../../platform/dates.ts';
 import type { AppDeps } from '../../platform/deps.ts';
-import { InputError, NotFoundError } from '../../platform/errors.ts';
-import { contextOf, formBody, idParam, showFormErrors } from '../../platform/web.ts';
+import { InputError } from '../../platform/errors.ts';
+import { contextOf, formBody, showFormErrors } from '../../platform/web.ts';
+import { itemRoutes, yearParam } from './routes-items.ts';
 import * as programme from './service.ts';
-
-/** A programme year from the URL (2026 = the year starting in 2026); anything else is simply not found. */
-function yearParam(request: FastifyRequest): number {
-  const value = (request.params as Record<string, string>).year ?? '';
-  if (!/^\d{4}$/.test(value)) throw new NotFoundError('work programme');
-  const year = Number(value);
-  if (year < 2000 || year > 2100) throw new NotFoundError('work programme');
-  return year;
-}
 
 const statusFilters = [...programme.itemStatuses, 'overdue'] as const;
 type StatusFilter = (typeof statusFilters)[number];
@@ -24,71 +14,7 @@ function statusFilterOf(request: FastifyRequest): StatusFilter | null {
   return typeof value === 'string' && (statusFilters as readonly string[]).includes(value) ? (value as StatusFilter) : null;
 }
 
-const areaItems = (selected?: unknown) => [
-  { value: '', text: 'Choose a part of the standard' },
-  ...programme.programmeAreas.map((area) => ({
-    value: area,
-    text: programme.areaNames[area],
-    selected: area === selected,
-  })),
-];
-
-const statusItems = (selected?: unknown) =>
-  programme.itemStatuses.map((status) => ({
-    value: status,
-    text: programme.statusNames[status],
-    checked: status === (selected || 'not_started'),
-  }));
-
-/** Form rows for evidence links: those held, and two more to add (up to the limit). */
-function evidenceRows(values: Record<string, unknown>, held: number): { label: unknown; url: unknown }[] {
-  let rows = Math.min(programme.maxEvidenceLinks, Math.max(held + 2, 2));
-  for (let i = 0; i < programme.maxEvidenceLinks; i++) {
-    if (`evidence${i}Label` in values || `evidence${i}Url` in values) rows = Math.max(rows, i + 1);
-  }
-  return Array.from({ length: rows }, (_, i) => ({ label: values[`evidence${i}Label`], url: values[`evidence${i}Url`] }));
-}
-
-function valuesOfItem(item: programme.Item): Record<string, unknown> {
-  const values: Record<string, unknown> = {
-    title: item.title,
-    area: item.area,
-    ownerUserId: item.ownerUserId ?? '',
-    ownerName: item.ownerName ?? '',
-    dueOn: item.dueOn ?? '',
-    status: item.status,
-    notes: item.notes ?? '',
-  };
-  item.evidence.forEach((link, i) => {
-    values[`evidence${i}Label`] = link.label;
-    values[`evidence${i}Url`] = link.url;
-  });
-  return values;
-}
-
-async function itemFormData(
-  db: Db,
-  ctx: RequestContext,
-  values: Record<string, unknown>,
-  held: number,
-  formerOwner?: { id: string; name: string },
-) {
-  const owners = await programme.ownerChoices(db, ctx);
-  if (formerOwner && !owners.some((o) => o.id === formerOwner.id)) {
-    owners.push({ id: formerOwner.id, name: `${formerOwner.name} (no longer has a role here)` });
-  }
-  return {
-    values,
-    areas: areaItems(values.area),
-    statuses: statusItems(values.status),
-    owners: [
-      { value: '', text: 'Nobody chosen' },
-      ...owners.map((o) => ({ value: o.id, text: o.name, selected: o.id === values.ownerUserId })),
-    ],
-    evidenceRows: evidenceRows(values, held),
-  };
-}
-
+/** The entry point the manifest registers: the programme, its years and settings, with its items from routes-items.ts. */
 export function programmeRoutes(app: FastifyInstance, { database }: AppDeps): void {
   const db = database.db;
 
@@ -168,83 +94,7 @@ export function programmeRoutes(app: FastifyInstance, { database }: AppDeps): vo
     }
   });
 
-  app.get('/programme/:year/items/new', { config: { access: 'programme:edit' } }, async (request, reply) => {
-    const ctx = contextOf(request);
-    const found = await programme.getProgramme(db, ctx, yearParam(request));
-    return reply.page('programme/views/item-form.njk', {
-      programme: found,
-      action: `/programme/${found.year}/items`,
-      ...(await itemFormData(db, ctx, { area: 'other', status: 'not_started' }, 0)),
-    });
-  });
-
-  app.post('/programme/:year/items', { config: { access: 'programme:edit' } }, async (request, reply) => {
-    const ctx = contextOf(request);
-    const found = await programme.getProgramme(db, ctx, yearParam(request));
-    const body = formBody(request);
-    try {
-      await programme.addItem(db, ctx, found.year, body);
-      return reply.redirect(`/programme/${found.year}`, 303);
-    } catch (error) {
-      if (!(error instanceof InputError)) throw error;
-      return showFormErrors(reply, error, 'programme/views/item-form.njk', {
-        programme: found,
-        action: `/programme/${found.year}/items`,
-        ...(await itemFormData(db, ctx, body, 0)),
-      });
-    }
-  });
-
-  app.get('/programme/items/:id', { config: { access: 'programme:read' } }, async (request, reply) => {
-    const ctx = contextOf(request);
-    const found = await programme.getItem(db, ctx, idParam(request));
-    return reply.page('programme/views/item.njk', { ...found, canEdit: ctx.can('programme:edit') });
-  });
-
-  app.get('/programme/items/:id/edit', { config: { access: 'programme:edit' } }, async (request, reply) => {
-    const ctx = contextOf(request);
-    const found = await programme.getItem(db, ctx, idParam(request));
-    const owner = found.item.ownerUserId ? { id: found.item.ownerUserId, name: found.item.ownerLabel } : undefined;
-    return reply.page('programme/views/item-form.njk', {
-      ...found,
-      action: `/programme/items/${found.item.id}`,
-      ...(await itemFormData(db, ctx, valuesOfItem(found.item), found.item.evidence.length, owner)),
-    });
-  });
-
-  app.post('/programme/items/:id', { config: { access: 'programme:edit' } }, async (request, reply) => {
-    const ctx = contextOf(request);
-    const found = await programme.getItem(db, ctx, idParam(request));
-    const body = formBody(request);
-    try {
-      await programme.updateItem(db, ctx, found.item.id, body);
-      return reply.redirect(`/programme/items/${found.item.id}`, 303);
-    } catch (error) {
-      if (!(error instanceof InputError)) throw error;
-      const owner = found.item.ownerUserId ? { id: found.item.ownerUserId, name: found.item.ownerLabel } : undefined;
-      return showFormErrors(reply, error, 'programme/views/item-form.njk', {
-        ...found,
-        action: `/programme/items/${found.item.id}`,
-        ...(await itemFormData(db, ctx, body, found.item.evidence.length, owner)),
-      });
-    }
-  });
-
-  app.get('/programme/items/:id/delete', { config: { access: 'programme:edit' } }, async (request, reply) => {
-    const found = await programme.getItem(db, contextOf(request), idParam(request));
-    return reply.page('programme/views/delete.njk', found);
-  });
-
-  app.post('/programme/items/:id/delete', { config: { access: 'programme:edit' } }, async (request, reply) => {
-    const ctx = contextOf(request);
-    const found = await programme.getItem(db, ctx, idParam(request));
-    try {
-      const year = await programme.deleteItem(db, ctx, found.item.id);
-      return reply.redirect(`/programme/${year}`, 303);
-    } catch (error) {
-      return showFormErrors(reply, error, 'programme/views/delete.njk', found);
-    }
-  });
+  itemRoutes(app, db);
 }
 
 function monthItems(selected: number) {

@@ -1,23 +1,45 @@
-import { z } from 'zod';
 import type { Database, Db, Executor, Tx } from '../../db/client.ts';
 import { withScope } from '../../db/tenancy.ts';
 import type { RequestContext } from '../../platform/context.ts';
-import { addDays, isRealDate, todayInLondon } from '../../platform/dates.ts';
+import { addDays, todayInLondon } from '../../platform/dates.ts';
 import { InputError, NotFoundError } from '../../platform/errors.ts';
-import { blankToUndefined, parseInput } from '../../platform/validation.ts';
 import * as audit from '../audit/service.ts';
 import type { OrganisationKind } from '../organisations/service.ts';
 import * as users from '../users/service.ts';
 import type { ItemRow, ProgrammeRow } from './repository.ts';
 import * as repository from './repository.ts';
 import { type EvidenceLink, type ItemStatus, itemStatuses, type ProgrammeArea, programmeAreas } from './schema.ts';
+import {
+  currentYearIn,
+  dayWithin,
+  oneYearOn,
+  type ProgrammeYear,
+  programmeFor,
+  programmeYearWindow,
+  startMonthOf,
+  windowFor,
+  yearLabel,
+  yearOf,
+} from './years.ts';
 
 export { type EvidenceLink, type ItemStatus, itemStatuses, type ProgrammeArea, programmeAreas };
 export type Programme = ProgrammeRow;
 export type Item = ItemRow;
-
-/** April: the NHS financial year, which the standard's annual cycle follows unless an organisation chooses otherwise. */
-export const defaultYearStartMonth = 4;
+// The routes, the demo and the tests take all of the programme through this service.
+export { addItem, deleteItem, maxEvidenceLinks, parseEvidence, updateItem } from './items.ts';
+export {
+  currentYear,
+  dayWithin,
+  defaultYearStartMonth,
+  oneYearOn,
+  type ProgrammeYear,
+  programmeYearContaining,
+  programmeYearWindow,
+  updateSettings,
+  yearLabel,
+  yearOf,
+  yearStartMonth,
+} from './years.ts';
 
 export const areaNames: Record<ProgrammeArea, string> = {
   training_needs_analysis: 'Training needs analysis',
@@ -33,84 +55,6 @@ export const statusNames: Record<ItemStatus, string> = {
   in_progress: 'In progress',
   done: 'Done',
 };
-
-// ---------------------------------------------------------------------------------------------
-// Programme years
-
-export type ProgrammeYear = { year: number; startsOn: string; endsOn: string };
-
-const pad = (n: number) => String(n).padStart(2, '0');
-
-/** The year as the organisation's settings define it, before any fitting to programmes already held. */
-export function programmeYearWindow(year: number, startMonth: number): ProgrammeYear {
-  const startsOn = `${year}-${pad(startMonth)}-01`;
-  const endsOn = addDays(`${year + 1}-${pad(startMonth)}-01`, -1);
-  return { year, startsOn, endsOn };
-}
-
-/** The programme year containing a day, named by the calendar year it starts in (2026 = April 2026 to March 2027). */
-export function programmeYearContaining(day: string, startMonth: number): ProgrammeYear {
-  const calendarYear = Number(day.slice(0, 4));
-  const month = Number(day.slice(5, 7));
-  return programmeYearWindow(month >= startMonth ? calendarYear : calendarYear - 1, startMonth);
-}
-
-export const yearOf = (programme: Pick<Programme, 'startsOn'>) => Number(programme.startsOn.slice(0, 4));
-
-export function yearLabel(startsOn: string, endsOn: string): string {
-  const from = startsOn.slice(0, 4);
-  const to = endsOn.slice(0, 4);
-  return from === to ? from : `${from} to ${to}`;
-}
-
-/** The same day a year on; 29 February becomes 28 February. */
-export function oneYearOn(day: string): string {
-  const next = `${Number(day.slice(0, 4)) + 1}${day.slice(4)}`;
-  return isRealDate(next) ? next : `${next.slice(0, 4)}-02-28`;
-}
-
-/** The day, or the nearer end of the period if it falls outside. */
-export function dayWithin(day: string, period: { startsOn: string; endsOn: string }): string {
-  if (day < period.startsOn) return period.startsOn;
-  if (day > period.endsOn) return period.endsOn;
-  return day;
-}
-
-async function startMonthOf(tx: Executor, orgId: string): Promise<number> {
-  return (await repository.yearStartMonth(tx, orgId)) ?? defaultYearStartMonth;
-}
-
-/**
- * The dates a new programme for a year would run. Programmes follow one another with no gap
- * or overlap, so after a change of start month the first programme is longer or shorter than a year.
- */
-async function windowFor(tx: Executor, orgId: string, year: number): Promise<ProgrammeYear> {
-  const computed = programmeYearWindow(year, await startMonthOf(tx, orgId));
-  let { startsOn, endsOn } = computed;
-  const before = await repository.latestStartingBefore(tx, orgId, `${year}-01-01`);
-  if (before && (yearOf(before) === year - 1 || before.endsOn >= startsOn)) startsOn = addDays(before.endsOn, 1);
-  const after = await repository.earliestStartingAfter(tx, orgId, `${year}-12-31`);
-  if (after && after.startsOn <= endsOn) endsOn = addDays(after.startsOn, -1);
-  if (startsOn > endsOn || Number(startsOn.slice(0, 4)) !== year) {
-    throw new InputError({ form: `A ${year} programme would overlap the programmes already recorded` });
-  }
-  return { year, startsOn, endsOn };
-}
-
-/**
- * The year whose programme is current: the one running today, or, if none is, the year
- * that contains today (or the one after, when that year's programme ended early because the start month moved).
- */
-async function currentYearIn(tx: Executor, orgId: string, today: string): Promise<number> {
-  const running = await repository.programmeContaining(tx, orgId, today);
-  if (running) return yearOf(running);
-  const computed = programmeYearContaining(today, await startMonthOf(tx, orgId)).year;
-  return (await repository.programmeStartingIn(tx, orgId, computed)) ? computed + 1 : computed;
-}
-
-export async function currentYear(db: Db, ctx: RequestContext, today = todayInLondon()): Promise<number> {
-  return withScope(db, ctx.scope, (tx) => currentYearIn(tx, ctx.user.activeOrg.id, today));
-}
 
 // ---------------------------------------------------------------------------------------------
 // What the standard requires
@@ -372,12 +316,6 @@ export async function ownerChoices(db: Db, ctx: RequestContext): Promise<{ id: s
 // ---------------------------------------------------------------------------------------------
 // Changing
 
-async function programmeFor(tx: Tx, orgId: string, year: number): Promise<Programme> {
-  const programme = await repository.programmeStartingIn(tx, orgId, year);
-  if (!programme) throw new NotFoundError('work programme');
-  return programme;
-}
-
 /** Only this year's and next year's programmes may be started: earlier ones are history, later ones too far ahead to plan. */
 async function checkStartable(tx: Tx, orgId: string, year: number, today: string): Promise<ProgrammeYear> {
   const existing = await repository.programmeStartingIn(tx, orgId, year);
@@ -476,241 +414,6 @@ export async function copyForward(db: Db, ctx: RequestContext, fromYear: number,
       details: { year: fromYear + 1, fromYear, copiedFrom: source.id, items: items.length },
     });
     return programme;
-  });
-}
-
-/** Evidence rows a form offers: a label and a web address each. */
-export const maxEvidenceLinks = 10;
-
-const optionalText = (max: number, label: string) =>
-  z.preprocess(blankToUndefined, z.string().max(max, `${label} must be ${max} characters or fewer`).optional());
-
-const itemFields = z.object({
-  title: z.preprocess(
-    blankToUndefined,
-    z.string({ error: 'Enter what the item is' }).max(200, 'The item must be 200 characters or fewer'),
-  ),
-  ownerUserId: z.preprocess(blankToUndefined, z.uuid({ error: 'Choose a person from the list' }).optional()),
-  ownerName: optionalText(120, 'The owner’s name'),
-  dueOn: z.preprocess(
-    blankToUndefined,
-    z.string({ error: 'Enter the date it is due' }).refine(isRealDate, 'Enter a real date, like 2026-09-30'),
-  ),
-  status: z.enum(itemStatuses, { error: 'Choose the item’s status' }),
-  notes: optionalText(5000, 'Notes'),
-});
-
-const areaField = z.object({
-  area: z.enum(programmeAreas, { error: 'Choose the part of the standard this item covers' }),
-});
-
-function isWebAddress(value: string): boolean {
-  try {
-    const url = new URL(value);
-    return (url.protocol === 'https:' || url.protocol === 'http:') && url.hostname.includes('.');
-  } catch {
-    return false;
-  }
-}
-
-/** Evidence rows from the form (evidence0Label, evidence0Url, …): a blank row is skipped, a half-filled one is an error. */
-export function parseEvidence(input: Record<string, unknown>): EvidenceLink[] {
-  const links: EvidenceLink[] = [];
-  const errors: Record<string, string> = {};
-  for (let i = 0; i < maxEvidenceLinks; i++) {
-    const label = blankToUndefined(input[`evidence${i}Label`]);
-    const url = blankToUndefined(input[`evidence${i}Url`]);
-    if (label === undefined && url === undefined) continue;
-    if (typeof label !== 'string') errors[`evidence${i}Label`] = 'Enter a label for this link';
-    else if (label.length > 200) errors[`evidence${i}Label`] = 'The label must be 200 characters or fewer';
-    if (typeof url !== 'string') errors[`evidence${i}Url`] = 'Enter the web address this link goes to';
-    else if (url.length > 2000 || !isWebAddress(url)) {
-      errors[`evidence${i}Url`] = 'Enter a web address starting with https:// or http://, like https://intranet.example/tna';
-    }
-    if (typeof label === 'string' && typeof url === 'string') links.push({ label, url });
-  }
-  if (Object.keys(errors).length) throw new InputError(errors);
-  return links;
-}
-
-type ItemInput = {
-  title: string;
-  area: ProgrammeArea | undefined;
-  ownerUserId?: string | undefined;
-  ownerName?: string | undefined;
-  dueOn: string;
-  status: ItemStatus;
-  notes?: string | undefined;
-  evidence: EvidenceLink[];
-};
-
-/**
- * Every problem with an item form at once, so that each shows next to its field: the form's
- * own rules, then the due date against the programme year and the owner against the organisation.
- * Someone who has since left may stay the owner of an item they already had (`keptOwner`), so its status can still be updated.
- */
-async function validateItem(
-  tx: Tx,
-  orgId: string,
-  programme: Pick<Programme, 'startsOn' | 'endsOn'>,
-  input: unknown,
-  options: { withArea: boolean; keptOwner?: string | null },
-): Promise<ItemInput> {
-  const body = input && typeof input === 'object' ? (input as Record<string, unknown>) : {};
-  const errors: Record<string, string> = {};
-  const attempt = <T>(parse: () => T): T | undefined => {
-    try {
-      return parse();
-    } catch (error) {
-      if (!(error instanceof InputError)) throw error;
-      Object.assign(errors, error.fieldErrors);
-      return undefined;
-    }
-  };
-  const area = options.withArea ? attempt(() => parseInput(areaField, body).area) : undefined;
-  const fields = attempt(() => parseInput(itemFields, body));
-  const evidence = attempt(() => parseEvidence(body));
-
-  const dueOn = blankToUndefined(body.dueOn);
-  if (!errors.dueOn && typeof dueOn === 'string' && (dueOn < programme.startsOn || dueOn > programme.endsOn)) {
-    errors.dueOn = `Enter a date within this programme year, from ${longDate(programme.startsOn)} to ${longDate(programme.endsOn)}`;
-  }
-  const ownerUserId = blankToUndefined(body.ownerUserId);
-  if (!errors.ownerUserId && typeof ownerUserId === 'string' && ownerUserId !== options.keptOwner) {
-    const member = await users.getMemberIn(tx, orgId, ownerUserId);
-    if (!member || member.user.deactivatedAt) errors.ownerUserId = 'Choose a person from the list';
-  }
-  if (!errors.ownerUserId && ownerUserId !== undefined && blankToUndefined(body.ownerName) !== undefined) {
-    errors.ownerName = 'Choose a person from the list or type a name, not both';
-  }
-  if (Object.keys(errors).length || !fields || !evidence) throw new InputError(errors);
-  return { ...fields, area, evidence };
-}
-
-const longDateFormat = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' });
-const longDate = (day: string) => longDateFormat.format(new Date(`${day}T00:00:00Z`));
-
-export async function addItem(db: Db, ctx: RequestContext, year: number, input: unknown): Promise<Item> {
-  const orgId = ctx.user.activeOrg.id;
-  return withScope(db, ctx.scope, async (tx) => {
-    const programme = await programmeFor(tx, orgId, year);
-    const fields = await validateItem(tx, orgId, programme, input, { withArea: true });
-    const [item] = await repository.insertItems(tx, [
-      {
-        orgId,
-        programmeId: programme.id,
-        area: fields.area ?? 'other',
-        title: fields.title,
-        required: false,
-        ownerUserId: fields.ownerUserId ?? null,
-        ownerName: fields.ownerUserId ? null : (fields.ownerName ?? null),
-        dueOn: fields.dueOn,
-        status: fields.status,
-        notes: fields.notes ?? null,
-        evidence: fields.evidence,
-        position: await repository.nextPosition(tx, programme.id),
-      },
-    ]);
-    if (!item) throw new Error('insert returned nothing');
-    await audit.record(tx, ctx.actor, {
-      orgId,
-      action: 'programme.item_added',
-      recordType: 'work_programme_item',
-      recordId: item.id,
-      details: { year, title: item.title, area: item.area, status: item.status, dueOn: item.dueOn },
-    });
-    return item;
-  });
-}
-
-/** Changes an item. A required item keeps its area: it is there because the standard asks for that area. */
-export async function updateItem(db: Db, ctx: RequestContext, id: string, input: unknown): Promise<void> {
-  const orgId = ctx.user.activeOrg.id;
-  await withScope(db, ctx.scope, async (tx) => {
-    const current = await repository.itemOf(tx, orgId, id);
-    if (!current) throw new NotFoundError('work programme item');
-    const fields = await validateItem(tx, orgId, current.programme, input, {
-      withArea: !current.item.required,
-      keptOwner: current.item.ownerUserId,
-    });
-    await repository.updateItem(tx, orgId, id, {
-      area: current.item.required ? current.item.area : (fields.area ?? current.item.area),
-      title: fields.title,
-      ownerUserId: fields.ownerUserId ?? null,
-      ownerName: fields.ownerUserId ? null : (fields.ownerName ?? null),
-      dueOn: fields.dueOn,
-      status: fields.status,
-      notes: fields.notes ?? null,
-      evidence: fields.evidence,
-    });
-    await audit.record(tx, ctx.actor, {
-      orgId,
-      action: 'programme.item_updated',
-      recordType: 'work_programme_item',
-      recordId: id,
-      details: {
-        title: fields.title,
-        status: fields.status,
-        previousStatus: current.item.status,
-        dueOn: fields.dueOn,
-        evidenceLinks: fields.evidence.length,
-      },
-    });
-  });
-}
-
-/** Removes an item the organisation added; the standard's own items stay. Returns the programme year it was in. */
-export async function deleteItem(db: Db, ctx: RequestContext, id: string): Promise<number> {
-  const orgId = ctx.user.activeOrg.id;
-  return withScope(db, ctx.scope, async (tx) => {
-    const found = await repository.itemOf(tx, orgId, id);
-    if (!found) throw new NotFoundError('work programme item');
-    if (found.item.required) {
-      throw new InputError({
-        form: 'This item is required by the Prevent core standard, so it cannot be removed. You can change it instead.',
-      });
-    }
-    if ((await repository.deleteItem(tx, orgId, id)) !== 1) throw new NotFoundError('work programme item');
-    await audit.record(tx, ctx.actor, {
-      orgId,
-      action: 'programme.item_deleted',
-      recordType: 'work_programme_item',
-      recordId: id,
-      details: { year: yearOf(found.programme), title: found.item.title },
-    });
-    return yearOf(found.programme);
-  });
-}
-
-export async function yearStartMonth(db: Db, ctx: RequestContext): Promise<number> {
-  return withScope(db, ctx.scope, (tx) => startMonthOf(tx, ctx.user.activeOrg.id));
-}
-
-const settingsFields = z.object({
-  yearStartMonth: z.preprocess(
-    (v) => (typeof v === 'string' && /^\d{1,2}$/.test(v.trim()) ? Number(v) : v),
-    z
-      .number({ error: 'Choose the month the programme year starts' })
-      .int()
-      .min(1, 'Choose the month the programme year starts')
-      .max(12, 'Choose the month the programme year starts'),
-  ),
-});
-
-/** Sets the month the organisation's programme year starts. Programmes already started keep their dates. */
-export async function updateSettings(db: Db, ctx: RequestContext, input: unknown): Promise<void> {
-  const orgId = ctx.user.activeOrg.id;
-  const { yearStartMonth: month } = parseInput(settingsFields, input);
-  await withScope(db, ctx.scope, async (tx) => {
-    const previous = await startMonthOf(tx, orgId);
-    await repository.saveYearStartMonth(tx, orgId, month);
-    await audit.record(tx, ctx.actor, {
-      orgId,
-      action: 'programme.settings_changed',
-      recordType: 'programme_settings',
-      recordId: orgId,
-      details: { yearStartMonth: month, previousYearStartMonth: previous },
-    });
   });
 }
 

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { AppDeps } from '../../platform/deps.ts';
 import { contextOf, formBody, idParam, showFormErrors } from '../../platform/web.ts';
+import { ctlpRoutes } from './routes-ctlp.ts';
 import * as risks from './service.ts';
 
 const categoryItems = (selected?: unknown) => [
@@ -35,8 +36,7 @@ function riskFormData(values: Record<string, unknown>) {
   };
 }
 
-const yearParam = (params: unknown) => risks.parseYear((params as Record<string, string>).year);
-
+/** The entry point the manifest registers: the risk register, with the CTLP pages from routes-ctlp.ts. */
 export function riskRoutes(app: FastifyInstance, { database }: AppDeps): void {
   const db = database.db;
 
@@ -69,75 +69,7 @@ export function riskRoutes(app: FastifyInstance, { database }: AppDeps): void {
   });
 
   // The CTLP pages come before /risks/:id in meaning; Fastify prefers the static path anyway.
-  app.get('/risks/ctlp', { config: { access: 'risks:read' } }, async (request, reply) => {
-    const ctx = contextOf(request);
-    return reply.page('risks/views/ctlp.njk', await ctlpData(ctx));
-  });
-
-  async function ctlpData(ctx: ReturnType<typeof contextOf>) {
-    return {
-      ...(await risks.ctlpPage(db, ctx)),
-      canEdit: ctx.can('risks:edit'),
-      canSignOff: ctx.can('ctlp:sign-off'),
-      values: {},
-    };
-  }
-
-  app.get('/risks/ctlp/:year', { config: { access: 'risks:edit' } }, async (request, reply) => {
-    const ctx = contextOf(request);
-    const year = yearParam(request.params);
-    const { record, risks: list, linked, items, linkedItems } = await risks.getCtlp(db, ctx, year);
-    return reply.page('risks/views/ctlp-form.njk', {
-      year,
-      label: risks.yearLabel(year),
-      record,
-      risks: list,
-      items,
-      linkedItems,
-      values: {
-        briefingReceivedOn: record?.briefingReceivedOn ?? '',
-        themes: record?.themes ?? '',
-        priorityArea: record ? (record.priorityArea ? 'yes' : 'no') : '',
-        programmeReferences: record?.programmeReferences ?? '',
-      },
-      linked,
-    });
-  });
-
-  app.post('/risks/ctlp/:year', { config: { access: 'risks:edit' } }, async (request, reply) => {
-    const ctx = contextOf(request);
-    const year = yearParam(request.params);
-    const body = formBody(request);
-    try {
-      await risks.saveCtlp(db, ctx, year, body);
-      return reply.redirect('/risks/ctlp', 303);
-    } catch (error) {
-      const { record, risks: list, items } = await risks.getCtlp(db, ctx, year);
-      const chosen = body.riskIds === undefined ? [] : [body.riskIds].flat().map(String);
-      return showFormErrors(reply, error, 'risks/views/ctlp-form.njk', {
-        year,
-        label: risks.yearLabel(year),
-        record,
-        risks: list,
-        items,
-        linkedItems: body.itemIds === undefined ? [] : [body.itemIds].flat().map(String),
-        values: body,
-        linked: chosen,
-      });
-    }
-  });
-
-  app.post('/risks/ctlp/:year/sign-off', { config: { access: 'ctlp:sign-off' } }, async (request, reply) => {
-    const ctx = contextOf(request);
-    const year = yearParam(request.params);
-    const body = formBody(request);
-    try {
-      await risks.signOffCtlp(db, ctx, year, body);
-      return reply.redirect('/risks/ctlp', 303);
-    } catch (error) {
-      return showFormErrors(reply, error, 'risks/views/ctlp.njk', { ...(await ctlpData(ctx)), values: body, signOffYear: year });
-    }
-  });
+  ctlpRoutes(app, db);
 
   // A commissioner's read-only view of its providers' registers: also before /risks/:id.
   app.get('/risks/providers', { config: { access: 'risks:providers' } }, async (request, reply) => {
