@@ -14,21 +14,6 @@ const maxFunctionLines = 120;
 
 const srcDir = path.resolve(import.meta.dirname, '../src');
 
-/**
- * src/modules/training/ is being restructured on another branch; until that lands, its files over
- * the limits are listed here with their sizes today. A listed file may shrink but not grow, and an
- * entry that is back within the limits fails the test, so that the list empties as the work lands.
- * Keys are the path under src/ and, for a function, its name after a space.
- */
-const pendingTraining: Record<string, number> = {
-  'modules/training/import-routes.ts registerRoutes': 130,
-  'modules/training/import-service.ts': 634,
-  'modules/training/import-service.ts runImport': 242,
-  'modules/training/plan-routes.ts trainingPlanRoutes': 178,
-  'modules/training/routes.ts trainingRoutes': 200,
-  'modules/training/service.ts': 759,
-};
-
 function sourceFiles(dir: string): string[] {
   return fs.readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
     const full = path.join(dir, entry.name);
@@ -133,22 +118,8 @@ describe('the size of the code under src/', () => {
     expect(all.length).toBeGreaterThan(1000);
   });
 
-  it(`has no file over ${maxFileLines} lines and no function over ${maxFunctionLines}, but those pending in training`, () => {
-    const over = all
-      .filter((m) => m.lines > m.limit && !(m.key in pendingTraining && m.lines <= (pendingTraining[m.key] ?? 0)))
-      .map(
-        (m) =>
-          `${m.where}: ${m.lines} lines (limit ${m.limit}${m.key in pendingTraining ? `, pending at ${pendingTraining[m.key]}` : ''})`,
-      );
+  it(`has no file over ${maxFileLines} lines and no function over ${maxFunctionLines}`, () => {
+    const over = all.filter((m) => m.lines > m.limit).map((m) => `${m.where}: ${m.lines} lines (limit ${m.limit})`);
     expect(over).toEqual([]);
-  });
-
-  it('lists in pendingTraining only training code still over the limits', () => {
-    const byKey = new Map(all.map((m) => [m.key, m]));
-    const stale = Object.keys(pendingTraining).filter((key) => {
-      const found = byKey.get(key);
-      return !key.startsWith('modules/training/') || !found || found.lines <= found.limit;
-    });
-    expect(stale).toEqual([]);
   });
 });
