@@ -49,7 +49,7 @@ function nameOf(node: ts.Node, source: ts.SourceFile): string | undefined {
   return undefined;
 }
 
-type Measure = { key: string; lines: number; limit: number; where: string };
+type Measure = { lines: number; limit: number; where: string };
 
 /** Every named function in a file with its length in lines, from its first line to its last. */
 function functionsIn(fileName: string, text: string): { name: string; line: number; lines: number }[] {
@@ -74,9 +74,8 @@ function measures(): Measure[] {
     if (excepted(relative)) return [];
     const text = fs.readFileSync(file, 'utf8');
     return [
-      { key: relative, lines: lineCount(text), limit: maxFileLines, where: relative },
+      { lines: lineCount(text), limit: maxFileLines, where: relative },
       ...functionsIn(file, text).map((f) => ({
-        key: `${relative} ${f.name}`,
         lines: f.lines,
         limit: maxFunctionLines,
         where: `${relative}:${f.line} ${f.name}`,
