@@ -3,6 +3,7 @@ import zlib from 'node:zlib';
 import { type SQL, sql } from 'drizzle-orm';
 import type { LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { newOrganisation, newUser, signedInAs } from '../../../test/factories.ts';
 import { demo, signedIn, type TestApp, testApp, textOf, type Visitor } from '../../../test/harness.ts';
 import { todayInLondon } from '../../platform/dates.ts';
 import * as organisations from '../organisations/service.ts';
@@ -173,6 +174,30 @@ describe('policy register', () => {
       sql`select action, org_id, actor_label, details from audit_events where record_id = ${recordId} order by seq`,
     );
 
+  /**
+   * A provider of the demo ICB with its operational lead signed in, for a test that adds policies: the demo
+   * trusts' registers keep the counts the tests of the demo data read, in whatever order the tests run.
+   */
+  const aProviderOfTheIcb = async (odsCode: string, name: string) => {
+    const provider = await newOrganisation(t.database, { odsCode, name, kind: 'nhs_trust', commissionerOds: 'QZZ' });
+    const user = await newUser(t.database, {
+      email: `prevent.lead@${odsCode.toLowerCase()}.example`,
+      displayName: `Lead of ${odsCode}`,
+      roles: [{ orgId: provider.id, role: 'operational_lead' }],
+    });
+    const visitor = await signedInAs(t.app, t.database, user, provider.id);
+    // An upload carries the CSRF token of the form it was chosen on.
+    await visitor.get('/policies/new');
+    return { provider, user, lead: visitor };
+  };
+
+  /** Who records a policy straight through the service at an organisation, as a set-up step. */
+  const authorAt = async (orgId: string): Promise<policies.PolicyAuthor> => {
+    const org = await organisations.findById(t.database.db, orgId);
+    if (!org) throw new Error(`No organisation ${orgId}`);
+    return { actor: { userId: null, label: 'test', ip: null }, userId: null, orgId, orgKind: org.kind };
+  };
+
   beforeAll(async () => {
     t = await testApp();
     lead = await signedIn(t.app, demo.operationalLead);
@@ -230,6 +255,7 @@ describe('policy register', () => {
 
   describe('uploads', () => {
     it('adds a policy with a PDF, and the download gives back the same bytes with its checksum, audited', async () => {
+      const { provider, user, lead } = await aProviderOfTheIcb('RQ1', 'Quayside Estates NHS Trust');
       const pdf = pdfDocument('Estates and premises policy', ['Section 1: Prevent and the estate']);
       await lead.get('/policies/new');
       const response = await upload(
@@ -269,10 +295,11 @@ describe('policy register', () => {
       const versionAudit = await auditFor(version?.id ?? '');
       expect(versionAudit.map((a) => a.action)).toEqual(['policy.version.recorded', 'policy.document.downloaded']);
       expect(versionAudit[0]?.details).toMatchObject({ documentSha256: sha256(pdf), version: '1.0' });
-      expect(versionAudit.every((a) => a.org_id === rz1 && a.actor_label.includes(demo.operationalLead))).toBe(true);
+      expect(versionAudit.every((a) => a.org_id === provider.id && a.actor_label.includes(user.email))).toBe(true);
     });
 
     it('accepts a Word document by its content, whatever name and type the browser gave it', async () => {
+      const { lead } = await aProviderOfTheIcb('RQ2', 'Quayside Information NHS Trust');
       const docx = await wordDocument('Information governance policy', ['Prevent and information sharing']);
       expect(await formatOf(docx)).toBe('docx');
       const response = await upload(
@@ -384,6 +411,7 @@ describe('policy register', () => {
 
   describe('versions', () => {
     it('a new version supersedes the current one, which stays read-only and downloadable', async () => {
+      const { lead } = await aProviderOfTheIcb('RQ3', 'Quayside Premises NHS Trust');
       const firstPdf = pdfDocument('Premises hire policy v1');
       const created = await upload(
         t,
@@ -571,6 +599,15 @@ describe('policy register', () => {
     });
 
     it('records an ICB’s framework against the commissioner’s list', async () => {
+      // An ICB of its own: the demo ICB's framework keeps the content missing that the demo test reads.
+      const icb = await newOrganisation(t.database, { odsCode: 'QQ6', name: 'Quayside Integrated Care Board', kind: 'icb' });
+      const admin = await newUser(t.database, {
+        email: 'admin@qq6.example',
+        displayName: 'Admin of QQ6',
+        roles: [{ orgId: icb.id, role: 'system_admin' }],
+      });
+      const icbAdmin = await signedInAs(t.app, t.database, admin, icb.id);
+      await icbAdmin.get('/policies/new');
       const keys = policies.requiredContentsFor('icb').map((i) => i.key);
       const response = await upload(
         t,
@@ -598,14 +635,9 @@ describe('policy register', () => {
 
   describe('statuses and reminders on known dates', () => {
     it('counts in date, review due within 30 days and overdue, and lists reminders for the last two', async () => {
-      const rz2Org = await organisations.findById(t.database.db, rz2);
-      if (!rz2Org) throw new Error('RZ2 missing');
-      const author: policies.PolicyAuthor = {
-        actor: { userId: null, label: 'test', ip: null },
-        userId: null,
-        orgId: rz2,
-        orgKind: rz2Org.kind,
-      };
+      // A register of its own starts empty, whatever the other tests have recorded.
+      const { provider } = await aProviderOfTheIcb('RQ4', 'Quayside Reviews NHS Trust');
+      const author = await authorAt(provider.id);
       const on = '2026-01-10';
       const add = (title: string, nextReviewOn: string, extra: Record<string, unknown> = {}) =>
         policies.createPolicyAs(
@@ -615,7 +647,7 @@ describe('policy register', () => {
           { filename: `${title}.pdf`, bytes: pdfDocument(title), truncated: false },
           on,
         );
-      expect(await policies.policyStatus(t.database.db, rz2, on)).toEqual({
+      expect(await policies.policyStatus(t.database.db, provider.id, on)).toEqual({
         policies: 0,
         inDate: 0,
         reviewDue: 0,
@@ -631,11 +663,11 @@ describe('policy register', () => {
         checklist: ['channel_pathway'],
         'section-channel_pathway': '2',
       });
-      const status = await policies.policyStatus(t.database.db, rz2, on);
+      const status = await policies.policyStatus(t.database.db, provider.id, on);
       expect(status).toMatchObject({ policies: 5, inDate: 2, reviewDue: 2, overdue: 1 });
-      expect(status.frameworkContentsMissing).toHaveLength(policies.requiredContentsFor(rz2Org.kind).length - 1);
+      expect(status.frameworkContentsMissing).toHaveLength(policies.requiredContentsFor(author.orgKind).length - 1);
 
-      const reminders = (await policies.reviewReminders(t.database.db, on)).filter((r) => r.orgId === rz2);
+      const reminders = (await policies.reviewReminders(t.database.db, on)).filter((r) => r.orgId === provider.id);
       expect(reminders.map((r) => [r.policyTitle, r.state])).toEqual([
         ['Overdue yesterday', 'overdue'],
         ['Due today', 'review_due'],
@@ -643,7 +675,7 @@ describe('policy register', () => {
       ]);
       expect(reminders.some((r) => r.policyId === inDate.id)).toBe(false);
 
-      const sourced = (await policyReviewReminders(t.database, on)).filter((r) => r.orgId === rz2);
+      const sourced = (await policyReviewReminders(t.database, on)).filter((r) => r.orgId === provider.id);
       expect(sourced.map((r) => r.key)).toEqual([
         `policy-review-overdue:${reminders[0]?.versionId}`,
         `policy-review-due:${reminders[1]?.versionId}`,
@@ -660,8 +692,23 @@ describe('policy register', () => {
 
   describe('links between policies', () => {
     it('links two policies, shows the link on both, refuses bad links and removes it, audited', async () => {
-      const framework = await policyIdByTitle('Prevent framework');
-      const estates = await policyIdByTitle('Estates and premises policy');
+      // Two policies of a provider's own, so the demo trust's framework keeps no history of links.
+      const { lead } = await aProviderOfTheIcb('RQ5', 'Quayside Links NHS Trust');
+      const added = async (title: string, kind: string) => {
+        const response = await upload(
+          t,
+          lead,
+          '/policies',
+          { title, kind, ...versionFields() },
+          { filename: 'policy.pdf', type: 'application/pdf', bytes: pdfDocument(title) },
+        );
+        if (response.statusCode !== 303) throw new Error(`Adding ${title} answered ${response.statusCode}`);
+        return idFromLocation(response);
+      };
+      const framework = await added('Quayside Prevent framework', 'prevent_framework');
+      const estates = await added('Estates and premises policy', 'estates');
+      // A third, so that once the two are linked the framework's page still offers a policy to link.
+      await added('Quayside safeguarding policy', 'other');
       await lead.get(`/policies/${estates}`);
       const linked = await lead.post(`/policies/${estates}/links`, { linkedPolicyId: framework });
       expect(linked.statusCode).toBe(303);
@@ -670,15 +717,31 @@ describe('policy register', () => {
         /Policies linked to this one .*Estates and premises policy/,
       );
 
-      const rz2Policy = await policyIdByTitle('Due today');
+      // Another organisation's policy: the demo trust's framework.
+      const othersPolicy = await policyIdByTitle('Prevent framework');
       const icbPolicy = await policyIdByTitle('Prevent framework for the integrated care system');
+      // A second policy of the ICB's, so that its framework's page offers a policy of its own to link.
+      await policies.createPolicyAs(
+        t.database.db,
+        await authorAt(qzz),
+        {
+          title: 'ICB safeguarding policy',
+          kind: 'other',
+          version: '1',
+          approvedOn: daysFrom(today, -10),
+          approver: 'ICB board',
+          nextReviewOn: daysFrom(today, 355),
+        },
+        { filename: 'icb.pdf', bytes: pdfDocument('ICB safeguarding policy'), truncated: false },
+        today,
+      );
       const before = await snapshot(t);
       const again = await lead.post(`/policies/${framework}/links`, { linkedPolicyId: estates });
       expect(again.statusCode).toBe(400);
       expect(fieldError(again.body, 'linkedPolicyId')).toContain('are already linked');
       const self = await lead.post(`/policies/${estates}/links`, { linkedPolicyId: estates });
       expect(fieldError(self.body, 'linkedPolicyId')).toContain('cannot be linked to itself');
-      const otherOrg = await lead.post(`/policies/${estates}/links`, { linkedPolicyId: rz2Policy });
+      const otherOrg = await lead.post(`/policies/${estates}/links`, { linkedPolicyId: othersPolicy });
       expect(otherOrg.statusCode).toBe(400);
       expect(fieldError(otherOrg.body, 'linkedPolicyId')).toContain('Choose one of your organisation’s own policies');
       const none = await lead.post(`/policies/${estates}/links`, { linkedPolicyId: '' });
@@ -730,6 +793,23 @@ describe('policy register', () => {
     });
 
     it('gives another trust’s lead 404 for RZ1’s policy, versions and document, and changes nothing', async () => {
+      // A policy of the trust's own, to try to link to RZ1's.
+      const own = (
+        await policies.createPolicyAs(
+          t.database.db,
+          await authorAt(rz2),
+          {
+            title: 'Dales safeguarding policy',
+            kind: 'other',
+            version: '1',
+            approvedOn: daysFrom(today, -10),
+            approver: 'Board',
+            nextReviewOn: daysFrom(today, 355),
+          },
+          { filename: 'dales.pdf', bytes: pdfDocument('Dales safeguarding policy'), truncated: false },
+          today,
+        )
+      ).id;
       const framework = await policyIdByTitle('Prevent framework');
       const [old, current] = await versionsOfPolicy(framework);
       for (const url of [
@@ -748,7 +828,6 @@ describe('policy register', () => {
         bytes: pdfDocument('x'),
       });
       expect(post.statusCode).toBe(404);
-      const own = await policyIdByTitle('Due today');
       expect((await otherTrustLead.post(`/policies/${framework}/links`, { linkedPolicyId: own })).statusCode).toBe(404);
       expect((await otherTrustLead.post(`/policies/${own}/links`, { linkedPolicyId: framework })).statusCode).toBe(400);
       expect(await snapshot(t)).toEqual(before);

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { and, asc, eq, like } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { newOrganisation, newUser, signedInAs } from '../../../test/factories.ts';
 import { demo, signedIn, type TestApp, testApp, textOf } from '../../../test/harness.ts';
 import { withScope } from '../../db/tenancy.ts';
 import { contextFor, type RequestContext } from '../../platform/context.ts';
@@ -40,6 +41,29 @@ describe('annual work programme', () => {
         .from(auditEvents)
         .where(and(eq(auditEvents.orgId, orgId), like(auditEvents.action, 'programme.%')))
     ).map((r) => r.action);
+
+  /**
+   * A provider of the demo ICB with its operational lead signed in, for a test that starts or changes a
+   * programme: the demo trust RZ2 keeps having none, as the test of the demo programmes reads it.
+   */
+  const aProviderOfTheIcb = async (odsCode: string, name: string) => {
+    const provider = await newOrganisation(t.database, { odsCode, name, kind: 'nhs_trust', commissionerOds: 'QZZ' });
+    const user = await newUser(t.database, {
+      email: `prevent.lead@${odsCode.toLowerCase()}.example`,
+      displayName: `Lead of ${odsCode}`,
+      roles: [{ orgId: provider.id, role: 'operational_lead' }],
+    });
+    return { provider, leadId: user.id, lead: await signedInAs(t.app, t.database, user, provider.id) };
+  };
+
+  /** The same, with this year's programme started as the lead starts it, holding the items the standard requires. */
+  const aProviderWithAProgramme = async (odsCode: string, name: string) => {
+    const made = await aProviderOfTheIcb(odsCode, name);
+    const year = programme.programmeYearContaining(today, 4).year;
+    const started = await made.lead.post(`/programme/${year}/start`);
+    if (started.statusCode !== 303) throw new Error(`Starting the programme at ${odsCode} answered ${started.statusCode}`);
+    return made;
+  };
 
   beforeAll(async () => {
     t = await testApp();
@@ -128,7 +152,7 @@ describe('annual work programme', () => {
   });
 
   it('starts a provider’s programme with the items the standard requires, audited', async () => {
-    const lead = await signedIn(t.app, demo.otherTrustLead);
+    const { provider, lead } = await aProviderOfTheIcb('RP1', 'Pinewood Starting NHS Trust');
     const page = await lead.get('/programme');
     const year = Number(/action="\/programme\/(\d{4})\/start"/.exec(page.body)?.[1]);
     expect(year).toBe(programme.programmeYearContaining(today, 4).year);
@@ -136,7 +160,7 @@ describe('annual work programme', () => {
     expect(started.statusCode).toBe(303);
     expect(started.headers.location).toBe(`/programme/${year}`);
 
-    const [created] = await programmesOf(org.rz2);
+    const [created] = await programmesOf(provider.id);
     expect(created).toMatchObject({ startsOn: `${year}-04-01`, endsOn: `${year + 1}-03-31` });
     const items = await itemsOf(created?.id ?? '');
     expect(items.map((i) => i.area)).toEqual(['training_needs_analysis', 'risk_assessment', 'changes', 'local_delivery']);
@@ -145,15 +169,14 @@ describe('annual work programme', () => {
     const again = await lead.post(`/programme/${year}/start`);
     expect(again.statusCode).toBe(400);
     expect(textOf(again.body)).toContain('has already been started');
-    expect(await programmesOf(org.rz2)).toHaveLength(1);
-    expect(await auditActions(org.rz2)).toContain('programme.started');
+    expect(await programmesOf(provider.id)).toHaveLength(1);
+    expect(await auditActions(provider.id)).toContain('programme.started');
   });
 
   it('lets a lead add, change and remove items, but not remove one the standard requires', async () => {
-    const lead = await signedIn(t.app, demo.otherTrustLead);
-    const [current] = await programmesOf(org.rz2);
+    const { provider, lead, leadId: ownerId } = await aProviderWithAProgramme('RP2', 'Pinewood Items NHS Trust');
+    const [current] = await programmesOf(provider.id);
     const year = programme.yearOf(current ?? { startsOn: '' });
-    const ownerId = await userId(demo.otherTrustLead);
 
     expect((await lead.get(`/programme/${year}/items/new`)).statusCode).toBe(200);
     const added = await lead.post(`/programme/${year}/items`, {
@@ -224,14 +247,14 @@ describe('annual work programme', () => {
     expect(removed.statusCode).toBe(303);
     expect(await itemById(item?.id ?? '')).toBeUndefined();
 
-    expect(await auditActions(org.rz2)).toEqual(
+    expect(await auditActions(provider.id)).toEqual(
       expect.arrayContaining(['programme.item_added', 'programme.item_updated', 'programme.item_deleted']),
     );
   });
 
   it('explains each mistake next to its field and changes nothing', async () => {
-    const lead = await signedIn(t.app, demo.otherTrustLead);
-    const [current] = await programmesOf(org.rz2);
+    const { provider, lead, leadId } = await aProviderWithAProgramme('RP3', 'Pinewood Mistakes NHS Trust');
+    const [current] = await programmesOf(provider.id);
     const year = programme.yearOf(current ?? { startsOn: '' });
     const [item] = await itemsOf(current?.id ?? '');
     const before = await itemById(item?.id ?? '');
@@ -253,7 +276,7 @@ describe('annual work programme', () => {
       [{ ownerUserId: randomUUID() }, 'ownerUserId', 'Choose a person from the list'],
       [{ ownerUserId: rz1LeadId }, 'ownerUserId', 'Choose a person from the list'],
       [{ ownerUserId: 'not-an-id' }, 'ownerUserId', 'Choose a person from the list'],
-      [{ ownerUserId: await userId(demo.otherTrustLead), ownerName: 'Someone' }, 'ownerName', 'not both'],
+      [{ ownerUserId: leadId, ownerName: 'Someone' }, 'ownerName', 'not both'],
       [{ title: '' }, 'title', 'Enter what the item is'],
       [{ title: 'x'.repeat(201) }, 'title', 'must be 200 characters or fewer'],
       [{ status: 'finished' }, 'status', 'Choose the item’s status'],
@@ -302,8 +325,8 @@ describe('annual work programme', () => {
   });
 
   it('copies a programme forward once: dates a year on, every item not started, notes and evidence left behind', async () => {
-    const lead = await signedIn(t.app, demo.otherTrustLead);
-    const [source] = await programmesOf(org.rz2);
+    const { provider, lead } = await aProviderWithAProgramme('RP4', 'Pinewood Copying NHS Trust');
+    const [source] = await programmesOf(provider.id);
     const year = programme.yearOf(source ?? { startsOn: '' });
     const sourceItems = await itemsOf(source?.id ?? '');
     const first = sourceItems[0];
@@ -321,7 +344,7 @@ describe('annual work programme', () => {
     const copied = await lead.post(`/programme/${year}/copy-forward`);
     expect(copied.statusCode).toBe(303);
     expect(copied.headers.location).toBe(`/programme/${year + 1}`);
-    const [, next] = await programmesOf(org.rz2);
+    const [, next] = await programmesOf(provider.id);
     expect(next).toMatchObject({ startsOn: `${year + 1}-04-01`, endsOn: `${year + 2}-03-31`, copiedFrom: source?.id });
     const nextItems = await itemsOf(next?.id ?? '');
     expect(nextItems).toHaveLength(sourceItems.length);
@@ -345,8 +368,8 @@ describe('annual work programme', () => {
     const twice = await lead.post(`/programme/${year}/copy-forward`);
     expect(twice.statusCode).toBe(400);
     expect(textOf(twice.body)).toContain('already exists, so this one cannot be copied forward');
-    expect(await programmesOf(org.rz2)).toHaveLength(2);
-    expect(await auditActions(org.rz2)).toContain('programme.copied_forward');
+    expect(await programmesOf(provider.id)).toHaveLength(2);
+    expect(await auditActions(provider.id)).toContain('programme.copied_forward');
   });
 
   it('counts progress on known data, and a changed start month shapes the next programme', async () => {

@@ -231,6 +231,14 @@ describe('importing a staff record export', () => {
     fs.rmSync(uploads, { recursive: true, force: true });
   });
 
+  /** A trust of a test's own: the staff one test imports are not among those another test counts. */
+  const aTrust = async (odsCode: string) =>
+    (
+      (await t.database.db.execute(
+        sql`insert into organisations (ods_code, name, kind, region) values (${odsCode}, ${`Test Trust ${odsCode}`}, 'nhs_trust', 'Test') returning id`,
+      )) as unknown as { rows: { id: string }[] }
+    ).rows[0]?.id ?? '';
+
   async function importFile(file: string, options: { dryRun?: boolean; today: string; org?: string }) {
     const org = options.org ?? orgId;
     const dryRun = options.dryRun ?? false;
@@ -262,13 +270,13 @@ describe('importing a staff record export', () => {
     left: string | null;
     updated: string;
   };
-  const staffNow = async () =>
+  const staffNow = async (of = orgId) =>
     (
       await query<StaffLine>(sql`select assignment_number as assignment, first_name as first, department as dept,
         required_level as level, long_term_absence as absent, left_on::text as left, updated_at::text as updated
-        from staff where org_id = ${orgId} order by assignment_number`)
+        from staff where org_id = ${of} order by assignment_number`)
     ).rows;
-  const recordsNow = async () =>
+  const recordsNow = async (of = orgId) =>
     (
       await query<{
         assignment: string;
@@ -280,7 +288,7 @@ describe('importing a staff record export', () => {
       }>(
         sql`select s.assignment_number as assignment, r.level, r.completed_on::text as completed, r.expires_on::text as expires,
           r.no_expiry as "noExpiry", r.source from training_records r join staff s on s.id = r.staff_id
-          where r.org_id = ${orgId} order by 1, 3, 2`,
+          where r.org_id = ${of} order by 1, 3, 2`,
       )
     ).rows;
 
@@ -349,14 +357,19 @@ describe('importing a staff record export', () => {
   });
 
   it('changes nothing when the same file is imported again', async () => {
-    const before = await staffNow();
-    const again = await importFile(esrFile(first), { today: '2026-06-02' });
+    const org = await aTrust('ZT2');
+    await importFile(esrFile(first), { today: '2026-06-01', org });
+    const before = await staffNow(org);
+    const again = await importFile(esrFile(first), { today: '2026-06-02', org });
     expect(again.summary).toMatchObject({ staffAdded: 0, staffUpdated: 0, staffLeft: 0, staffReturned: 0, recordsAdded: 0 });
-    expect(await staffNow()).toEqual(before);
+    expect(await staffNow(org)).toEqual(before);
   });
 
   it('updates from a newer file: changes, leavers, returners and new records; a check first gives the same counts', async () => {
-    const before = await staffNow();
+    // The newer file follows the first, imported on 1 June.
+    const org = await aTrust('ZT3');
+    await importFile(esrFile(first), { today: '2026-06-01', org });
+    const before = await staffNow(org);
     const file = esrFile(second);
     const expected = {
       rowsRead: 7,
@@ -371,11 +384,14 @@ describe('importing a staff record export', () => {
       recordsAdded: 2,
       conflictingDetails: 0,
     };
-    expect(await importFile(file, { dryRun: true, today: '2026-07-01' })).toMatchObject({ status: 'checked', summary: expected });
-    expect(await staffNow()).toEqual(before);
+    expect(await importFile(file, { dryRun: true, today: '2026-07-01', org })).toMatchObject({
+      status: 'checked',
+      summary: expected,
+    });
+    expect(await staffNow(org)).toEqual(before);
 
-    expect(await importFile(file, { today: '2026-07-01' })).toMatchObject({ status: 'imported', summary: expected });
-    const after = await staffNow();
+    expect(await importFile(file, { today: '2026-07-01', org })).toMatchObject({ status: 'imported', summary: expected });
+    const after = await staffNow(org);
     expect(after.map(({ updated: _, ...s }) => s)).toEqual([
       { assignment: '100-1', first: 'Annie', dept: 'Ward 2', level: 'level3', absent: false, left: null },
       { assignment: '200-1', first: 'Ben', dept: 'Ward 1', level: 'basic', absent: false, left: '2026-07-01' },
@@ -387,7 +403,7 @@ describe('importing a staff record export', () => {
     // Dan is unchanged, and so is the moment he was last updated.
     expect(after[3]?.updated).toBe(before[3]?.updated);
     expect(
-      (await recordsNow()).filter((r) => r.completed >= '2026-01-01').map((r) => [r.assignment, r.completed, r.expires]),
+      (await recordsNow(org)).filter((r) => r.completed >= '2026-01-01').map((r) => [r.assignment, r.completed, r.expires]),
     ).toEqual([
       ['100-1', '2026-06-15', '2029-06-15'],
       ['600-1', '2026-06-20', '2029-06-20'],
@@ -395,8 +411,11 @@ describe('importing a staff record export', () => {
   });
 
   it('writes nothing when one row in a thousand is invalid, and keeps the report', async () => {
-    const staffBefore = await staffNow();
-    const recordsBefore = await recordsNow();
+    // Staff and records already there, to be left as they are.
+    const org = await aTrust('ZT4');
+    await importFile(esrFile(first), { today: '2026-06-01', org });
+    const staffBefore = await staffNow(org);
+    const recordsBefore = await recordsNow(org);
     const rows: Fields[] = [];
     for (let i = 0; i < 1000; i++) {
       rows.push({
@@ -408,7 +427,7 @@ describe('importing a staff record export', () => {
         achieved: i === 499 ? '30/02/2026' : '01/02/2026',
       });
     }
-    const outcome = await importFile(esrFile(rows), { today: '2026-07-02' });
+    const outcome = await importFile(esrFile(rows), { today: '2026-07-02', org });
     expect(outcome).toMatchObject({
       status: 'invalid',
       rowsRead: 1000,
@@ -416,8 +435,8 @@ describe('importing a staff record export', () => {
       summary: null,
       problems: [{ line: 501, column: 'Achievement Date', value: '30/02/2026', message: 'Not a real date' }],
     });
-    expect(await staffNow()).toEqual(staffBefore);
-    expect(await recordsNow()).toEqual(recordsBefore);
+    expect(await staffNow(org)).toEqual(staffBefore);
+    expect(await recordsNow(org)).toEqual(recordsBefore);
     const stored = await query<{ line: number; column: string; value: string; message: string }>(
       sql`select line, "column", value, message from training_import_errors where import_id = ${outcome.id}`,
     );
@@ -429,14 +448,21 @@ describe('importing a staff record export', () => {
   });
 
   it('fails a file with a missing heading, saying which, and writes nothing', async () => {
+    // The six staff of the two good files, to be left as they are.
+    const org = await aTrust('ZT5');
+    await importFile(esrFile(first), { today: '2026-06-01', org });
+    await importFile(esrFile(second), { today: '2026-07-01', org });
+    const before = await staffNow(org);
     const outcome = await importFile(
       fileOf(`${headings.replace(',Expiry Date', '')}\n1,1-1,A,B,T,D,Dep,P,Admin,Active,${basic},\n`),
       {
         today: '2026-07-02',
+        org,
       },
     );
     expect(outcome).toMatchObject({ status: 'failed', failure: expect.stringContaining('no column headed "Expiry Date"') });
-    expect((await staffNow()).length).toBe(6);
+    expect((await staffNow(org)).length).toBe(6);
+    expect(await staffNow(org)).toEqual(before);
   });
 });
 
@@ -655,6 +681,10 @@ describe('the import pages', () => {
   });
 
   it('lets only training administrators reach the import pages', async () => {
+    // An import of the trust's, whose report pages are among those tried: only checked, so no staff change.
+    const row = csvRow({ emp: '960', first: 'Kit', last: 'Kay', group: admin, course: basic, achieved: '2025-05-05' });
+    await upload(trainer, { name: 'checked.csv', content: `${headings}\n${row}\n` }, true);
+    await runDueJobs(t.database);
     const anImport = (await trainer.get('/training/import')).body.match(/href="(\/training\/imports\/[0-9a-f-]{36})"/)?.[1] ?? '';
     expect(anImport).not.toBe('');
     const pages = ['/training/import', '/training/import/settings', anImport, `${anImport}/errors.csv`];

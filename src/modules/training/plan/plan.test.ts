@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { newOrganisation, newUser, signedInAs } from '../../../../test/factories.ts';
 import { demo, demoPassword, signedIn, type TestApp, testApp, textOf, type Visitor } from '../../../../test/harness.ts';
 import { contextFor, type RequestContext } from '../../../platform/context.ts';
 import { todayInLondon } from '../../../platform/dates.ts';
@@ -11,15 +12,20 @@ import * as users from '../../users/service.ts';
 import * as training from '../service.ts';
 import { escapeXml, forecastChart } from './chart.ts';
 import {
+  addSession,
+  addTrainer,
+  cancelSession,
   completionsNeeded,
   type Forecast,
   forecastDates,
   forecastFor,
   monthEndsAfter,
   monthsBetween,
+  removeTrainer,
   seatsBetween,
   targetCount,
   trainerCapacity,
+  updateSession,
   withPlannedSessions,
 } from './service.ts';
 
@@ -278,19 +284,62 @@ describe('the delivery plan and forecast of a small organisation', () => {
     // Written straight to the tables, so the figures kept from them are brought up to date as the service does after a write.
     await t.database.db.transaction((tx) => training.refreshFiguresIn(tx as never, orgId));
     trainer = await signedIn(t.app, admin);
+
+    /*
+     * The plan the forecast reads, as the first test records it in an organisation of its own: Alex
+     * (both levels, 4 a month), Bea (basic, 3) and Cai (level 3, 2, then removed); the session of
+     * 1 April changed to 6 seats and then cancelled.
+     */
+    for (const [key, name, levels, learnersPerMonth] of [
+      ['alex', 'Alex Both', ['basic', 'level3'], '4'],
+      ['bea', 'Bea Basic', ['basic'], '3'],
+      ['cai', 'Cai Three', ['level3'], '2'],
+    ] as const) {
+      ids[key] = (await addTrainer(t.database.db, ctx, { name, levels, learnersPerMonth })).id;
+    }
+    const plan = (fields: Record<string, string>) => addSession(t.database.db, ctx, fields);
+    await plan({ heldOn: `${Y}-01-10`, level: 'basic', seats: '20', trainerId: ids.bea ?? '' });
+    await plan({ heldOn: `${Y}-02-10`, level: 'level3', seats: '2', trainerId: ids.alex ?? '', venue: 'Room 4' });
+    await plan({ heldOn: `${Y}-03-05`, level: 'basic', seats: '1', trainerId: ids.bea ?? '' });
+    const april = await plan({ heldOn: `${Y}-04-01`, level: 'basic', seats: '5', trainerId: ids.alex ?? '' });
+    await plan({ heldOn: `${Y}-06-15`, level: 'level3', seats: '3', trainerId: ids.alex ?? '' });
+    await plan({ heldOn: `${Y}-09-01`, level: 'basic', seats: '2', trainerId: '' });
+    await plan({ heldOn: `${Y + 1}-01-10`, level: 'basic', seats: '4', trainerId: ids.bea ?? '' });
+    await updateSession(t.database.db, ctx, april.id, {
+      heldOn: `${Y}-04-01`,
+      level: 'basic',
+      seats: '6',
+      trainerId: ids.alex ?? '',
+    });
+    await cancelSession(t.database.db, ctx, april.id);
+    await removeTrainer(t.database.db, ctx, ids.cai ?? '');
   });
   afterAll(() => t.close());
 
-  const trainerId = async (name: string) => {
-    const list = await trainer.get('/training/plan/trainers');
+  const trainerId = async (name: string, visitor: Visitor) => {
+    const list = await visitor.get('/training/plan/trainers');
     return new RegExp(`href="/training/plan/trainers/([0-9a-f-]{36})">${name}<`).exec(list.body)?.[1] ?? '';
   };
-  const sessionIds = async () =>
+  const sessionIds = async (of = orgId) =>
     rowsOf<{ id: string; held_on: string }>(
-      await t.database.db.execute(sql`select id, held_on::text from training_sessions where org_id = ${orgId} order by held_on`),
+      await t.database.db.execute(sql`select id, held_on::text from training_sessions where org_id = ${of} order by held_on`),
     );
 
   it('records trainers and planned sessions, each change audited', async () => {
+    // An organisation of its own: the plan the other tests forecast from is made before them all, and is not doubled.
+    const org = await newOrganisation(t.database, {
+      odsCode: 'RZ6',
+      name: 'Plan Recording NHS Trust',
+      kind: 'nhs_trust',
+      commissionerOds: 'QZZ',
+    });
+    const user = await newUser(t.database, {
+      email: 'training@plan-recording.example',
+      displayName: 'Rita Recorder',
+      roles: [{ orgId: org.id, role: 'training_admin' }],
+    });
+    const trainer = await signedInAs(t.app, t.database, user, org.id);
+    const ids: Record<string, string> = {};
     for (const [name, levels, learnersPerMonth] of [
       ['Alex Both', ['basic', 'level3'], '4'],
       ['Bea Basic', ['basic'], '3'],
@@ -309,9 +358,9 @@ describe('the delivery plan and forecast of a small organisation', () => {
     const list = readable((await trainer.get('/training/plan/trainers')).body);
     expect(list).toContain('Alex Both Basic Prevent awareness, Level 3 (face to face) 4');
     expect(list).toContain('Bea Basic Basic Prevent awareness 3');
-    ids.alex = await trainerId('Alex Both');
-    ids.bea = await trainerId('Bea Basic');
-    ids.cai = await trainerId('Cai Three');
+    ids.alex = await trainerId('Alex Both', trainer);
+    ids.bea = await trainerId('Bea Basic', trainer);
+    ids.cai = await trainerId('Cai Three', trainer);
 
     const plan = async (fields: Record<string, string>) => (await trainer.post('/training/plan/sessions', fields)).statusCode;
     // Before the as-at date used below (not counted), then after it.
@@ -325,7 +374,7 @@ describe('the delivery plan and forecast of a small organisation', () => {
     expect(await plan({ heldOn: `${Y}-09-01`, level: 'basic', seats: '2', trainerId: '' })).toBe(303);
     expect(await plan({ heldOn: `${Y + 1}-01-10`, level: 'basic', seats: '4', trainerId: ids.bea ?? '' })).toBe(303);
 
-    const april = (await sessionIds()).find((s) => s.held_on === `${Y}-04-01`)?.id ?? '';
+    const april = (await sessionIds(org.id)).find((s) => s.held_on === `${Y}-04-01`)?.id ?? '';
     // Changed to 6 seats, then cancelled: a cancelled session counts for nothing.
     expect(
       (
