@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { raiseConcern } from '../../../test/concerns.ts';
+import { contextOf, newOrganisation, newUser, signedInAs } from '../../../test/factories.ts';
 import { demo, signedIn, type TestApp, testApp, textOf, type Visitor } from '../../../test/harness.ts';
 import { sendDueReminders } from '../../../test/modules.ts';
 import { modules, wireModules } from '../../app.ts';
@@ -66,6 +67,29 @@ const identifiers = [
   'quentin.v@example.org',
   'https://example.net/channel',
 ];
+/** The lead's review of a referred case, completed. */
+const completedReview = {
+  wentWell: 'Quick referral by the ward nurse',
+  couldBeBetter: 'Waited two days for the sharing decision',
+  learningPoints: 'Brief the out-of-hours team on the referral route',
+  themes: 'Online radicalisation, information sharing,  online   radicalisation ',
+  status: 'complete',
+};
+
+/** A case study drafted from the review: the summary to anonymise, with what else the lead knows identifies. */
+const caseStudyForm = {
+  title: 'Recruitment videos noticed at an outpatient appointment',
+  summary,
+  otherNames: 'Ilse Varga',
+  addresses: '14 Larch Grove, Northshire',
+  dates: 'month',
+  themes: '',
+};
+
+/** A case study's text as a lead approves it: nothing in it identifies anyone. */
+const approvedText =
+  'A young person showed staff recruitment videos at an outpatient appointment and the nurse raised a Prevent concern. A relative came too.';
+
 const domainTerms = ['Prevent', 'Channel panel', 'safeguarding', 'CAMHS', 'police', 'recruitment videos', 'Outpatients'];
 
 describe('lessons learned: reviews, case studies and the learning group', () => {
@@ -74,9 +98,6 @@ describe('lessons learned: reviews, case studies and the learning group', () => 
   let lead: Visitor;
   let otherTrustLead: Visitor;
   let commissioner: Visitor;
-  let caseId = '';
-  let reviewId = '';
-  let studyId = '';
 
   const query = async <T>(q: ReturnType<typeof sql>) => rowsOf<T>(await t.database.db.execute(q));
   const reviewsOfCase = (id: string) =>
@@ -91,13 +112,50 @@ describe('lessons learned: reviews, case studies and the learning group', () => 
 
   const raise = () => raiseConcern(staff, concernAbout);
 
-  async function refer(id: string): Promise<void> {
+  async function refer(id: string, by = lead): Promise<void> {
     for (const to of ['triage', 'gathering_information', 'decision']) {
-      expect((await lead.post(`/concerns/${id}/moves`, { to, reason: `On to ${to}` })).statusCode).toBe(303);
+      expect((await by.post(`/concerns/${id}/moves`, { to, reason: `On to ${to}` })).statusCode).toBe(303);
     }
-    expect((await lead.post(`/concerns/${id}/decisions`, shareWithPolice)).statusCode).toBe(303);
-    const referred = await lead.post(`/concerns/${id}/referrals`, referralForm);
+    expect((await by.post(`/concerns/${id}/decisions`, shareWithPolice)).statusCode).toBe(303);
+    const referred = await by.post(`/concerns/${id}/referrals`, referralForm);
     expect(referred.statusCode, textOf(referred.body).slice(0, 300)).toBe(303);
+  }
+
+  /** Who raises a test's case and who leads on it: the demo trust's staff and lead, unless a test has a trust of its own. */
+  type Trust = { raiser: Visitor; lead: Visitor };
+  const northshire = (): Trust => ({ raiser: staff, lead });
+
+  /** A case of the test's own, referred: the referral starts its review. */
+  async function aReferredCase(at = northshire()) {
+    const caseId = await raiseConcern(at.raiser, concernAbout);
+    await refer(caseId, at.lead);
+    const [review] = await reviewsOfCase(caseId);
+    return { caseId, reviewId: review?.id ?? '' };
+  }
+
+  async function aCompletedReview(at = northshire()) {
+    const referred = await aReferredCase(at);
+    expect((await at.lead.post(`/lessons/reviews/${referred.reviewId}`, completedReview)).statusCode).toBe(303);
+    return referred;
+  }
+
+  async function aDraftCaseStudy(at = northshire()) {
+    const reviewed = await aCompletedReview(at);
+    const drafted = await at.lead.post(`/lessons/reviews/${reviewed.reviewId}/case-studies`, caseStudyForm);
+    expect(drafted.statusCode, textOf(drafted.body).slice(0, 400)).toBe(303);
+    return { ...reviewed, studyId: idFrom(drafted.headers.location, /\/lessons\/case-studies\/([0-9a-f-]{36})/) };
+  }
+
+  /** Approved and shared with the group, then edited: a draft again, while the group keeps the approved copy. */
+  async function aSharedCaseStudy(at = northshire()) {
+    const drafted = await aDraftCaseStudy(at);
+    const url = `/lessons/case-studies/${drafted.studyId}`;
+    const fields = { title: caseStudyForm.title, text: approvedText, themes: 'online radicalisation' };
+    expect((await at.lead.post(url, fields)).statusCode).toBe(303);
+    expect((await at.lead.post(`${url}/approve`, { confirm: 'yes' })).statusCode).toBe(303);
+    expect((await at.lead.post(`${url}/share`, {})).statusCode).toBe(303);
+    expect((await at.lead.post(url, { ...fields, text: `${approvedText} Draft note, not approved.` })).statusCode).toBe(303);
+    return drafted;
   }
 
   const ctxOf = async (email: string) => {
@@ -113,13 +171,13 @@ describe('lessons learned: reviews, case studies and the learning group', () => 
     lead = await signedIn(t.app, demo.operationalLead);
     otherTrustLead = await signedIn(t.app, demo.otherTrustLead);
     commissioner = await signedIn(t.app, demo.commissioner);
-    caseId = await raise();
   });
   afterAll(() => t.close());
 
   // ---- reviews ----
 
   it('starts a lessons learned review to do with every referral, audited', async () => {
+    const caseId = await raise();
     expect(await reviewsOfCase(caseId)).toEqual([]);
     await refer(caseId);
     const [review, ...more] = await reviewsOfCase(caseId);
@@ -127,7 +185,7 @@ describe('lessons learned: reviews, case studies and the learning group', () => 
     expect(review?.origin).toBe('referral');
     expect(review?.status).toBe('to_do');
     expect(review?.referral_id).toBeTruthy();
-    reviewId = review?.id ?? '';
+    const reviewId = review?.id ?? '';
     expect(await audits('lessons_review.started', reviewId)).toHaveLength(1);
     // The demo's referrals have theirs too: one review for each referred case.
     const [counts] = await query<{ referred: number; reviewed: number }>(
@@ -186,6 +244,7 @@ describe('lessons learned: reviews, case studies and the learning group', () => 
   });
 
   it('records the review: learning points are needed to complete it; what it says is sealed; reads are audited', async () => {
+    const { caseId, reviewId } = await aReferredCase();
     const refused = await lead.post(`/lessons/reviews/${reviewId}`, {
       wentWell: 'Quick referral by the ward nurse',
       status: 'complete',
@@ -195,13 +254,7 @@ describe('lessons learned: reviews, case studies and the learning group', () => 
     expect(refused.body).toContain('Quick referral by the ward nurse');
     expect((await reviewsOfCase(caseId))[0]?.status).toBe('to_do');
 
-    const saved = await lead.post(`/lessons/reviews/${reviewId}`, {
-      wentWell: 'Quick referral by the ward nurse',
-      couldBeBetter: 'Waited two days for the sharing decision',
-      learningPoints: 'Brief the out-of-hours team on the referral route',
-      themes: 'Online radicalisation, information sharing,  online   radicalisation ',
-      status: 'complete',
-    });
+    const saved = await lead.post(`/lessons/reviews/${reviewId}`, completedReview);
     expect(saved.statusCode).toBe(303);
     const [row] = await query<{ status: string; themes: string[]; completed_on: string; sealed: string }>(
       sql`select status, themes, completed_on::text, learning_points_sealed as sealed from lessons_reviews where id = ${reviewId}`,
@@ -225,6 +278,7 @@ describe('lessons learned: reviews, case studies and the learning group', () => 
   });
 
   it('tracks actions with an owner, a due date and a status; overdue ones are marked', async () => {
+    const { reviewId } = await aCompletedReview();
     const bad = await lead.post(`/lessons/reviews/${reviewId}/actions`, {
       description: 'Brief the team',
       owner: '',
@@ -264,6 +318,7 @@ describe('lessons learned: reviews, case studies and the learning group', () => 
   // ---- the anonymiser and approval ----
 
   it('anonymises the summary with what the record knows, shows both side by side, and keeps the original sealed', async () => {
+    const { caseId, reviewId } = await aCompletedReview();
     const form = await lead.get(`/lessons/reviews/${reviewId}/case-studies/new`);
     expect(form.statusCode).toBe(200);
     expect(form.body).toContain('Quentin Varga showed staff recruitment videos'); // the case's own account, to start from
@@ -276,16 +331,9 @@ describe('lessons learned: reviews, case studies and the learning group', () => 
     expect(textOf(missing.body)).toContain('Enter a title for the case study');
     expect(textOf(missing.body)).toContain('Enter the case summary to anonymise');
 
-    const drafted = await lead.post(`/lessons/reviews/${reviewId}/case-studies`, {
-      title: 'Recruitment videos noticed at an outpatient appointment',
-      summary,
-      otherNames: 'Ilse Varga',
-      addresses: '14 Larch Grove, Northshire',
-      dates: 'month',
-      themes: '',
-    });
+    const drafted = await lead.post(`/lessons/reviews/${reviewId}/case-studies`, caseStudyForm);
     expect(drafted.statusCode, textOf(drafted.body).slice(0, 400)).toBe(303);
-    studyId = idFrom(drafted.headers.location, /\/lessons\/case-studies\/([0-9a-f-]{36})/);
+    const studyId = idFrom(drafted.headers.location, /\/lessons\/case-studies\/([0-9a-f-]{36})/);
 
     const [row] = await query<{ draft: string; original: string; themes: string[]; status: string }>(
       sql`select draft_sealed as draft, original_sealed as original, themes, status from case_studies where id = ${studyId}`,
@@ -310,6 +358,7 @@ describe('lessons learned: reviews, case studies and the learning group', () => 
   });
 
   it('shares nothing before a person approves, refuses approval while an identifier remains, and shares only the approved text', async () => {
+    const { studyId } = await aDraftCaseStudy();
     const sharedCopies = () =>
       query<{ body: string; title: string; group_org_id: string }>(
         sql`select body, title, group_org_id from shared_case_studies where case_study_id = ${studyId}`,
@@ -381,6 +430,7 @@ describe('lessons learned: reviews, case studies and the learning group', () => 
   // ---- the learning group ----
 
   it('lets every member of the commissioner’s group read the shared copy, and no one outside it', async () => {
+    const { studyId } = await aSharedCaseStudy();
     for (const member of [commissioner, otherTrustLead, lead]) {
       const group = await member.get('/learning');
       expect(group.statusCode).toBe(200);
@@ -441,7 +491,14 @@ describe('lessons learned: reviews, case studies and the learning group', () => 
     const meetingId = idFrom(held.headers.location, /\/learning\/meetings\/([0-9a-f-]{36})/);
 
     const [rz2] = await query<{ id: string }>(sql`select id from organisations where ods_code = 'RZ2'`);
-    const [outsider] = await query<{ id: string }>(sql`select id from organisations where ods_code = 'RZ8'`);
+    // A provider of another ICB: not a member of this group.
+    await newOrganisation(t.database, { odsCode: 'QZW', name: 'Outside Integrated Care Board', kind: 'icb' });
+    const outsider = await newOrganisation(t.database, {
+      odsCode: 'RZ5',
+      name: 'Outside NHS Trust',
+      kind: 'nhs_trust',
+      commissionerOds: 'QZW',
+    });
     const notMember = await commissioner.post('/learning/actions', {
       description: 'Brief out-of-hours teams',
       ownerOrgId: outsider?.id ?? '',
@@ -507,7 +564,39 @@ describe('lessons learned: reviews, case studies and the learning group', () => 
   // ---- reporting ----
 
   it('gives the board report counts and themes of the lessons learned work, by period', async () => {
-    const ctx = await ctxOf(demo.operationalLead);
+    // A trust of its own: the other tests' reviews at the demo trust today are not counted here.
+    const trust = await newOrganisation(t.database, {
+      odsCode: 'RZ6',
+      name: 'Figures Test NHS Trust',
+      kind: 'nhs_trust',
+      commissionerOds: 'QZZ',
+    });
+    const ownLead = await newUser(t.database, {
+      email: 'prevent.lead@figures-trust.example',
+      displayName: 'Fran Figures',
+      roles: [{ orgId: trust.id, role: 'operational_lead' }],
+    });
+    // The lead raises the trust's cases too: the trust has no staff of its own.
+    const ownVisitor = await signedInAs(t.app, t.database, ownLead);
+    const own: Trust = { raiser: ownVisitor, lead: ownVisitor };
+    const { reviewId } = await aSharedCaseStudy(own);
+    // One action past its date but done, one still to come: nothing overdue.
+    for (const dueOn of [addDays(today, -1), addDays(today, 30)]) {
+      const added = await own.lead.post(`/lessons/reviews/${reviewId}/actions`, {
+        description: 'Brief the team',
+        owner: 'Fran Figures',
+        dueOn,
+      });
+      expect(added.statusCode).toBe(303);
+    }
+    const [overdue] = await query<{ id: string }>(
+      sql`select id from lessons_actions where review_id = ${reviewId} and due_on = ${addDays(today, -1)}`,
+    );
+    expect((await own.lead.post(`/lessons/reviews/${reviewId}/actions/${overdue?.id}`, { status: 'done' })).statusCode).toBe(303);
+    const unreferred = await raiseConcern(own.raiser, concernAbout);
+    expect((await own.lead.post(`/concerns/${unreferred}/lessons-review`, {})).statusCode).toBe(303);
+
+    const ctx = await contextOf(t.database, ownLead);
     const figures = await lessonsFigures(t.database.db, ctx, { from: today, before: addDays(today, 1) });
     // Today: the referred case's review (complete) and the unreferred case's (to do).
     expect(figures.reviews).toEqual({ started: 2, fromReferrals: 1, toDo: 1, inProgress: 0, complete: 1 });
@@ -529,6 +618,7 @@ describe('lessons learned: reviews, case studies and the learning group', () => 
   });
 
   it('erases what the review and the draft say when the case is erased, keeping the approved text', async () => {
+    const { caseId, reviewId, studyId } = await aSharedCaseStudy();
     await t.database.db.transaction(async (tx) => {
       await tx.execute(
         sql`select set_config('app.org_ids', (select org_id::text from concern_cases where id = ${caseId}), true)`,
@@ -554,35 +644,32 @@ describe('lessons learned: reviews, case studies and the learning group', () => 
  */
 describe('a case study’s title and themes are checked like its text before they leave the organisation', () => {
   let t: TestApp;
+  let staff: Visitor;
   let lead: Visitor;
-  let reviewId = '';
-  let studyId = '';
   const person = { subjectName: 'Rosalind Pemberton', dateOfBirth: '2007-09-21' };
   /** A name the record knows, an NHS number and the person's date of birth. */
   const identifyingTitle = 'Rosalind Pemberton, NHS 943 476 5919, born 21/09/2007';
   const cleanTitle = 'Recruitment material shared on a children’s ward';
   const query = async <T>(q: ReturnType<typeof sql>) => rowsOf<T>(await t.database.db.execute(q));
-  const statusOf = async () =>
+  const statusOf = async (studyId: string) =>
     (await query<{ status: string }>(sql`select status from case_studies where id = ${studyId}`))[0]?.status;
-  const sharedCopies = () => query(sql`select title from shared_case_studies where case_study_id = ${studyId}`);
-  const edit = (fields: { title?: string; themes?: string }) =>
+  const sharedCopies = (studyId: string) => query(sql`select title from shared_case_studies where case_study_id = ${studyId}`);
+  const edit = (studyId: string, fields: { title?: string; themes?: string }) =>
     lead.post(`/lessons/case-studies/${studyId}`, {
       title: fields.title ?? cleanTitle,
       text: 'A young person shared recruitment material with other patients; the ward raised a Prevent concern.',
       themes: fields.themes ?? 'online radicalisation',
     });
 
-  beforeAll(async () => {
-    t = await testApp();
-    const staff = await signedIn(t.app, demo.staff);
-    lead = await signedIn(t.app, demo.operationalLead);
+  /** A draft case study of the test's own, about Rosalind Pemberton, with a clean title and themes. */
+  async function aDraftCaseStudy(): Promise<string> {
     const caseId = await raiseConcern(staff, {
       ...person,
       narrative: 'Rosalind Pemberton shared recruitment material with other patients.',
     });
     const started = await lead.post(`/concerns/${caseId}/lessons-review`, {});
     expect(started.statusCode).toBe(303);
-    reviewId = /\/lessons\/reviews\/([0-9a-f-]{36})/.exec(String(started.headers.location))?.[1] ?? '';
+    const reviewId = /\/lessons\/reviews\/([0-9a-f-]{36})/.exec(String(started.headers.location))?.[1] ?? '';
     const drafted = await lead.post(`/lessons/reviews/${reviewId}/case-studies`, {
       title: cleanTitle,
       summary: 'Rosalind Pemberton shared recruitment material with other patients on the ward.',
@@ -590,36 +677,45 @@ describe('a case study’s title and themes are checked like its text before the
       themes: 'online radicalisation',
     });
     expect(drafted.statusCode, textOf(drafted.body).slice(0, 300)).toBe(303);
-    studyId = /\/lessons\/case-studies\/([0-9a-f-]{36})/.exec(String(drafted.headers.location))?.[1] ?? '';
+    return /\/lessons\/case-studies\/([0-9a-f-]{36})/.exec(String(drafted.headers.location))?.[1] ?? '';
+  }
+
+  beforeAll(async () => {
+    t = await testApp();
+    staff = await signedIn(t.app, demo.staff);
+    lead = await signedIn(t.app, demo.operationalLead);
   });
   afterAll(() => t.close());
 
   it('refuses approval while the title holds a name the record knows, an NHS number or a date of birth, naming the title', async () => {
-    expect((await edit({ title: identifyingTitle })).statusCode).toBe(303);
+    const studyId = await aDraftCaseStudy();
+    expect((await edit(studyId, { title: identifyingTitle })).statusCode).toBe(303);
     const refused = await lead.post(`/lessons/case-studies/${studyId}/approve`, { confirm: 'yes' });
     expect(refused.statusCode).toBe(400);
     const page = textOf(refused.body);
     expect(page).toContain('The title still holds what looks like an identifier');
     for (const found of ['Rosalind Pemberton', '943 476 5919', '21/09/2007']) expect(page).toContain(`“${found}”`);
     expect(refused.body).toContain('href="#title"');
-    expect(await statusOf()).toBe('draft');
-    expect(await sharedCopies()).toEqual([]);
+    expect(await statusOf(studyId)).toBe('draft');
+    expect(await sharedCopies(studyId)).toEqual([]);
   });
 
   it('refuses approval while a theme holds an identifier, naming the themes', async () => {
-    expect((await edit({ themes: 'online radicalisation, rosalind pemberton' })).statusCode).toBe(303);
+    const studyId = await aDraftCaseStudy();
+    expect((await edit(studyId, { themes: 'online radicalisation, rosalind pemberton' })).statusCode).toBe(303);
     const refused = await lead.post(`/lessons/case-studies/${studyId}/approve`, { confirm: 'yes' });
     expect(refused.statusCode).toBe(400);
     expect(textOf(refused.body)).toMatch(/The themes still hold what looks like an identifier: “rosalind pemberton”/i);
     expect(refused.body).toContain('href="#themes"');
-    expect(await statusOf()).toBe('draft');
+    expect(await statusOf(studyId)).toBe('draft');
   });
 
   it('approves once the title and themes are fixed, and refuses to share a title that was never checked', async () => {
-    expect((await edit({})).statusCode).toBe(303);
+    const studyId = await aDraftCaseStudy();
+    expect((await edit(studyId, {})).statusCode).toBe(303);
     const approved = await lead.post(`/lessons/case-studies/${studyId}/approve`, { confirm: 'yes' });
     expect(approved.statusCode, textOf(approved.body).slice(0, 300)).toBe(303);
-    expect(await statusOf()).toBe('approved');
+    expect(await statusOf(studyId)).toBe('approved');
 
     // A case study approved before titles were checked: its title was stored as typed, in plain text.
     await query(sql`update case_studies set title = ${identifyingTitle} where id = ${studyId}`);
@@ -628,11 +724,11 @@ describe('a case study’s title and themes are checked like its text before the
     const page = textOf(refused.body);
     expect(page).toContain('The title still holds what looks like an identifier');
     for (const found of ['Rosalind Pemberton', '943 476 5919', '21/09/2007']) expect(page).toContain(`“${found}”`);
-    expect(await sharedCopies()).toEqual([]);
+    expect(await sharedCopies(studyId)).toEqual([]);
 
     await query(sql`update case_studies set title = ${cleanTitle} where id = ${studyId}`);
     expect((await lead.post(`/lessons/case-studies/${studyId}/share`, {})).statusCode).toBe(303);
-    expect(await sharedCopies()).toEqual([{ title: cleanTitle }]);
+    expect(await sharedCopies(studyId)).toEqual([{ title: cleanTitle }]);
   });
 });
 

@@ -77,10 +77,24 @@ describe('the patient record: marker, handover and export', () => {
   let t: TestApp;
   let staff: Visitor;
   let lead: Visitor;
-  let caseId = '';
-  let reference = '';
 
   const raise = (fields: Record<string, string> = {}) => raiseConcern(staff, { narrative, ...fields });
+  /** A case of the test's own, raised today, with the reference the flag and the audit trail name it by. */
+  const aCase = async () => {
+    const id = await raise();
+    const [found] = rowsOf<{ reference: string }>(
+      await t.database.db.execute(sql`select reference from concern_cases where id = ${id}`),
+    );
+    return { id, reference: found?.reference ?? '' };
+  };
+  /** The lead's decision that the marker mentions Prevent: one change, audited. */
+  const markPrevent = async (id: string) => {
+    const marked = await lead.post(`/concerns/${id}/marker`, {
+      markerText: 'Prevent concern – contact safeguarding',
+      confirmPrevent: 'yes',
+    });
+    expect(marked.statusCode).toBe(303);
+  };
   /** The marker text as stored, unsealed: it is stored sealed (unseal refuses plain text). */
   const markerOf = async (id: string) =>
     unseal(
@@ -108,14 +122,11 @@ describe('the patient record: marker, handover and export', () => {
     t = await testApp();
     staff = await signedIn(t.app, demo.staff);
     lead = await signedIn(t.app, demo.operationalLead);
-    caseId = await raise();
-    reference =
-      rowsOf<{ reference: string }>(await t.database.db.execute(sql`select reference from concern_cases where id = ${caseId}`))[0]
-        ?.reference ?? '';
   });
   afterAll(() => t.close());
 
   it('shows the neutral default on the case page, with the handover and export links and the lead’s form', async () => {
+    const caseId = await raise();
     expect(await markerOf(caseId)).toBeNull();
     const page = await lead.get(`/concerns/${caseId}`);
     const text = textOf(page.body);
@@ -129,6 +140,7 @@ describe('the patient record: marker, handover and export', () => {
   });
 
   it('exports the marker as a FHIR Flag: headers, every element, audited and in the chronology', async () => {
+    const { id: caseId, reference } = await aCase();
     const response = await lead.get(`/concerns/${caseId}/flag.json`);
     expect(response.statusCode).toBe(200);
     expect(response.headers['content-type']).toBe('application/fhir+json; charset=utf-8');
@@ -161,6 +173,7 @@ describe('the patient record: marker, handover and export', () => {
   });
 
   it('refuses marker text that mentions Prevent unless the lead ticks the box, saying why', async () => {
+    const { id: caseId, reference } = await aCase();
     const refused = await lead.post(`/concerns/${caseId}/marker`, { markerText: 'Prevent concern – contact safeguarding' });
     expect(refused.statusCode).toBe(400);
     const text = textOf(refused.body);
@@ -190,6 +203,8 @@ describe('the patient record: marker, handover and export', () => {
   });
 
   it('changes nothing on bad input, each with a message naming the field', async () => {
+    const caseId = await raise();
+    await markPrevent(caseId);
     const before = await markerOf(caseId);
     const bad: [Record<string, string>, string, string][] = [
       [{ markerText: 'x'.repeat(201) }, 'The marker text must be 200 characters or fewer', 'markerText'],
@@ -209,6 +224,8 @@ describe('the patient record: marker, handover and export', () => {
   });
 
   it('sets plain text without the box, and goes back to the neutral default', async () => {
+    const { id: caseId, reference } = await aCase();
+    await markPrevent(caseId);
     expect(
       (await lead.post(`/concerns/${caseId}/marker`, { markerText: 'Speak to the safeguarding team first' })).statusCode,
     ).toBe(303);
@@ -227,6 +244,7 @@ describe('the patient record: marker, handover and export', () => {
   });
 
   it('prints a handover summary without the narrative, with who to contact, and audits it', async () => {
+    const caseId = await raise();
     const response = await lead.get(`/concerns/${caseId}/handover`);
     expect(response.statusCode).toBe(200);
     const text = textOf(response.body);
@@ -277,6 +295,7 @@ describe('the patient record: marker, handover and export', () => {
   });
 
   it('lets only those who work the case see the summary and the export, and only a lead change the marker', async () => {
+    const caseId = await raise();
     const marker = { markerText: 'Contact the ward manager' };
     for (const who of [demo.staff, demo.boardViewer]) {
       const visitor = await signedIn(t.app, who);
@@ -309,12 +328,22 @@ describe('the patient record: marker, handover and export', () => {
   });
 
   it('says “the safeguarding team” when the operational lead post is vacant', async () => {
-    await t.database.db.execute(
-      sql`update lead_appointments set ends_on = starts_on where post = 'operational' and ends_on is null and org_id = (select id from organisations where ods_code = 'RZ1')`,
+    const caseId = await raise();
+    const ended = rowsOf<{ id: string }>(
+      await t.database.db.execute(
+        sql`update lead_appointments set ends_on = starts_on where post = 'operational' and ends_on is null and org_id = (select id from organisations where ods_code = 'RZ1') returning id`,
+      ),
     );
-    const text = textOf((await lead.get(`/concerns/${caseId}/handover`)).body);
-    expect(text).toContain('Contact the safeguarding team at Northshire Teaching Hospitals NHS Foundation Trust');
-    expect(text).not.toContain('Operational Prevent lead');
+    try {
+      const text = textOf((await lead.get(`/concerns/${caseId}/handover`)).body);
+      expect(text).toContain('Contact the safeguarding team at Northshire Teaching Hospitals NHS Foundation Trust');
+      expect(text).not.toContain('Operational Prevent lead');
+    } finally {
+      // The trust's lead is back in post for the tests that name them, whatever order they run in.
+      for (const { id } of ended) {
+        await t.database.db.execute(sql`update lead_appointments set ends_on = null where id = ${id}`);
+      }
+    }
   });
 
   it('has no marker to change, hand over or export once the personal data is erased', async () => {

@@ -33,15 +33,23 @@ const shareWithPolice = {
   decidedOn: '2026-11-20',
 };
 
+/** What police Prevent decided, as the lead records it: a Channel panel, with feedback that ends the chase. */
+const channelPanelOutcome = {
+  policeReference: 'CTP-NE-2026-0456',
+  feedbackReceivedOn: '2026-11-23',
+  feedback: 'Police assessed a vulnerability to radicalisation by the quentor group.',
+  pathway: 'channel_panel',
+  pathwayOn: '2026-11-23',
+  outcome: 'Accepted for Channel support with a mentor.',
+  channelContribution: 'The community mental health nurse attends the panel.',
+};
+
 describe('referral to police Prevent and its outcome', () => {
   let t: TestApp;
   let staff: Visitor;
   let lead: Visitor;
   let practitioner: Visitor;
   let other: Visitor;
-  let caseId = '';
-  let reference = '';
-  let referralId = '';
 
   const scalar = async <T>(query: ReturnType<typeof sql>) => rowsOf<{ v: T }>(await t.database.db.execute(query))[0]?.v;
   const statusOf = (id: string) => scalar<string>(sql`select status as v from concern_cases where id = ${id}`);
@@ -77,16 +85,53 @@ describe('referral to police Prevent and its outcome', () => {
     expect(decided.statusCode, textOf(decided.body).slice(0, 500)).toBe(303);
   }
 
+  /** A new case of the test's own, raised by staff, that the practitioner works. */
+  async function aCase(): Promise<{ caseId: string; reference: string }> {
+    const caseId = await raise();
+    const reference = (await scalar<string>(sql`select reference as v from concern_cases where id = ${caseId}`)) ?? '';
+    const practitionerId = await scalar<string>(sql`select id as v from users where email = ${demo.practitioner}`);
+    expect((await lead.post(`/concerns/${caseId}/assignments`, { userId: practitionerId ?? '' })).statusCode).toBe(303);
+    return { caseId, reference };
+  }
+
+  async function aCaseAtDecision() {
+    const raised = await aCase();
+    await move(raised.caseId, 'triage', 'gathering_information', 'decision');
+    return raised;
+  }
+
+  /** At Decision, with a decision to share with police Prevent: all a referral needs. */
+  async function aCaseReadyToRefer() {
+    const ready = await aCaseAtDecision();
+    await decide(ready.caseId);
+    return ready;
+  }
+
+  async function aReferredCase() {
+    const ready = await aCaseReadyToRefer();
+    const referred = await lead.post(`/concerns/${ready.caseId}/referrals`, referralForm);
+    expect(referred.statusCode, textOf(referred.body).slice(0, 500)).toBe(303);
+    const referralId = (await scalar<string>(sql`select id as v from referrals where case_id = ${ready.caseId}`)) ?? '';
+    return { ...ready, referralId };
+  }
+
+  /** Referred, and taken to a Channel panel: the 6- and 12-month reviews are due. */
+  async function aCaseInChannel() {
+    const referred = await aReferredCase();
+    const recorded = await lead.post(
+      `/concerns/${referred.caseId}/referrals/${referred.referralId}/outcome`,
+      channelPanelOutcome,
+    );
+    expect(recorded.statusCode, textOf(recorded.body).slice(0, 500)).toBe(303);
+    return referred;
+  }
+
   beforeAll(async () => {
     t = await testApp();
     staff = await signedIn(t.app, demo.staff);
     lead = await signedIn(t.app, demo.operationalLead);
     practitioner = await signedIn(t.app, demo.practitioner);
     other = await signedIn(t.app, demo.otherTrustLead);
-    caseId = await raise();
-    reference = (await scalar<string>(sql`select reference as v from concern_cases where id = ${caseId}`)) ?? '';
-    const practitionerId = await scalar<string>(sql`select id as v from users where email = ${demo.practitioner}`);
-    expect((await lead.post(`/concerns/${caseId}/assignments`, { userId: practitionerId ?? '' })).statusCode).toBe(303);
   });
   afterAll(() => t.close());
 
@@ -100,6 +145,7 @@ describe('referral to police Prevent and its outcome', () => {
   });
 
   it('refuses a referral before the case reaches Decision, changing nothing', async () => {
+    const { caseId } = await aCase();
     const form = await lead.get(`/concerns/${caseId}/referrals/new`);
     expect(form.statusCode).toBe(200);
     expect(textOf(form.body)).toContain('Move the case to Decision before referring');
@@ -117,7 +163,7 @@ describe('referral to police Prevent and its outcome', () => {
   });
 
   it('refuses a referral with no recorded decision to share with police Prevent, and links to recording one', async () => {
-    await move(caseId, 'triage', 'gathering_information', 'decision');
+    const { caseId } = await aCaseAtDecision();
     const form = await lead.get(`/concerns/${caseId}/referrals/new`);
     expect(textOf(form.body)).toContain('Record a decision to share information with police Prevent before referring');
     expect(form.body).toContain(`href="/concerns/${caseId}/decisions/new"`);
@@ -137,6 +183,7 @@ describe('referral to police Prevent and its outcome', () => {
   });
 
   it('refuses a referral with no concern, a date in the future or no way it was sent, with a message for each', async () => {
+    const { caseId } = await aCaseAtDecision();
     await decide(caseId);
     const cases: [Record<string, string>, string][] = [
       [{ concern: '   ' }, 'Enter the concern: what you are referring and why'],
@@ -158,6 +205,7 @@ describe('referral to police Prevent and its outcome', () => {
   });
 
   it('keeps the referral to the Prevent leads: 403 for a practitioner, 404 for another provider’s lead', async () => {
+    const { caseId } = await aCaseReadyToRefer();
     // The practitioner works the case, but referring is the leads' decision.
     expect(textOf((await practitioner.get(`/concerns/${caseId}`)).body)).not.toContain('Refer to police Prevent');
     expect((await practitioner.get(`/concerns/${caseId}/referrals/new`)).statusCode).toBe(403);
@@ -172,6 +220,7 @@ describe('referral to police Prevent and its outcome', () => {
   });
 
   it('records the referral: the case is referred and police feedback is chased 5 working days later', async () => {
+    const { caseId, reference } = await aCaseReadyToRefer();
     const page = await lead.get(`/concerns/${caseId}`);
     expect(page.body).toContain(`href="/concerns/${caseId}/referrals/new"`);
     const form = await lead.get(`/concerns/${caseId}/referrals/new`);
@@ -183,7 +232,6 @@ describe('referral to police Prevent and its outcome', () => {
     expect(referred.headers.location).toBe(`/concerns/${caseId}#referral`);
     expect(await statusOf(caseId)).toBe('referred');
     expect(await scalar(sql`select referred_at is not null as v from concern_cases where id = ${caseId}`)).toBe(true);
-    referralId = (await scalar<string>(sql`select id as v from referrals where case_id = ${caseId}`)) ?? '';
 
     const due = await followUps(caseId);
     expect(due.map((f) => [f.kind, f.due_on, f.done_at])).toEqual([['police_feedback', '2026-11-27', null]]);
@@ -214,6 +262,7 @@ describe('referral to police Prevent and its outcome', () => {
   });
 
   it('stores nothing of the referral in plain text', async () => {
+    const { caseId } = await aReferredCase();
     const raw = rowsOf<{ row: string }>(
       await t.database.db.execute(sql`select row_to_json(r)::text as row from referrals r where case_id = ${caseId}`),
     );
@@ -228,6 +277,7 @@ describe('referral to police Prevent and its outcome', () => {
   });
 
   it('refuses a second referral now that the case is no longer at Decision', async () => {
+    const { caseId } = await aReferredCase();
     const refused = await lead.post(`/concerns/${caseId}/referrals`, referralForm);
     expect(refused.statusCode).toBe(400);
     expect(textOf(refused.body)).toContain('Move the case to Decision before referring');
@@ -235,6 +285,7 @@ describe('referral to police Prevent and its outcome', () => {
   });
 
   it('reminds the organisation’s leads of the overdue chase, with the reference and never the name, once', async () => {
+    const { caseId, reference } = await aReferredCase();
     // The demo data has follow-ups of its own (one chase already overdue): only this case's are looked at here.
     const forThisCase = async (today: string) =>
       (await followUpReminders(t.database, today)).filter((r) => r.link === `/concerns/${caseId}#referral`);
@@ -275,14 +326,15 @@ describe('referral to police Prevent and its outcome', () => {
   });
 
   it('shows an overdue follow-up in red on the case page', async () => {
+    const { caseId } = await aReferredCase();
     await t.database.db.execute(sql`update case_follow_ups set due_on = '2026-11-02' where case_id = ${caseId}`);
     const page = (await lead.get(`/concerns/${caseId}`)).body;
     expect(page).toMatch(/nhsuk-tag--red[^>]*>\s*Overdue/);
     expect(page).toContain(`/concerns/${caseId}/follow-ups/`);
-    await t.database.db.execute(sql`update case_follow_ups set due_on = '2026-11-27' where case_id = ${caseId}`);
   });
 
   it('refuses an outcome that is incomplete or changes nothing, writing nothing', async () => {
+    const { caseId, referralId } = await aReferredCase();
     const url = `/concerns/${caseId}/referrals/${referralId}/outcome`;
     const cases: [Record<string, string>, string][] = [
       [{ pathway: 'channel_panel' }, 'Enter the date of the police decision'],
@@ -305,6 +357,7 @@ describe('referral to police Prevent and its outcome', () => {
   });
 
   it('keeps the outcome to the Prevent leads', async () => {
+    const { caseId, referralId } = await aReferredCase();
     const url = `/concerns/${caseId}/referrals/${referralId}/outcome`;
     expect((await practitioner.get(url)).statusCode).toBe(403);
     expect((await practitioner.post(url, { outcome: 'x' })).statusCode).toBe(403);
@@ -314,20 +367,13 @@ describe('referral to police Prevent and its outcome', () => {
   });
 
   it('records the outcome: a Channel panel brings 6- and 12-month reviews, and feedback ends the chase', async () => {
+    const { caseId, reference, referralId } = await aReferredCase();
     const url = `/concerns/${caseId}/referrals/${referralId}/outcome`;
     const form = await lead.get(url);
     expect(form.statusCode).toBe(200);
     expect(textOf(form.body)).toContain('Police initial assessment feedback');
 
-    const recorded = await lead.post(url, {
-      policeReference: 'CTP-NE-2026-0456',
-      feedbackReceivedOn: '2026-11-23',
-      feedback: 'Police assessed a vulnerability to radicalisation by the quentor group.',
-      pathway: 'channel_panel',
-      pathwayOn: '2026-11-23',
-      outcome: 'Accepted for Channel support with a mentor.',
-      channelContribution: 'The community mental health nurse attends the panel.',
-    });
+    const recorded = await lead.post(url, channelPanelOutcome);
     expect(recorded.statusCode, textOf(recorded.body).slice(0, 500)).toBe(303);
 
     const row = rowsOf<Record<string, unknown>>(
@@ -372,6 +418,7 @@ describe('referral to police Prevent and its outcome', () => {
   });
 
   it('updates the outcome later without adding the Channel reviews twice, and keeps the police reference', async () => {
+    const { caseId, referralId } = await aCaseInChannel();
     const url = `/concerns/${caseId}/referrals/${referralId}/outcome`;
     const form = await lead.get(url);
     // The form starts from what is recorded.
@@ -407,6 +454,7 @@ describe('referral to police Prevent and its outcome', () => {
   });
 
   it('lets anyone working the case mark a follow-up done, once; not another provider', async () => {
+    const { caseId, reference } = await aCaseInChannel();
     const review = (await followUps(caseId)).find((f) => f.kind === 'channel_review_6_months');
     const url = `/concerns/${caseId}/follow-ups/${review?.id}/done`;
     expect((await other.post(url)).statusCode).toBe(404);

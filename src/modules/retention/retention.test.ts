@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { raiseConcern } from '../../../test/concerns.ts';
+import { newOrganisation, newUser, orgIdOf, signedInAs } from '../../../test/factories.ts';
 import { demo, signedIn, type TestApp, testApp, textOf, type Visitor } from '../../../test/harness.ts';
 import { sendDueReminders } from '../../../test/modules.ts';
 import { addDays, todayInLondon } from '../../platform/dates.ts';
@@ -26,11 +27,10 @@ describe('retention: the rules, the review, keeping longer and erasing', () => {
 
   const raise = (name: string) =>
     raiseConcern(staff, { subjectName: name, narrative: personal.narrative, location: personal.location });
-  const close = async (id: string, reason = 'No Prevent concern after triage') => {
-    expect((await lead.post(`/concerns/${id}/moves`, { to: 'no_further_action', reason })).statusCode).toBe(303);
+  const close = async (id: string, reason = 'No Prevent concern after triage', by = lead) => {
+    expect((await by.post(`/concerns/${id}/moves`, { to: 'no_further_action', reason })).statusCode).toBe(303);
     expect(
-      (await lead.post(`/concerns/${id}/moves`, { to: 'closed', reason: 'Closing', closureReason: 'no_concern_found' }))
-        .statusCode,
+      (await by.post(`/concerns/${id}/moves`, { to: 'closed', reason: 'Closing', closureReason: 'no_concern_found' })).statusCode,
     ).toBe(303);
   };
   const caseRow = async (id: string) =>
@@ -129,25 +129,52 @@ describe('retention: the rules, the review, keeping longer and erasing', () => {
       expect(response.body).toContain(`href="#${field}"`);
       expect(textOf(response.body)).toContain(message);
     }
-    const saved = rowsOf(await t.database.db.execute(sql`select * from concern_settings`));
+    // Another test saves rules, for a trust of its own: this one looks at the demo trust's only.
+    const trustId = await orgIdOf(t.database, 'RZ1');
+    const saved = rowsOf(await t.database.db.execute(sql`select * from concern_settings where org_id = ${trustId}`));
     expect(saved).toEqual([]);
-    expect(await auditOf('concern.settings_changed')).toEqual([]);
+    const audited = rowsOf(
+      await t.database.db.execute(
+        sql`select details from audit_events where action = 'concern.settings_changed' and org_id = ${trustId}`,
+      ),
+    );
+    expect(audited).toEqual([]);
   });
 
   it('saves the rules, audits them, and uses them for the next case closed', async () => {
-    const response = await lead.post('/concerns/settings', {
+    // A trust of its own, so that the demo trust keeps the default rules the other tests expect.
+    const trust = await newOrganisation(t.database, {
+      odsCode: 'RZ7',
+      name: 'Rulemaking Test NHS Trust',
+      kind: 'nhs_trust',
+      commissionerOds: 'QZZ',
+    });
+    const ownLead = await signedInAs(
+      t.app,
+      t.database,
+      await newUser(t.database, {
+        email: 'prevent.lead@rulemaking-trust.example',
+        displayName: 'Remy Rules',
+        roles: [{ orgId: trust.id, role: 'operational_lead' }],
+      }),
+    );
+    const response = await ownLead.post('/concerns/settings', {
       policeFeedbackWorkingDays: '7',
       retentionYearsReferred: '8',
       retentionYearsNotReferred: '2',
     });
     expect(response.statusCode).toBe(303);
-    expect(textOf((await lead.get('/concerns/settings?saved=1')).body)).toContain('The rules were saved');
+    expect(textOf((await ownLead.get('/concerns/settings?saved=1')).body)).toContain('The rules were saved');
     const audited = await auditOf('concern.settings_changed');
     expect(audited.map((a) => a.details)).toEqual([
       { policeFeedbackWorkingDays: 7, retentionYearsReferred: 8, retentionYearsNotReferred: 2 },
     ]);
-    const id = await raise('Xavi Secondcase');
-    await close(id);
+    const id = await raiseConcern(ownLead, {
+      subjectName: 'Xavi Secondcase',
+      narrative: personal.narrative,
+      location: personal.location,
+    });
+    await close(id, undefined, ownLead);
     expect((await caseRow(id))?.retention_review_on).toBe(addDays(today, Math.round(2 * 365.25)));
   });
 
@@ -223,14 +250,20 @@ describe('retention: the rules, the review, keeping longer and erasing', () => {
   });
 
   describe('erasing personal data', () => {
-    let id = '';
-    let reference = '';
+    /** A closed case about the person, its review date still years away; `due` brings the date to yesterday. */
+    const aClosedCase = async ({ due }: { due: boolean }) => {
+      const id = await raise(personal.name);
+      await close(id, `Discussed with ${personal.name}`);
+      if (due) await makeDue(id);
+      return { id, reference: (await caseRow(id))?.reference ?? '' };
+    };
 
-    beforeAll(async () => {
-      id = await raise(personal.name);
+    /** A closed case, due for review, with the person written into every table that holds the case. */
+    const aDueCaseHeldEverywhere = async () => {
+      const id = await raise(personal.name);
       expect((await lead.post(`/concerns/${id}/notes`, { note: personal.note })).statusCode).toBe(303);
       await close(id, `Discussed with ${personal.name}`);
-      reference = (await caseRow(id))?.reference ?? '';
+      const reference = (await caseRow(id))?.reference ?? '';
       // What the sharing and referral modules record about the person, sealed as they store it.
       const orgId = rowsOf<{ org_id: string }>(
         await t.database.db.execute(sql`select org_id from concern_cases where id = ${id}`),
@@ -243,9 +276,12 @@ describe('retention: the rules, the review, keeping longer and erasing', () => {
           ${seal('Not sought: would prejudice')}, true, ${seal(`Risk from ${personal.name}`)}, 'Jordan Ellis', ${today})`);
       await t.database.db.execute(sql`insert into referrals (org_id, case_id, referred_on, sent_how, concern_sealed, outcome_sealed)
         values (${orgId}, ${id}, ${today}, 'email', ${seal(personal.narrative)}, ${seal(`${personal.name} offered support`)})`);
-    });
+      await makeDue(id);
+      return { id, reference };
+    };
 
     it('refuses to erase an open case, or a closed one not yet due, changing nothing', async () => {
+      const { id } = await aClosedCase({ due: false });
       const openId = await raise('Tariq Notclosed');
       const openPage = await lead.get(`/concerns/${openId}/erase`);
       expect(openPage.statusCode).toBe(200);
@@ -261,11 +297,13 @@ describe('retention: the rules, the review, keeping longer and erasing', () => {
       expect(notDue.statusCode).toBe(400);
       expect(textOf(notDue.body)).toContain('can be erased only from then');
       expect((await caseRow(id))?.erased_at).toBeNull();
-      expect(await auditOf('concern.erased')).toEqual([]);
+      // Other tests erase cases of their own: only these two count.
+      expect(await auditOf('concern.erased', id)).toEqual([]);
+      expect(await auditOf('concern.erased', openId)).toEqual([]);
     });
 
     it('needs a reason', async () => {
-      await makeDue(id);
+      const { id } = await aClosedCase({ due: true });
       const response = await lead.post(`/concerns/${id}/erase`, { reason: '  ' });
       expect(response.statusCode).toBe(400);
       expect(response.body).toContain('href="#reason"');
@@ -274,6 +312,8 @@ describe('retention: the rules, the review, keeping longer and erasing', () => {
     });
 
     it('is refused to a practitioner (403) and to another provider’s lead (404)', async () => {
+      // Due, so that it is on the demo trust's retention list, and must not be on the other's.
+      const { id, reference } = await aClosedCase({ due: true });
       const practitioner = await signedIn(t.app, demo.practitioner);
       expect((await practitioner.get('/concerns/retention')).statusCode).toBe(403);
       expect((await practitioner.get('/concerns/settings')).statusCode).toBe(403);
@@ -297,6 +337,7 @@ describe('retention: the rules, the review, keeping longer and erasing', () => {
     });
 
     it('says plainly what is removed and what is kept', async () => {
+      const { id } = await aClosedCase({ due: true });
       const page = await lead.get(`/concerns/${id}/erase`);
       expect(page.statusCode).toBe(200);
       const text = textOf(page.body);
@@ -307,6 +348,7 @@ describe('retention: the rules, the review, keeping longer and erasing', () => {
     });
 
     it('removes the personal data everywhere it is held and keeps the stub the figures count', async () => {
+      const { id, reference } = await aDueCaseHeldEverywhere();
       // Before: the sealed columns hold what was typed (so the checks below would catch it left behind).
       expect(unseal((await caseRow(id))?.subject_name_sealed)).toBe(personal.name);
 

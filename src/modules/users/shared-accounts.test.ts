@@ -31,6 +31,24 @@ describe('accounts across organisations', () => {
       ),
     ).map((r) => r.action);
 
+  /**
+   * A person of their own for a test, with an operational lead role in A (one that opens concern cases)
+   * and a staff role in B, as if B had added them: the demo lead stays the story of the first test only.
+   */
+  let people = 0;
+  const aPersonOfBoth = async (displayName: string, fields: { mfa?: boolean } = {}) => {
+    people += 1;
+    return newUser(t.database, {
+      email: `shared${people}@northshire-ft.example`,
+      displayName,
+      roles: [
+        { orgId: orgA, role: 'operational_lead' },
+        { orgId: orgB, role: 'staff' },
+      ],
+      ...fields,
+    });
+  };
+
   beforeAll(async () => {
     t = await testApp();
     orgA = (await organisations.findByOdsCode(t.database.db, 'RZ1'))?.id ?? '';
@@ -97,26 +115,27 @@ describe('accounts across organisations', () => {
   });
 
   it('refuses another organisation’s administrator the account’s password, MFA and status, with a plain 403', async () => {
+    const shared = await aPersonOfBoth('Robin Both');
     // The lead sets up MFA: B must not be able to reset it and enrol their own authenticator.
-    const lead = await signedIn(t.app, demo.operationalLead);
+    const lead = await signedIn(t.app, shared.email);
     const secret = /id="totp-key">([A-Z2-7]+)</.exec((await lead.get('/account/mfa')).body)?.[1] ?? '';
     expect((await lead.post('/account/mfa', { code: await generate({ secret }) })).statusCode).toBe(303);
 
     const outsider = await signedIn(t.app, outsiderAdmin);
-    const show = textOf((await outsider.get(`/users/${leadId}`)).body);
+    const show = textOf((await outsider.get(`/users/${shared.id}`)).body);
     expect(show).toContain('also has roles in another organisation');
     expect(show).not.toContain('Reset multi-factor authentication');
     expect(show).not.toContain('Deactivate account');
     for (const action of ['mfa/reset', 'deactivate', 'reactivate', 'invitation']) {
-      const refused = await outsider.post(`/users/${leadId}/${action}`, {});
+      const refused = await outsider.post(`/users/${shared.id}/${action}`, {});
       expect(refused.statusCode, action).toBe(403);
       expect(textOf(refused.body), action).toContain('also has roles in other organisations');
     }
-    const after = await users.findById(t.database.db, leadId);
+    const after = await users.findById(t.database.db, shared.id);
     expect(after?.totpEnabledAt).not.toBeNull();
     expect(after?.deactivatedAt).toBeNull();
     const invitations = rowsOf<{ n: number }>(
-      await t.database.db.execute(sql`select count(*)::int as n from invitations where user_id = ${leadId}`),
+      await t.database.db.execute(sql`select count(*)::int as n from invitations where user_id = ${shared.id}`),
     );
     expect(invitations[0]?.n).toBe(0);
     // Still signed in: no session of theirs was ended.
@@ -124,51 +143,54 @@ describe('accounts across organisations', () => {
   });
 
   it('lets another organisation’s administrator remove only their own organisation’s roles', async () => {
+    const shared = await aPersonOfBoth('Sam Both', { mfa: true });
     const outsider = await signedIn(t.app, outsiderAdmin);
-    const page = (await outsider.get(`/users/${leadId}`)).body;
+    const page = (await outsider.get(`/users/${shared.id}`)).body;
     const revokeUrl = /action="(\/users\/[^"]+\/revoke)"/.exec(page)?.[1] ?? '';
     expect(revokeUrl).not.toBe('');
     expect((await outsider.post(revokeUrl, {})).statusCode).toBe(303);
-    expect(await auditActions(orgA, leadId)).toContain('role.revoked');
+    expect(await auditActions(orgA, shared.id)).toContain('role.revoked');
     // A's grants are untouched: the lead still works in A.
-    const lead = await signedIn(t.app, demo.operationalLead).catch(() => undefined);
+    const lead = await signedIn(t.app, shared.email).catch(() => undefined);
     expect(lead).toBeUndefined(); // MFA is set up: the password alone leads to the second step
     const visitor = new Visitor(t.app);
     await visitor.get('/sign-in');
-    const step = await visitor.post('/sign-in', { email: demo.operationalLead, password: demoPassword, next: '/' });
+    const step = await visitor.post('/sign-in', { email: shared.email, password: demoPassword, next: '/' });
     expect(step.headers.location).toMatch(/^\/sign-in\/mfa/);
     // B keeps the history of the role it gave, and still may not change the account.
-    expect(textOf((await outsider.get(`/users/${leadId}`)).body)).not.toContain('Deactivate account');
-    expect((await outsider.post(`/users/${leadId}/deactivate`, {})).statusCode).toBe(403);
+    expect(textOf((await outsider.get(`/users/${shared.id}`)).body)).not.toContain('Deactivate account');
+    expect((await outsider.post(`/users/${shared.id}/deactivate`, {})).statusCode).toBe(403);
   });
 
   it('lets an administrator of every organisation where the account holds a role change it, audited in each', async () => {
+    const shared = await aPersonOfBoth('Alex Both', { mfa: true });
     const outsider = await signedIn(t.app, outsiderAdmin);
-    expect((await outsider.post(`/users/${leadId}/roles`, { role: 'board_viewer' })).statusCode).toBe(303);
+    expect((await outsider.post(`/users/${shared.id}/roles`, { role: 'board_viewer' })).statusCode).toBe(303);
     const both = await signedIn(t.app, bothAdmin);
-    expect((await both.get(`/users/${leadId}`)).statusCode).toBe(200);
-    expect((await both.post(`/users/${leadId}/mfa/reset`, {})).statusCode).toBe(303);
-    expect((await users.findById(t.database.db, leadId))?.totpEnabledAt).toBeNull();
-    expect(await auditActions(orgA, leadId)).toContain('mfa.reset');
-    expect(await auditActions(orgB, leadId)).toContain('mfa.reset');
+    expect((await both.get(`/users/${shared.id}`)).statusCode).toBe(200);
+    expect((await both.post(`/users/${shared.id}/mfa/reset`, {})).statusCode).toBe(303);
+    expect((await users.findById(t.database.db, shared.id))?.totpEnabledAt).toBeNull();
+    expect(await auditActions(orgA, shared.id)).toContain('mfa.reset');
+    expect(await auditActions(orgB, shared.id)).toContain('mfa.reset');
     // The Prevent leads of A, where the account can open concern cases, are told.
     await runDueJobs(t.database);
     const director = await signedIn(t.app, demo.accountableLead);
-    expect(textOf((await director.get('/notifications')).body)).toContain('Jordan Ellis’s multi-factor authentication was reset');
+    expect(textOf((await director.get('/notifications')).body)).toContain('Alex Both’s multi-factor authentication was reset');
   });
 
   it('refuses an invitation made by someone who may not change the account, even one made before this rule', async () => {
+    const shared = await aPersonOfBoth('Jo Both');
     const outsider = await users.findByEmail(t.database.db, outsiderAdmin);
     const token = 'an-old-invitation-token-from-before-the-fix-0000000000';
     const { createHash } = await import('node:crypto');
     await t.database.db.execute(
       sql`insert into invitations (token_hash, org_id, user_id, created_by, expires_at)
-          values (${createHash('sha256').update(token).digest('hex')}, ${orgB}, ${leadId}, ${outsider?.id ?? null}, now() + interval '1 day')`,
+          values (${createHash('sha256').update(token).digest('hex')}, ${orgB}, ${shared.id}, ${outsider?.id ?? null}, now() + interval '1 day')`,
     );
     const stranger = new Visitor(t.app);
     expect((await stranger.get(`/invitations/${token}`)).statusCode).toBe(404);
     await stranger.post(`/invitations/${token}`, { password: attackerPassword, confirmPassword: attackerPassword });
-    expect((await new Visitor(t.app).signIn(demo.operationalLead, attackerPassword)).statusCode).toBe(400);
+    expect((await new Visitor(t.app).signIn(shared.email, attackerPassword)).statusCode).toBe(400);
   });
 
   it('tells an organisation’s Prevent leads when a role that opens concern cases is removed', async () => {

@@ -7,7 +7,7 @@ import { noScope, withScope } from '../../db/tenancy.ts';
 import { reminderScanKind } from '../../modules/notifications/service.ts';
 import * as organisations from '../../modules/organisations/service.ts';
 import type { ModuleManifest } from '../modules.ts';
-import { enqueueJob, failedJobsFor, jobsOfKind, maxJobAttempts, scheduleUnlessPending } from './queue.ts';
+import { enqueueJob, failedJobsFor, findJob, jobsOfKind, maxJobAttempts, scheduleUnlessPending } from './queue.ts';
 import { runDueJobs as runJobsOf, startJobRunner } from './runner.ts';
 
 // Test jobs, declared as a module's would be, after the app's modules.
@@ -41,6 +41,8 @@ const testModule: ModuleManifest = {
   ],
 };
 const withTestModule = [...modules(), testModule];
+// The daily schedule is the story of one test only: a runner of any other test must not book or run it first.
+const withTestJobsOnly = [...modules(), { ...testModule, schedules: [] }];
 const runDueJobs = (database: Database) => runJobsOf(database, withTestModule);
 
 /** Waits for a condition, checking often; how long it took is never what a test asserts. */
@@ -63,23 +65,30 @@ describe('the job queue', () => {
     if (!found) throw new Error(`no ${kind} job`);
     return found;
   };
+  const jobById = async (id: string) => {
+    const found = await findJob(t.database.db, id);
+    if (!found) throw new Error(`no job ${id}`);
+    return found;
+  };
   const makeDue = (id: string) => t.database.exec(`update jobs set run_after = now() where id = '${id}'`);
 
   it('enqueues a job only if the transaction that asked for it commits', async () => {
     await expect(
       withScope(t.database.db, noScope, async (tx) => {
-        await enqueueJob(tx, 'test.record', { n: 0 });
+        // A kind of its own, so that the jobs other tests enqueue are not counted here.
+        await enqueueJob(tx, 'test.never-committed', { n: 0 });
         throw new Error('the change failed');
       }),
     ).rejects.toThrow('the change failed');
-    expect(await jobsOfKind(t.database.db, 'test.record')).toEqual([]);
+    expect(await jobsOfKind(t.database.db, 'test.never-committed')).toEqual([]);
   });
 
   it('runs a due job once and marks it finished', async () => {
-    await withScope(t.database.db, noScope, (tx) => enqueueJob(tx, 'test.record', { n: 1 }));
+    recorded.length = 0;
+    const id = await withScope(t.database.db, noScope, (tx) => enqueueJob(tx, 'test.record', { n: 1 }));
     expect(await runDueJobs(t.database)).toBe(1);
     expect(recorded).toEqual([{ n: 1 }]);
-    const done = await job('test.record');
+    const done = await jobById(id);
     expect(done.finishedAt).not.toBeNull();
     expect(done.attempts).toBe(1);
     expect(await runDueJobs(t.database)).toBe(0);
@@ -126,12 +135,12 @@ describe('the job queue', () => {
   });
 
   it('gives up after five attempts, leaving the job in the table', async () => {
-    await withScope(t.database.db, noScope, (tx) => enqueueJob(tx, 'test.broken', {}));
+    const id = await withScope(t.database.db, noScope, (tx) => enqueueJob(tx, 'test.broken', {}));
     for (let i = 0; i < 7; i++) {
-      await makeDue((await job('test.broken')).id);
+      await makeDue(id);
       await runDueJobs(t.database);
     }
-    const broken = await job('test.broken');
+    const broken = await jobById(id);
     expect(broken.attempts).toBe(maxJobAttempts);
     expect(broken.finishedAt).toBeNull();
     expect(broken.lastError).toBe('Error: always broken');
@@ -144,7 +153,7 @@ describe('the job queue', () => {
   });
 
   it('runs jobs in the background until stopped, and at once when kicked', async () => {
-    const runner = startJobRunner(t.database, withTestModule, { intervalMs: 60_000 });
+    const runner = startJobRunner(t.database, withTestJobsOnly, { intervalMs: 60_000 });
     await withScope(t.database.db, noScope, (tx) => enqueueJob(tx, 'test.record', { n: 'background' }));
     runner.kick();
     for (let i = 0; i < 100 && !recorded.some((p) => p.n === 'background'); i++) await new Promise((r) => setTimeout(r, 50));
@@ -191,17 +200,19 @@ describe('the job queue', () => {
   it('lists the jobs that used all their tries for system administrators, without their payloads', async () => {
     const trustId = (await organisations.findByOdsCode(t.database.db, 'RZ1'))?.id ?? '';
     const otherTrustId = (await organisations.findByOdsCode(t.database.db, 'RZ2'))?.id ?? '';
-    await withScope(t.database.db, noScope, async (tx) => {
-      await enqueueJob(tx, 'test.broken', { orgId: trustId, note: 'payload-of-our-own' });
-      await enqueueJob(tx, 'test.broken', { orgId: otherTrustId, note: 'payload-of-another-trust' });
-    });
+    const ids = await withScope(t.database.db, noScope, async (tx) => [
+      await enqueueJob(tx, 'test.broken', { orgId: trustId, note: 'payload-of-our-own' }),
+      await enqueueJob(tx, 'test.broken', { orgId: otherTrustId, note: 'payload-of-another-trust' }),
+      await enqueueJob(tx, 'test.broken', { note: 'payload-of-no-organisation' }),
+    ]);
     for (let i = 0; i < maxJobAttempts; i++) {
-      await t.database.exec(`update jobs set run_after = now() where kind = 'test.broken' and finished_at is null`);
+      for (const id of ids) await makeDue(id);
       await runDueJobs(t.database);
     }
-    const failed = await failedJobsFor(t.database.db, trustId);
+    // Other tests leave failed jobs too: only this test's count.
+    const failed = (await failedJobsFor(t.database.db, trustId)).filter((f) => ids.includes(f.id));
     const kinds = failed.map((f) => f.kind);
-    // This trust's failure, and the one from the earlier test that named no organisation; not the other trust's.
+    // This trust's failure, and the one that named no organisation; not the other trust's.
     expect(kinds.filter((k) => k === 'test.broken')).toHaveLength(2);
     expect(failed.every((f) => f.attempts === maxJobAttempts && f.lastError === 'Error: always broken')).toBe(true);
     expect(failed[0]?.lastTriedAt.getTime()).toBeLessThanOrEqual(Date.now());
@@ -215,6 +226,7 @@ describe('the job queue', () => {
     expect(text).toContain('Error: always broken');
     expect(page.body).not.toContain('payload-of-our-own');
     expect(page.body).not.toContain('payload-of-another-trust');
+    expect(page.body).not.toContain('payload-of-no-organisation');
     expect((await (await signedIn(t.app, demo.operationalLead)).get('/jobs/failed')).statusCode).toBe(403);
   });
 });
