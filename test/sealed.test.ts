@@ -150,6 +150,15 @@ describe('free text about a case is sealed at rest', () => {
   });
 
   it('keeps none of it readable in the database, nor after an edit', async () => {
+    // A case study of its own to edit: the other tests read the first one's title as it was drafted.
+    const drafted = await lead.post(`/lessons/reviews/${reviewId}/case-studies`, {
+      title: typed.draftTitle,
+      summary: 'A patient showed staff recruitment material; the ward raised a Prevent concern.',
+      dates: 'month',
+      themes: '',
+    });
+    ok(drafted);
+    const studyId = /\/lessons\/case-studies\/([0-9a-f-]{36})/.exec(String(drafted.headers.location))?.[1] ?? '';
     ok(
       await lead.post(`/lessons/case-studies/${studyId}`, {
         title: typed.editedTitle,
