@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { newOrganisation, newUser, signedInAs } from '../../../test/factories.ts';
 import { demo, signedIn, type TestApp, testApp, textOf } from '../../../test/harness.ts';
 import { sendDueReminders } from '../../../test/modules.ts';
 import { withScope } from '../../db/tenancy.ts';
@@ -156,7 +157,19 @@ describe('the risk register', () => {
   });
 
   it('adds, changes and reviews a risk; a review sets the current score and keeps the history; every change audited', async () => {
-    const lead = await signedIn(t.app, demo.operationalLead);
+    // At a provider of its own, so that the demo trust's register stays as the listing test reads it.
+    const trust = await newOrganisation(t.database, {
+      odsCode: 'RK4',
+      name: 'Kestrel Vale NHS Trust',
+      kind: 'nhs_trust',
+      commissionerOds: 'QZZ',
+    });
+    const person = await newUser(t.database, {
+      email: 'lead@kestrel-vale.example',
+      displayName: 'Kestrel Lead',
+      roles: [{ orgId: trust.id, role: 'operational_lead' }],
+    });
+    const lead = await signedInAs(t.app, t.database, person);
     const added = await lead.post('/risks', riskForm());
     expect(added.statusCode).toBe(303);
     const id = /\/risks\/([0-9a-f-]{36})$/.exec(added.headers.location as string)?.[1] ?? '';
