@@ -45,15 +45,16 @@ const who = {
 } as const;
 type Who = keyof typeof who;
 
-const staffForm = (letter: Who) => {
+/** The staff form for one of the people above, at the trust whose e-mail domain is `domain`. */
+const staffForm = (letter: Who, domain = 'rt9') => {
   const p = who[letter] as { group: string; directorate: string; leftOn?: string; status?: string; startedOn?: string };
   return {
     employeeNumber: `9000${letter.charCodeAt(0)}`,
     assignmentNumber: `9000${letter.charCodeAt(0)}-1`,
     firstName: `Person${letter}`,
     lastName: 'Testington',
-    email: letter === 'A' ? 'person.a@rt9.example' : '',
-    managerEmail: letter === 'C' ? 'manager.c@rt9.example' : '',
+    email: letter === 'A' ? `person.a@${domain}.example` : '',
+    managerEmail: letter === 'C' ? `manager.c@${domain}.example` : '',
     directorate: p.directorate,
     department: `${p.directorate} office`,
     positionTitle: 'Role',
@@ -80,19 +81,8 @@ describe('training compliance on known data', () => {
   let rt9: string;
   let admin: Visitor;
   let secret = '';
-  const ids = new Map<Who, string>();
-
-  const asRt9Admin = async (): Promise<RequestContext> => {
-    const found = await users.findByEmail(t.database.db, 'training@rt9.example');
-    const user = found ? await users.describeUser(t.database.db, found.id, rt9) : null;
-    if (!user) throw new Error('no RT9 admin');
-    return {
-      user,
-      can: canFor(user),
-      actor: { userId: user.id, label: 'test', ip: null },
-      scope: { userId: user.id, orgIds: [rt9] },
-    };
-  };
+  let ids = new Map<Who, string>();
+  let asRt9Admin: () => Promise<RequestContext>;
 
   const pushRecords = (records: unknown[], token = secret) =>
     t.app.inject({
@@ -102,54 +92,76 @@ describe('training compliance on known data', () => {
       payload: JSON.stringify({ records }),
     });
 
-  beforeAll(async () => {
-    t = await testApp();
+  /**
+   * The trust in the table above, with its training administrator signed in, a member of staff (A) and
+   * a system administrator who can sign in, an API token, and the records pushed through the API. RT9
+   * is read by most tests; a test that changes the figures builds its own copy under another code.
+   */
+  async function knownTrust(odsCode: string, name: string) {
     const seeder = { userId: null, label: 'test', ip: null };
+    const domain = odsCode.toLowerCase();
     const org = await organisations.addOrganisation(t.database.db, seeder, {
-      odsCode: 'RT9',
-      name: 'Testshire Hospitals NHS Trust',
+      odsCode,
+      name,
       kind: 'nhs_trust',
       region: 'Northshire and Dales (demo region)',
       commissionerOds: 'QZZ',
     });
-    rt9 = org.id;
     for (const [email, role, displayName] of [
-      ['training@rt9.example', 'training_admin', 'Tess Trainer'],
-      ['person.a@rt9.example', 'staff', 'Person A'],
-      ['admin@rt9.example', 'system_admin', 'Ada Admin'],
+      [`training@${domain}.example`, 'training_admin', 'Tess Trainer'],
+      [`person.a@${domain}.example`, 'staff', 'Person A'],
+      [`admin@${domain}.example`, 'system_admin', 'Ada Admin'],
     ] as const)
-      await users.createAdministrator(t.database.db, seeder, { email, displayName, orgId: rt9, role, password: demoPassword });
-    admin = await signedIn(t.app, 'training@rt9.example');
+      await users.createAdministrator(t.database.db, seeder, { email, displayName, orgId: org.id, role, password: demoPassword });
+    const trainer = await signedIn(t.app, `training@${domain}.example`);
+    const staffIds = new Map<Who, string>();
     for (const letter of Object.keys(who) as Who[]) {
-      await admin.get('/training/staff/new');
-      const response = await admin.post('/training/staff', staffForm(letter));
+      await trainer.get('/training/staff/new');
+      const response = await trainer.post('/training/staff', staffForm(letter, domain));
       expect(response.statusCode, response.body.slice(0, 300)).toBe(303);
-      ids.set(letter, String(response.headers.location).split('/').pop() ?? '');
+      staffIds.set(letter, String(response.headers.location).split('/').pop() ?? '');
     }
-    const sysAdmin = await users.findByEmail(t.database.db, 'admin@rt9.example');
-    const adminUser = sysAdmin ? await users.describeUser(t.database.db, sysAdmin.id, rt9) : null;
-    if (!adminUser) throw new Error('no RT9 system admin');
-    const created = await apiTokens.createToken(
-      t.database.db,
-      {
-        user: adminUser,
-        can: canFor(adminUser),
-        actor: { userId: adminUser.id, label: 'test', ip: null },
-        scope: { userId: adminUser.id, orgIds: [rt9] },
-      },
-      { name: 'Learning system', scopes: ['training:write'] },
+    const contextOfEmail = async (email: string): Promise<RequestContext> => {
+      const found = await users.findByEmail(t.database.db, email);
+      const user = found ? await users.describeUser(t.database.db, found.id, org.id) : null;
+      if (!user) throw new Error(`no ${email}`);
+      return {
+        user,
+        can: canFor(user),
+        actor: { userId: user.id, label: 'test', ip: null },
+        scope: { userId: user.id, orgIds: [org.id] },
+      };
+    };
+    const created = await apiTokens.createToken(t.database.db, await contextOfEmail(`admin@${domain}.example`), {
+      name: 'Learning system',
+      scopes: ['training:write'],
+    });
+    const pushed = await pushRecords(
+      [
+        record('A', 'level3', '2025-01-10'),
+        record('B', 'basic', '2025-02-01'),
+        record('C', 'level3', '2023-08-01'),
+        record('D', 'basic', '2023-03-01'),
+        record('H', 'level3', '2026-07-15'),
+        record('I', 'basic', '2020-01-01', { noExpiry: true }),
+      ],
+      created.secret,
     );
-    secret = created.secret;
-    const pushed = await pushRecords([
-      record('A', 'level3', '2025-01-10'),
-      record('B', 'basic', '2025-02-01'),
-      record('C', 'level3', '2023-08-01'),
-      record('D', 'basic', '2023-03-01'),
-      record('H', 'level3', '2026-07-15'),
-      record('I', 'basic', '2020-01-01', { noExpiry: true }),
-    ]);
     expect(pushed.statusCode, pushed.body).toBe(201);
     expect(pushed.json()).toEqual({ received: 6, recordsAdded: 6, staffAdded: 0 });
+    return {
+      orgId: org.id,
+      trainer,
+      secret: created.secret,
+      ids: staffIds,
+      trainerContext: () => contextOfEmail(`training@${domain}.example`),
+    };
+  }
+
+  beforeAll(async () => {
+    t = await testApp();
+    const known = await knownTrust('RT9', 'Testshire Hospitals NHS Trust');
+    ({ orgId: rt9, trainer: admin, secret, ids, trainerContext: asRt9Admin } = known);
   });
   afterAll(() => t.close());
 
@@ -239,6 +251,9 @@ describe('training compliance on known data', () => {
   });
 
   it('re-derives required levels when a new needs analysis is approved, and keeps the versions', async () => {
+    // At a copy of the trust: the new needs analysis changes the figures the other tests read.
+    const rt5 = await knownTrust('RT5', 'Needs Analysis NHS Trust');
+    const admin = rt5.trainer;
     const page = await admin.get('/training/needs-analysis');
     expect(textOf(page.body)).toContain('It has not been approved for your organisation yet');
     const missing = await admin.post('/training/needs-analysis', {
@@ -256,7 +271,7 @@ describe('training compliance on known data', () => {
       approvedOn: '2026-06-01',
     });
     expect(saved.statusCode).toBe(303);
-    const figures = await training.complianceFigures(t.database.db, await asRt9Admin(), asAt);
+    const figures = await training.complianceFigures(t.database.db, await rt5.trainerContext(), asAt);
     // The new version replaces the old: clerical staff now need level 3 (C's level 3 still counts, I's basic
     // record no longer does), and the clinical groups, no longer named, need basic (A's level 3 covers it; B's basic counts now).
     expect(figures.byLevel.find((l) => l.level === 'level3')).toMatchObject({ inScope: 4, compliant: 1, neverTrained: 3 });
@@ -264,7 +279,7 @@ describe('training compliance on known data', () => {
     const after = textOf((await admin.get('/training/needs-analysis')).body);
     expect(after).toContain('Dr Ada Example, Accountable Prevent lead');
     const audit = rowsOf<{ action: string }>(
-      await t.database.db.execute(sql`select action from audit_events where org_id = ${rt9} and action like 'training.%'`),
+      await t.database.db.execute(sql`select action from audit_events where org_id = ${rt5.orgId} and action like 'training.%'`),
     ).map((r) => r.action);
     expect(audit).toContain('training.needs-analysis.approved');
     expect(audit).toContain('training.records.received');
@@ -327,6 +342,8 @@ describe('training compliance on known data', () => {
   });
 
   it('adds a record by hand, with the 3-year refresher when no expiry is given, and refuses a duplicate', async () => {
+    // At a copy of the trust: a level 3 record for E changes the figures the other tests read.
+    const { trainer: admin, ids } = await knownTrust('RT4', 'Records By Hand NHS Trust');
     const id = ids.get('E') as string;
     await admin.get(`/training/staff/${id}`);
     const bad = await admin.post(`/training/staff/${id}/records`, {
