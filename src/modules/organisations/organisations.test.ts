@@ -39,7 +39,9 @@ describe('organisations', () => {
     expect(textOf((await icbAdmin.get(added.headers.location as string)).body)).toContain(
       'NHS Northshire Integrated Care Board (QZZ)',
     );
-    const audit = await t.database.db.execute(sql`select action from audit_events where record_id = ${created?.id ?? ''}`);
+    const audit = await t.database.db.execute(
+      sql`select action from audit_events where record_id = ${created?.id ?? ''} order by seq`,
+    );
     expect((audit as unknown as { rows: { action: string }[] }).rows.map((r) => r.action)).toEqual([
       'organisation.created',
       'organisation.commissioned',
