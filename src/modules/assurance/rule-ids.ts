@@ -1,0 +1,33 @@
+/**
+ * The rules that compute a core standard's result from the records. A requirement in
+ * standards/*.json names one of these in its `rule`; src/modules/assurance/rules.ts implements each.
+ * Kept apart from the rules so the standards can be checked against the list without the code.
+ */
+export const ruleIds = [
+  /** An accountable (director-level) Prevent lead in post today. */
+  'accountable-lead-in-post',
+  /** An operational Prevent lead in post today. */
+  'operational-lead-in-post',
+  /** Provider: the commissioner has been told of the leads now in post. */
+  'commissioner-told-of-leads',
+  /** A work programme for this financial year, holding every required item, none overdue. */
+  'work-programme',
+  /** The Prevent policy (framework) in date, with every required content ticked. */
+  'prevent-policy',
+  /** The risk register reviewed within the last 12 months. */
+  'risk-register-reviewed',
+  /** This financial year's CTLP review signed off by the accountable lead. */
+  'ctlp-reviewed',
+  /** Training at or above 85 % at every level. */
+  'training-compliance',
+  /** A training needs analysis approved. */
+  'training-needs-analysis',
+  /** A lessons learned review for every referral, and none of their actions overdue. */
+  'lessons-reviews',
+  /** A sharing decision recorded for every referral. */
+  'sharing-decisions',
+  /** The annual board report presented: "not assessed" until the reporting module exists. */
+  'board-report',
+] as const;
+
+export type RuleId = (typeof ruleIds)[number];
