@@ -72,6 +72,8 @@ const expectedHolders: Record<Permission, Role[]> = {
   'training:staff': ['operational_lead', 'accountable_lead', 'training_admin'],
   'training:manage': ['training_admin'],
   'training:providers': ['commissioner_lead', 'regional_lead'],
+  'assurance:providers': ['commissioner_lead'],
+  'assurance:region': ['regional_lead'],
 };
 
 const holders = (permission: Permission) => roles.filter((role) => rolePermissions[role].includes(permission));

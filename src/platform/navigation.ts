@@ -13,6 +13,8 @@ const items: NavigationItem[] = [
   { text: 'Training', href: '/training', access: 'training:compliance' },
   { text: 'Providers’ training', href: '/training/providers', access: 'training:providers' },
   { text: 'Providers', href: '/providers', access: 'providers:read' },
+  { text: 'Providers’ assurance', href: '/assurance/providers', access: 'assurance:providers' },
+  { text: 'Region’s assurance', href: '/assurance/region', access: 'assurance:region' },
   { text: 'Prevent leads', href: '/leads', access: 'leads:read' },
   { text: 'Contacts', href: '/contacts', access: 'contacts:read' },
   { text: 'Work programme', href: '/programme', access: 'programme:read' },

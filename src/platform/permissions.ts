@@ -82,6 +82,10 @@ export const permissions = [
   'training:manage',
   /** Each commissioned provider's training compliance, as counts only. */
   'training:providers',
+  /** At an ICB: each commissioned provider's results against the core standards (the heat map) and its figures, small numbers suppressed. */
+  'assurance:providers',
+  /** At an NHS England region: how many of each ICB's providers meet each standard, counts only, suppressed. */
+  'assurance:region',
 ] as const;
 export type Permission = (typeof permissions)[number];
 
@@ -161,6 +165,7 @@ export const rolePermissions: Record<Role, readonly Permission[]> = {
     'concerns:counts',
     'concerns:providers',
     'training:providers',
+    'assurance:providers',
   ],
   regional_lead: [
     'organisations:read',
@@ -169,6 +174,7 @@ export const rolePermissions: Record<Role, readonly Permission[]> = {
     'concerns:counts',
     'concerns:providers',
     'training:providers',
+    'assurance:region',
   ],
   system_admin: [
     'organisations:read',
