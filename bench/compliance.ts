@@ -37,7 +37,7 @@ function wholeNumber(name: string, fallback: number): number {
 }
 
 /** Synthetic staff in bulk, as the owner: a third in registered clinical groups (level 3), nine in ten with a record. */
-async function fillOrganisation(database: Database, orgId: string, count: number, prefix: string): Promise<void> {
+export async function fillOrganisation(database: Database, orgId: string, count: number, prefix: string): Promise<void> {
   await database.db.execute(sql`
     insert into staff (org_id, employee_number, assignment_number, first_name, last_name, directorate, department,
                        position_title, staff_group, required_level, started_on)
@@ -58,7 +58,7 @@ async function fillOrganisation(database: Database, orgId: string, count: number
      where st.id = b.staff_id`);
 }
 
-async function signIn(app: FastifyInstance, email: string): Promise<string> {
+export async function signIn(app: FastifyInstance, email: string): Promise<string> {
   const jar = new Map<string, string>();
   const remember = (cookies: { name: string; value: string }[]) => {
     for (const c of cookies) jar.set(c.name, c.value);

@@ -258,6 +258,7 @@ async function main(): Promise<void> {
 const moreBenchmarks: { name: string; run: () => Promise<string> }[] = [
   { name: 'import', run: async () => (await import('./import.ts')).benchImport() },
   { name: 'compliance', run: async () => (await import('./compliance.ts')).benchCompliance() },
+  { name: 'oversight', run: async () => (await import('./oversight.ts')).benchOversight() },
 ];
 
 /**
@@ -273,6 +274,8 @@ const smokeSettings: Record<string, string> = {
   BENCH_COMPLIANCE_RUNS: '3',
   BENCH_TRUST_STAFF: '300',
   BENCH_REGION_STAFF: '2000',
+  BENCH_OVERSIGHT_RUNS: '3',
+  BENCH_OVERSIGHT_STAFF: '20',
 };
 
 function readArguments(args: string[]): void {
