@@ -3,7 +3,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { InputError } from '../../platform/errors.ts';
 import { projectRoot } from '../../platform/paths.ts';
-import { type RuleId, ruleIds } from '../assurance/rule-ids.ts';
+import { type RuleId, ruleIds } from './rule-ids.ts';
 import type { OrganisationKind } from '../organisations/schema.ts';
 
 /*

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { InputError } from '../../platform/errors.ts';
-import { ruleIds } from '../assurance/rule-ids.ts';
+import { ruleIds } from './rule-ids.ts';
 import type { OrganisationKind } from '../organisations/schema.ts';
 import {
   currentEdition,
