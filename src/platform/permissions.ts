@@ -82,6 +82,13 @@ export const permissions = [
   'training:manage',
   /** Each commissioned provider's training compliance, as counts only. */
   'training:providers',
+  /**
+   * The contract register: at an ICB, its contracts with the providers it commissions, their quality checks
+   * and actions; at a provider, its own, to read, and its own actions to mark done.
+   */
+  'contracts:read',
+  /** Keep the ICB's contract register: contracts, quality checks and their actions (the commissioner lead). */
+  'contracts:manage',
 ] as const;
 export type Permission = (typeof permissions)[number];
 
@@ -120,6 +127,7 @@ const preventLeadPermissions: readonly Permission[] = [
   'concerns:exact-figures',
   'training:compliance',
   'training:staff',
+  'contracts:read',
 ];
 
 export const rolePermissions: Record<Role, readonly Permission[]> = {
@@ -161,6 +169,8 @@ export const rolePermissions: Record<Role, readonly Permission[]> = {
     'concerns:counts',
     'concerns:providers',
     'training:providers',
+    'contracts:read',
+    'contracts:manage',
   ],
   regional_lead: [
     'organisations:read',
