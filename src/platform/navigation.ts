@@ -13,6 +13,7 @@ const items: NavigationItem[] = [
   { text: 'Training', href: '/training', access: 'training:compliance' },
   { text: 'Providers’ training', href: '/training/providers', access: 'training:providers' },
   { text: 'Providers', href: '/providers', access: 'providers:read' },
+  { text: 'Contracts', href: '/contracts', access: 'contracts:read' },
   { text: 'Providers’ assurance', href: '/assurance/providers', access: 'assurance:providers' },
   { text: 'Region’s assurance', href: '/assurance/region', access: 'assurance:region' },
   { text: 'Prevent leads', href: '/leads', access: 'leads:read' },

@@ -82,6 +82,13 @@ export const permissions = [
   'training:manage',
   /** Each commissioned provider's training compliance, as counts only. */
   'training:providers',
+  /**
+   * The contract register: at an ICB, its contracts with the providers it commissions, their quality checks
+   * and actions; at a provider, its own, to read, and its own actions to mark done.
+   */
+  'contracts:read',
+  /** Keep the ICB's contract register: contracts, quality checks and their actions (the commissioner lead). */
+  'contracts:manage',
   /** At an ICB: each commissioned provider's results against the core standards (the heat map) and its figures, small numbers suppressed. */
   'assurance:providers',
   /** At an NHS England region: how many of each ICB's providers meet each standard, counts only, suppressed. */
@@ -124,6 +131,7 @@ const preventLeadPermissions: readonly Permission[] = [
   'concerns:exact-figures',
   'training:compliance',
   'training:staff',
+  'contracts:read',
 ];
 
 export const rolePermissions: Record<Role, readonly Permission[]> = {
@@ -165,6 +173,8 @@ export const rolePermissions: Record<Role, readonly Permission[]> = {
     'concerns:counts',
     'concerns:providers',
     'training:providers',
+    'contracts:read',
+    'contracts:manage',
     'assurance:providers',
   ],
   regional_lead: [
