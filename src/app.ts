@@ -19,6 +19,7 @@ import { lessonsModule } from './modules/lessons/manifest.ts';
 import { notificationsModule } from './modules/notifications/manifest.ts';
 import { unreadCountFor } from './modules/notifications/service.ts';
 import { organisationsModule } from './modules/organisations/manifest.ts';
+import { oversightModule } from './modules/oversight/manifest.ts';
 import { patientRecordModule } from './modules/patient-record/manifest.ts';
 import { policiesModule } from './modules/policies/manifest.ts';
 import { programmeModule } from './modules/programme/manifest.ts';
@@ -94,6 +95,8 @@ export function modules(): ModuleManifest[] {
     lessonsModule,
     concernFiguresModule,
     trainingModule,
+    // After the assurance module, whose service it uses.
+    oversightModule,
   ];
 }
 

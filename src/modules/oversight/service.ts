@@ -2,12 +2,12 @@ import type { Db } from '../../db/client.ts';
 import { withScope } from '../../db/tenancy.ts';
 import type { RequestContext } from '../../platform/context.ts';
 import { addDays, londonDateTime, spokenDate, todayInLondon } from '../../platform/dates.ts';
-import { ForbiddenError } from '../../platform/errors.ts';
+import { ForbiddenError, NotFoundError } from '../../platform/errors.ts';
 import { type SharedCount, type Sum, sharedCount, sharedFigures, sharedPercentage } from '../../platform/suppression.ts';
 import * as assurance from '../assurance/service.ts';
 import * as concerns from '../concerns/service.ts';
 import * as organisations from '../organisations/service.ts';
-import { currentEdition, type Requirement } from '../standards/service.ts';
+import { currentEdition, type Edition, type Requirement, requirementsFor } from '../standards/service.ts';
 
 export type Result = assurance.Result;
 
@@ -47,6 +47,54 @@ export function rollUp(results: readonly Result[]): Result {
   return 'partly_met';
 }
 
+/** Providers whose figures are gathered side by side, each in a unit of work of its own (the pool holds 10 connections). */
+const parallelUnits = 4;
+
+/** A provider's status as its commissioner (or its region) sees it: the figures the rules read, and each requirement's result. */
+export type ProviderAssurance = {
+  org: organisations.Organisation;
+  figures: assurance.AssuranceFigures;
+  statuses: assurance.RequirementStatus[];
+};
+
+/**
+ * Each provider in the person's reach (an ICB's commissioner: the providers it commissions; a region's lead:
+ * those in the region) with its status as at `asAt`, or only the one with the id `only`: an id outside the
+ * reach is not found. Each provider's figures are gathered through the assurance service in a scope of that
+ * provider alone, a few providers side by side.
+ */
+export async function providersAssurance(
+  db: Db,
+  ctx: RequestContext,
+  asAt: string,
+  only?: string,
+  edition: Edition = currentEdition(),
+): Promise<ProviderAssurance[]> {
+  const inReach = await organisations.providersInReach(db, ctx);
+  const chosen = only === undefined ? inReach : inReach.filter((org) => org.id === only);
+  if (only !== undefined && chosen.length === 0) throw new NotFoundError('organisation');
+  const figuresOf = new Map<string, assurance.AssuranceFigures>();
+  const shares = Array.from({ length: parallelUnits }, (_, i) => chosen.filter((_, j) => j % parallelUnits === i));
+  await Promise.all(
+    shares.map(async (share) => {
+      for (const org of share) {
+        figuresOf.set(org.id, await assurance.assuranceFigures(db, { userId: ctx.user.id, orgIds: [org.id] }, org.id, asAt));
+      }
+    }),
+  );
+  return chosen.map((org) => {
+    const figures = figuresOf.get(org.id);
+    if (!figures) throw new Error(`No figures gathered for ${org.id}`);
+    const statuses = requirementsFor(edition, org.kind).map(
+      (requirement): assurance.RequirementStatus =>
+        requirement.rule
+          ? { requirement, computed: true, outcome: assurance.evaluate(requirement.rule, figures, asAt) }
+          : { requirement, computed: false, outcome: { result: 'not_assessed', reason: assurance.notComputedReason, links: [] } },
+    );
+    return { org, figures, statuses };
+  });
+}
+
 /** An id for a section in a link (the provider page's heading). */
 export const sectionAnchor = (section: string) =>
   `section-${section
@@ -78,7 +126,7 @@ export type HeatMap = { asAt: string; sections: string[]; levels: string[]; prov
 
 const postNames = { accountable: 'Accountable lead', operational: 'Operational lead' } as const;
 
-function cellsOf(assured: assurance.ProviderAssurance, sections: string[]): Cell[] {
+function cellsOf(assured: ProviderAssurance, sections: string[]): Cell[] {
   return sections.map((section) => {
     const result = rollUp(
       assured.statuses.filter((s) => standardSectionOf(s.requirement) === section).map((s) => s.outcome.result),
@@ -125,7 +173,7 @@ async function concernCounts(db: Db, ctx: RequestContext, orgIds: string[], asAt
 /** The commissioner's heat map: each provider the ICB commissions, its sections rolled up, and its figures. */
 export async function heatMap(db: Db, ctx: RequestContext, asAt = todayInLondon()): Promise<HeatMap> {
   if (!ctx.can.reachCommissionedProviders) throw new ForbiddenError('Only an ICB’s commissioner sees its providers’ assurance');
-  const assured = await assurance.providersAssurance(db, ctx, asAt);
+  const assured = await providersAssurance(db, ctx, asAt);
   const sections = providerSections();
   const levels = [...new Set(assured.flatMap((a) => a.figures.training.map((l) => l.name)))];
   const counted = await concernCounts(
@@ -155,7 +203,7 @@ export async function heatMap(db: Db, ctx: RequestContext, asAt = todayInLondon(
 /** One provider's computed results, for its commissioner: 404 for a provider the ICB does not commission. */
 export async function providerResults(db: Db, ctx: RequestContext, orgId: string, asAt = todayInLondon()) {
   if (!ctx.can.reachCommissionedProviders) throw new ForbiddenError('Only an ICB’s commissioner sees its providers’ assurance');
-  const [assured] = await assurance.providersAssurance(db, ctx, asAt, orgId);
+  const [assured] = await providersAssurance(db, ctx, asAt, orgId);
   if (!assured) throw new Error('unreachable');
   const sections = providerSections().map((section) => {
     const statuses = assured.statuses.filter((s) => standardSectionOf(s.requirement) === section);
@@ -182,7 +230,7 @@ export type RegionView = { asAt: string; sections: string[]; icbs: IcbRow[] };
  */
 export async function regionView(db: Db, ctx: RequestContext, asAt = todayInLondon()): Promise<RegionView> {
   if (!ctx.can.reachRegion) throw new ForbiddenError('Only a region’s lead sees the region’s assurance');
-  const assured = await assurance.providersAssurance(db, ctx, asAt);
+  const assured = await providersAssurance(db, ctx, asAt);
   const sections = providerSections();
   const icbs = (await organisations.organisationsInReach(db, ctx)).filter((o) => o.kind === 'icb');
   const groups = icbs.map((icb) => ({ icb, members: assured.filter((a) => a.org.commissionerId === icb.id) }));
