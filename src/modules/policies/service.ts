@@ -22,7 +22,9 @@ export {
   policyStatus,
   type ReviewReminder,
   type ReviewState,
+  type ReviewToDo,
   reviewReminders,
+  reviewsToDo,
   reviewStateOf,
   reviewWarningDays,
 } from './reviews.ts';
