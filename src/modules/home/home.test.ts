@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { contextOf, newCase, newOrganisation, newUser, signedInAs } from '../../../test/factories.ts';
 import { type TestApp, testApp, textOf } from '../../../test/harness.ts';
 import { modules } from '../../app.ts';
-import { addDays, spokenDate, todayInLondon } from '../../platform/dates.ts';
+import { addDays, addWorkingDays, spokenDate, todayInLondon } from '../../platform/dates.ts';
 import type { Role } from '../../platform/permissions.ts';
 import * as leads from '../leads/service.ts';
 import { pdfDocument } from '../policies/demo.ts';
@@ -74,7 +74,12 @@ describe('the home page', () => {
     await newCase(t.database, await trust.ctx('staff'));
     // This year's programme: one item overdue; the required items fall due at the year's end.
     await programme.startProgramme(db, lead, 2031, day);
-    await programme.addItem(db, lead, 2031, { title: 'Brief the board', area: 'other', status: 'in_progress', dueOn: '2031-05-01' });
+    await programme.addItem(db, lead, 2031, {
+      title: 'Brief the board',
+      area: 'other',
+      status: 'in_progress',
+      dueOn: '2031-05-01',
+    });
     // A policy overdue for review, one due within 30 days and one in date.
     const add = (title: string, nextReviewOn: string) =>
       policies.createPolicy(
@@ -147,7 +152,9 @@ describe('the home page', () => {
     ]);
 
     // The training administrator acts on training only; a member of staff acts on nothing, so has no list.
-    expect((await attentionFor(modules(), db, trainer, day))?.map((i) => i.href)).toEqual(['/training/staff?requiredLevel=basic']);
+    expect((await attentionFor(modules(), db, trainer, day))?.map((i) => i.href)).toEqual([
+      '/training/staff?requiredLevel=basic',
+    ]);
     expect(await attentionFor(modules(), db, await trust.ctx('staff'), day)).toBeNull();
   });
 
@@ -202,7 +209,7 @@ describe('the home page', () => {
       await leads.appoint(t.database.db, lead, { post, personName: `The ${post} lead`, startsOn: addDays(today, -30) });
     expect(await attentionFor(modules(), t.database.db, lead, today)).toEqual([]);
     const text = textOf((await (await trust.visitor('accountable_lead')).get('/')).body);
-    expect(text).toContain('Needs attention Nothing needs your attention today');
+    expect(text).toContain('Needs attention Information: Nothing needs your attention today');
   });
 
   it('shows staff who their Prevent leads are and how to reach them, and the way to raise a concern', async () => {
@@ -220,7 +227,9 @@ describe('the home page', () => {
 
     const page = await (await trust.visitor('staff')).get('/');
     const text = textOf(page.body);
-    expect(page.body).toMatch(/<a href="\/concerns\/new"[^>]*class="nhsuk-button"|class="nhsuk-button"[^>]*href="\/concerns\/new"/);
+    expect(page.body).toMatch(
+      /<a href="\/concerns\/new"[^>]*class="nhsuk-button"|class="nhsuk-button"[^>]*href="\/concerns\/new"/,
+    );
     expect(text).toContain('Your Prevent leads');
     expect(text).toContain(
       'Operational Prevent lead Name Pat Prevent Job title Named nurse for safeguarding E-mail pat.prevent@rh4.example Phone 0113 496 0000',
@@ -233,12 +242,23 @@ describe('the home page', () => {
   it('shows a person of another organisation none of it', async () => {
     const first = await aTrust('RH5', ['operational_lead', 'staff']);
     const lead = await first.ctx('operational_lead');
-    await leads.appoint(t.database.db, lead, { post: 'operational', personName: 'Quinn Firsttrust', startsOn: addDays(today, -30) });
+    await leads.appoint(t.database.db, lead, {
+      post: 'operational',
+      personName: 'Quinn Firsttrust',
+      startsOn: addDays(today, -30),
+    });
     await newCase(t.database, await first.ctx('staff'));
     await policies.createPolicy(
       t.database.db,
       lead,
-      { title: 'First trust policy', kind: 'other', version: '1', approvedOn: addDays(today, -400), approver: 'Board', nextReviewOn: addDays(today, -5) },
+      {
+        title: 'First trust policy',
+        kind: 'other',
+        version: '1',
+        approvedOn: addDays(today, -400),
+        approver: 'Board',
+        nextReviewOn: addDays(today, -5),
+      },
       policyFile('First trust policy'),
       addDays(today, -399),
     );
@@ -256,6 +276,59 @@ describe('the home page', () => {
     const staffPage = textOf((await (await other.visitor('staff')).get('/')).body);
     expect(staffPage).not.toContain('Quinn Firsttrust');
     expect(staffPage).toContain('Operational Prevent lead No one is recorded in this post');
+  });
+
+  it('tells the leads of police feedback to chase on a referred case, by its reference, linking to the referral', async () => {
+    const trust = await aTrust('RH9', ['operational_lead', 'staff']);
+    const lead = await trust.visitor('operational_lead');
+    const leadCtx = await trust.ctx('operational_lead');
+    for (const post of ['accountable', 'operational'])
+      await leads.appoint(t.database.db, leadCtx, { post, personName: `The ${post} lead`, startsOn: addDays(today, -60) });
+    const raised = await newCase(t.database, await trust.ctx('staff'));
+    for (const to of ['triage', 'gathering_information', 'decision'])
+      expect((await lead.post(`/concerns/${raised.id}/moves`, { to, reason: `On to ${to}` })).statusCode).toBe(303);
+    const decided = await lead.post(`/concerns/${raised.id}/decisions`, {
+      information: 'The concern and the person’s details',
+      partner: 'police_prevent',
+      shared: 'yes',
+      article6Basis: '6(1)(e)',
+      specialCategory: 'no',
+      consent: 'not_sought',
+      consentNote: 'Seeking consent could increase the risk to others',
+      rationale: 'Necessary and proportionate for a Prevent referral',
+      decidedOn: addDays(today, -31),
+    });
+    expect(decided.statusCode, textOf(decided.body).slice(0, 300)).toBe(303);
+    const referredOn = addDays(today, -30);
+    const referred = await lead.post(`/concerns/${raised.id}/referrals`, {
+      concern: 'Showed staff recruitment videos.',
+      complexNeeds: '',
+      otherAgencies: '',
+      otherInformation: '',
+      referredOn,
+      sentHow: 'secure_email',
+      policeReference: '',
+    });
+    expect(referred.statusCode, textOf(referred.body).slice(0, 300)).toBe(303);
+
+    const items = await attentionFor(modules(), t.database.db, leadCtx, today);
+    const feedbackDue = addWorkingDays(referredOn, 5);
+    expect(items).toEqual([
+      {
+        text: `Case ${raised.reference}: police feedback to chase, was due on ${spokenDate(feedbackDue)}`,
+        href: `/concerns/${raised.id}#referral`,
+        urgency: 'overdue',
+        date: feedbackDue,
+        count: 1,
+      },
+    ]);
+    expect(attentionOn((await lead.get('/')).body)).toEqual([
+      {
+        urgency: 'Overdue',
+        text: `Case ${raised.reference}: police feedback to chase, was due on ${spokenDate(feedbackDue)}`,
+        href: `/concerns/${raised.id}#referral`,
+      },
+    ]);
   });
 
   it('tells a commissioner how many of its providers have overdue items, linking to the providers page', async () => {

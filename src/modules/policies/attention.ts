@@ -6,13 +6,15 @@ import * as policies from './service.ts';
 export const policiesAttention: AttentionSource = async (db, ctx, today) => {
   const due = await policies.reviewsToDo(db, ctx, today);
   if (due === null) return null;
-  return due.map((p): AttentionItem => ({
-    text:
-      p.state === 'overdue'
-        ? `${p.title}: review overdue, it was due on ${spokenDate(p.nextReviewOn)}`
-        : `${p.title}: review due by ${spokenDate(p.nextReviewOn)}`,
-    href: `/policies/${p.policyId}`,
-    urgency: p.state === 'overdue' ? 'overdue' : 'due',
-    date: p.nextReviewOn,
-  }));
+  return due.map(
+    (p): AttentionItem => ({
+      text:
+        p.state === 'overdue'
+          ? `${p.title}: review overdue, it was due on ${spokenDate(p.nextReviewOn)}`
+          : `${p.title}: review due by ${spokenDate(p.nextReviewOn)}`,
+      href: `/policies/${p.policyId}`,
+      urgency: p.state === 'overdue' ? 'overdue' : 'due',
+      date: p.nextReviewOn,
+    }),
+  );
 };

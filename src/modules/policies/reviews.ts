@@ -101,7 +101,12 @@ export async function reviewsToDo(db: Db, ctx: RequestContext, today: string): P
   if (!ctx.can.actFor(orgId, 'policies:edit')) return null;
   const current = await withScope(db, ctx.scope, (tx) => repository.currentSummariesOf(tx, orgId));
   return current
-    .map((c) => ({ policyId: c.policyId, title: c.title, nextReviewOn: c.nextReviewOn, state: reviewStateOf(c.nextReviewOn, today) }))
+    .map((c) => ({
+      policyId: c.policyId,
+      title: c.title,
+      nextReviewOn: c.nextReviewOn,
+      state: reviewStateOf(c.nextReviewOn, today),
+    }))
     .filter((c): c is ReviewToDo => c.state !== 'in_date')
     .sort((a, b) => a.nextReviewOn.localeCompare(b.nextReviewOn));
 }

@@ -24,8 +24,8 @@ export {
   type ReviewState,
   type ReviewToDo,
   reviewReminders,
-  reviewsToDo,
   reviewStateOf,
+  reviewsToDo,
   reviewWarningDays,
 } from './reviews.ts';
 export { maxDocumentBytes, type PolicyKind, policyKinds };

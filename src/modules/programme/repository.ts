@@ -174,8 +174,6 @@ export async function openItemsOfDueBy(tx: Executor, orgId: string, until: strin
   return tx
     .select(dueItemColumns)
     .from(workProgrammeItems)
-    .where(
-      and(eq(workProgrammeItems.orgId, orgId), ne(workProgrammeItems.status, 'done'), lte(workProgrammeItems.dueOn, until)),
-    )
+    .where(and(eq(workProgrammeItems.orgId, orgId), ne(workProgrammeItems.status, 'done'), lte(workProgrammeItems.dueOn, until)))
     .orderBy(asc(workProgrammeItems.dueOn), asc(workProgrammeItems.id));
 }

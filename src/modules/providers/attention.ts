@@ -13,7 +13,13 @@ export const providersAttention: AttentionSource = async (db, ctx, today) => {
   const overview = await providers.providerOverview(db, ctx, today);
   const lines: AttentionItem[] = [];
   const add = (count: number, what: string) => {
-    if (count > 0) lines.push({ text: `${counted(count, 'provider', 'providers')} ${have(count)} ${what}`, href: '/providers', urgency: 'overdue', count });
+    if (count > 0)
+      lines.push({
+        text: `${counted(count, 'provider', 'providers')} ${have(count)} ${what}`,
+        href: '/providers',
+        urgency: 'overdue',
+        count,
+      });
   };
   add(overview.filter((p) => p.vacant.length > 0).length, 'a vacant Prevent lead post');
   const overdueItems = overview.reduce((sum, p) => sum + (p.programme?.overdue ?? 0), 0);

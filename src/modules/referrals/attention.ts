@@ -19,7 +19,9 @@ export const referralsAttention: AttentionSource = async (db, ctx, today) => {
   const lines: AttentionItem[] = [];
   for (const group of groups) {
     for (const urgency of ['overdue', 'due'] as Urgency[]) {
-      const these = due.filter((f) => group.kinds.includes(f.kind) && (urgency === 'overdue' ? f.dueOn < today : f.dueOn >= today));
+      const these = due.filter(
+        (f) => group.kinds.includes(f.kind) && (urgency === 'overdue' ? f.dueOn < today : f.dueOn >= today),
+      );
       const [first] = these;
       if (!first) continue;
       const overdue = urgency === 'overdue';

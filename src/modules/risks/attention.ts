@@ -22,7 +22,9 @@ export const risksAttention: AttentionSource = async (db, ctx, today) => {
     ];
   }
   if (status.dueOn && status.dueOn <= addDays(today, ctlpWarningDays)) {
-    return [{ text: `CTLP annual review due by ${spokenDate(status.dueOn)}`, href: '/risks/ctlp', urgency: 'due', date: status.dueOn }];
+    return [
+      { text: `CTLP annual review due by ${spokenDate(status.dueOn)}`, href: '/risks/ctlp', urgency: 'due', date: status.dueOn },
+    ];
   }
   return [];
 };
