@@ -65,9 +65,10 @@ export function sortAttention(items: readonly AttentionItem[]): AttentionItem[] 
 }
 
 /**
- * Every module's lines for the person, asked in the order of the modules and sorted, or null when no
- * module has anything this person may act on. The sources are asked one after another: each is a
- * short unit of work of its own, and a page should not hold several of the pool's connections at once.
+ * Every module's lines for the person, sorted (lines that tie keep the order of the modules), or null when
+ * no module has anything this person may act on. The sources are asked at once: each is a short unit of
+ * work of its own that takes no second connection while it holds one, and asked one after another they
+ * made the page wait for each round trip in turn (about 1.7 times as long in the benchmark).
  */
 export async function attentionFor(
   modules: readonly ModuleManifest[],
@@ -75,16 +76,9 @@ export async function attentionFor(
   ctx: RequestContext,
   today: string,
 ): Promise<AttentionItem[] | null> {
-  let applies = false;
-  const items: AttentionItem[] = [];
-  for (const module of modules) {
-    if (!module.attention) continue;
-    const found = await module.attention(db, ctx, today);
-    if (found === null) continue;
-    applies = true;
-    items.push(...found);
-  }
-  return applies ? sortAttention(items) : null;
+  const found = await Promise.all(modules.map((module) => (module.attention ? module.attention(db, ctx, today) : null)));
+  const applying = found.filter((items): items is AttentionItem[] => items !== null);
+  return applying.length > 0 ? sortAttention(applying.flat()) : null;
 }
 
 /** The sections of the staff home page, in the order of the modules. */
