@@ -23,7 +23,7 @@ export type AttentionItem = {
   urgency: Urgency;
   /** YYYY-MM-DD: the date that makes it pressing (the earliest due date, or when the oldest came in). Earlier first. */
   date?: string;
-  /** How many records the line stands for, when it stands for more than one kind of thing. */
+  /** How many records the line stands for, when it counts them (new concerns, overdue items, staff to train). */
   count?: number;
 };
 
