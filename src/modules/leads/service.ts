@@ -54,6 +54,32 @@ export async function leadsPage(db: Db, ctx: RequestContext, today = todayInLond
   });
 }
 
+/** Who holds the posts in the person's own organisation: anyone who works there may know who their Prevent leads are. */
+export async function ownLeads(db: Db, ctx: RequestContext, today = todayInLondon()): Promise<CurrentLeads> {
+  const orgId = ctx.user.activeOrg.id;
+  return currentOf(await withScope(db, ctx.scope, (tx) => repository.currentOn(tx, [orgId], today)), orgId);
+}
+
+export type Vacancy = { post: LeadPost; postName: string; since: string | null };
+
+/**
+ * The own organisation's vacant posts and since when (null: never held), for those who may record who
+ * holds them; null for anyone else. An NHS England region holds no such posts.
+ */
+export async function vacanciesToFill(db: Db, ctx: RequestContext, today = todayInLondon()): Promise<Vacancy[] | null> {
+  const org = ctx.user.activeOrg;
+  if (!ctx.can.actFor(org.id, 'leads:edit') || org.kind === 'nhse_region') return null;
+  return withScope(db, ctx.scope, async (tx) => {
+    const vacant = vacantPosts(currentOf(await repository.currentOn(tx, [org.id], today), org.id));
+    if (vacant.length === 0) return [];
+    const all = await repository.history(tx, org.id);
+    return vacant.map((post) => {
+      const last = all.find((a) => a.post === post && a.endsOn !== null && a.endsOn < today);
+      return { post, postName: postNames[post], since: last?.endsOn ? addDays(last.endsOn, 1) : null };
+    });
+  });
+}
+
 const day = (message: string) =>
   z.preprocess(blankToUndefined, z.string({ error: message }).refine(isRealDate, 'Enter a real date, like 2026-04-01'));
 const optionalText = (max: number, label: string) =>

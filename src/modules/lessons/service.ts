@@ -343,6 +343,34 @@ export async function setActionStatus(
   });
 }
 
+// ---- the home page ----
+
+export type OverdueActions = {
+  /** The own organisation's review actions past their date: the case reference only, as the reminders say. */
+  review: { reviewId: string; caseReference: string; dueOn: string }[];
+  /** Learning group actions past their date that the organisation owns, or (for the host's commissioner) that its group holds. */
+  group: { dueOn: string }[];
+};
+
+/** Overdue actions for those who may mark them done; null for anyone who may not. Earliest first. */
+export async function overdueActionsFor(db: Db, ctx: RequestContext, today: string): Promise<OverdueActions | null> {
+  const orgId = ctx.user.activeOrg.id;
+  const reviews = ctx.can.actFor(orgId, 'lessons:review');
+  const hosts = ctx.can.actFor(orgId, 'learning:manage');
+  if (!reviews && !hosts) return null;
+  const byDate = <T extends { dueOn: string }>(list: T[]) => list.sort((a, b) => a.dueOn.localeCompare(b.dueOn));
+  return withScope(db, ctx.scope, async (tx) => ({
+    review: reviews ? byDate((await repository.overdueReviewActions(tx, today)).filter((a) => a.orgId === orgId)) : [],
+    group: ctx.can('learning:read')
+      ? byDate(
+          (await repository.overdueGroupActions(tx, today)).filter(
+            (a) => a.ownerOrgId === orgId || (hosts && a.groupOrgId === orgId),
+          ),
+        )
+      : [],
+  }));
+}
+
 // ---- figures for the board report ----
 
 export type LessonsFigures = {

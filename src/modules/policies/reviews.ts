@@ -1,4 +1,6 @@
-import type { Executor } from '../../db/client.ts';
+import type { Db, Executor } from '../../db/client.ts';
+import { withScope } from '../../db/tenancy.ts';
+import type { RequestContext } from '../../platform/context.ts';
 import { addDays } from '../../platform/dates.ts';
 import { NotFoundError } from '../../platform/errors.ts';
 import * as organisations from '../organisations/service.ts';
@@ -86,4 +88,25 @@ export async function reviewReminders(db: Executor, today: string): Promise<Revi
     nextReviewOn: d.nextReviewOn,
     state: d.nextReviewOn < today ? 'overdue' : 'review_due',
   }));
+}
+
+export type ReviewToDo = { policyId: string; title: string; nextReviewOn: string; state: Exclude<ReviewState, 'in_date'> };
+
+/**
+ * The own organisation's current versions due for review within 30 days or overdue, earliest first, for
+ * those who may record a reviewed version; null for anyone else.
+ */
+export async function reviewsToDo(db: Db, ctx: RequestContext, today: string): Promise<ReviewToDo[] | null> {
+  const orgId = ctx.user.activeOrg.id;
+  if (!ctx.can.actFor(orgId, 'policies:edit')) return null;
+  const current = await withScope(db, ctx.scope, (tx) => repository.currentSummariesOf(tx, orgId));
+  return current
+    .map((c) => ({
+      policyId: c.policyId,
+      title: c.title,
+      nextReviewOn: c.nextReviewOn,
+      state: reviewStateOf(c.nextReviewOn, today),
+    }))
+    .filter((c): c is ReviewToDo => c.state !== 'in_date')
+    .sort((a, b) => a.nextReviewOn.localeCompare(b.nextReviewOn));
 }

@@ -22,8 +22,10 @@ export {
   policyStatus,
   type ReviewReminder,
   type ReviewState,
+  type ReviewToDo,
   reviewReminders,
   reviewStateOf,
+  reviewsToDo,
   reviewWarningDays,
 } from './reviews.ts';
 export { maxDocumentBytes, type PolicyKind, policyKinds };

@@ -178,6 +178,21 @@ export async function dueAndOverdueItems(
   };
 }
 
+/**
+ * The own organisation's items not done that are overdue or fall due within 14 days (today included),
+ * for those who may update them; null for anyone else.
+ */
+export async function itemsToUpdate(
+  db: Db,
+  ctx: RequestContext,
+  today: string,
+): Promise<{ dueSoon: DueItem[]; overdue: DueItem[] } | null> {
+  const orgId = ctx.user.activeOrg.id;
+  if (!ctx.can.actFor(orgId, 'programme:edit')) return null;
+  const open = await withScope(db, ctx.scope, (tx) => repository.openItemsOfDueBy(tx, orgId, addDays(today, dueSoonDays)));
+  return { overdue: open.filter((i) => i.dueOn < today), dueSoon: open.filter((i) => i.dueOn >= today) };
+}
+
 export type ItemView = Item & { ownerLabel: string; overdue: boolean; areaName: string; statusName: string };
 
 export type YearSummary = { year: number; label: string; total: number; done: number; percent: number };

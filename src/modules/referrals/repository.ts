@@ -128,3 +128,18 @@ export async function followUpsDue(db: Executor, today: string): Promise<DueFoll
     .where(and(isNull(caseFollowUps.doneAt), lte(caseFollowUps.dueOn, today)))
     .orderBy(asc(caseFollowUps.dueOn));
 }
+
+/** One organisation's follow-ups due by `today` and not done (case scope open), earliest first. */
+export async function followUpsDueIn(tx: Tx, orgId: string, today: string): Promise<DueFollowUp[]> {
+  return tx
+    .select({
+      id: caseFollowUps.id,
+      orgId: caseFollowUps.orgId,
+      caseId: caseFollowUps.caseId,
+      kind: caseFollowUps.kind,
+      dueOn: caseFollowUps.dueOn,
+    })
+    .from(caseFollowUps)
+    .where(and(eq(caseFollowUps.orgId, orgId), isNull(caseFollowUps.doneAt), lte(caseFollowUps.dueOn, today)))
+    .orderBy(asc(caseFollowUps.dueOn));
+}

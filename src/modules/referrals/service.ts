@@ -18,6 +18,7 @@ import {
   settingsFor,
   statusNames,
   withCase,
+  withLeadCases,
 } from '../concerns/service.ts';
 import type { Reminder } from '../notifications/service.ts';
 import { sharedWith } from '../sharing/service.ts';
@@ -415,5 +416,25 @@ export async function followUpReminders(database: Database, today: string): Prom
       body: `${what}. Open the case to record it or mark it done.`,
       link: `/concerns/${f.caseId}#referral`,
     };
+  });
+}
+
+export type FollowUpToDo = { caseId: string; reference: string; kind: FollowUpKind; dueOn: string };
+
+/**
+ * The own organisation's follow-ups due by today and not done, on cases still open, earliest first: for
+ * the Prevent leads (null for anyone else). The case reference only, never the person.
+ */
+export async function followUpsToDo(db: Db, ctx: RequestContext, today: string): Promise<FollowUpToDo[] | null> {
+  return withLeadCases(db, ctx, async (tx, orgId) => {
+    const due = await repository.followUpsDueIn(tx, orgId, today);
+    const open = await casesStillOpen(
+      tx,
+      due.map((f) => f.caseId),
+    );
+    return due.flatMap((f) => {
+      const reference = open.get(f.caseId);
+      return reference ? [{ caseId: f.caseId, reference, kind: f.kind, dueOn: f.dueOn }] : [];
+    });
   });
 }

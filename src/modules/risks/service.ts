@@ -296,6 +296,13 @@ export function ctlpStatusOf(records: CtlpRecord[], today: string): CtlpStatus {
   return { lastSignOffOn, dueOn, overdue };
 }
 
+/** The own organisation's CTLP review status, for those who keep its register; null for anyone else. */
+export async function ctlpReviewFor(db: Db, ctx: RequestContext, today: string): Promise<CtlpStatus | null> {
+  const orgId = ctx.user.activeOrg.id;
+  if (!ctx.can.actFor(orgId, 'risks:edit')) return null;
+  return ctlpStatusOf(await withScope(db, ctx.scope, (tx) => repository.ctlpRecordsOf(tx, orgId)), today);
+}
+
 export type CtlpView = CtlpRecord & { label: string; risks: RiskView[]; items: LinkableItem[] };
 
 export type CtlpPage = {

@@ -30,6 +30,7 @@ export {
   levelCountsAt,
   levelCountsForOrganisation,
   levelCountsIn,
+  levelsBelowTarget,
   monthEnd,
   type ProviderCompliance,
   providersCompliance,
