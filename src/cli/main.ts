@@ -1,6 +1,7 @@
 import { DataDirectoryLockedError } from '../db/lock.ts';
 import { InputError } from '../platform/errors.ts';
 import { anonymiseGroup } from './anonymise.ts';
+import { assuranceGroup } from './assurance.ts';
 import { auditGroup } from './audit.ts';
 import {
   type Command,
@@ -22,7 +23,17 @@ import { userGroup } from './user.ts';
 
 const trainingGroup: Group = { name: 'training', summary: 'Prevent training figures', commands: [complianceCommand] };
 
-const groups: Group[] = [dbGroup, orgGroup, userGroup, tokenGroup, auditGroup, trainingGroup, importGroup, anonymiseGroup];
+const groups: Group[] = [
+  dbGroup,
+  orgGroup,
+  userGroup,
+  tokenGroup,
+  auditGroup,
+  trainingGroup,
+  importGroup,
+  anonymiseGroup,
+  assuranceGroup,
+];
 
 const exitCodes =
   'Exit codes:\n' +
