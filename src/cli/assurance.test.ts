@@ -52,6 +52,7 @@ describe('prevent-assure assurance status', { timeout: 120_000 }, () => {
     const [first] = rows;
     expect(text.stdout).toContain(`${first?.id}  `);
     expect(text.stdout).toContain(`  Reason: ${first?.reason}`);
+    expect(text.stdout).toContain(`  Computed from the records: ${first?.computed ? 'yes' : 'no'}`);
     expect(text.stdout).toContain(`${rows.length} requirements: `);
   });
 

@@ -65,9 +65,10 @@ export const statusCommand: Command = {
       }
       for (const row of rows) {
         say('');
-        say(`${row.id}  ${resultNames[row.result]}${row.computed ? ' (computed from the records)' : ''}`);
+        say(`${row.id}  ${resultNames[row.result]}`);
         say(`  Section: ${row.section}`);
         say(`  ${row.text}`);
+        say(`  Computed from the records: ${row.computed ? 'yes' : 'no'}`);
         say(`  Reason: ${row.reason}`);
       }
       const counts = Object.entries(resultNames)

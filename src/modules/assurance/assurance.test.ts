@@ -174,7 +174,11 @@ describe('assurance against the core standards, computed from the records', { ti
       },
       'risk-register-reviewed': { result: 'met', reason: `1 of 1 open risk reviewed in the 12 months to ${spokenDate(today)}.` },
       'ctlp-reviewed': { result: 'not_met' },
-      'board-report': { result: 'not_assessed', reason: 'The annual board report is not yet recorded in Prevent Assure', links: [] },
+      'board-report': {
+        result: 'not_assessed',
+        reason: 'The annual board report is not yet recorded in Prevent Assure',
+        links: [],
+      },
     });
     for (const rule of ['accountable-lead-in-post', 'commissioner-told-of-leads', 'prevent-policy'] as const) {
       expect(checked.has(rule), rule).toBe(true);
@@ -210,7 +214,11 @@ describe('assurance against the core standards, computed from the records', { ti
       rationale: 'Necessary and proportionate for a Prevent referral',
       decidedOn: today,
     });
-    await referrals.refer(db, trust.ctx, id, { concern: 'Recruitment videos shown to staff.', referredOn: today, sentHow: 'secure_email' });
+    await referrals.refer(db, trust.ctx, id, {
+      concern: 'Recruitment videos shown to staff.',
+      referredOn: today,
+      sentHow: 'secure_email',
+    });
 
     const statuses = await assuranceStatus(db, trust.ctx, today);
     const checked = expectOutcomes(statuses, {

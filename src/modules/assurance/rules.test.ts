@@ -89,7 +89,8 @@ describe('the rules that compute a core standard’s result', () => {
     });
     expect(evaluate('commissioner-told-of-leads', oneUntold, asAt)).toMatchObject({
       result: 'partly_met',
-      reason: 'The commissioner has been told of 1 of the 2 Prevent leads now in post: not of the operational Prevent lead, Pat Lead.',
+      reason:
+        'The commissioner has been told of 1 of the 2 Prevent leads now in post: not of the operational Prevent lead, Pat Lead.',
     });
     // Told after the as-at date: not yet told on that date.
     const toldLater = changed((f) => {
@@ -119,7 +120,8 @@ describe('the rules that compute a core standard’s result', () => {
     });
     expect(evaluate('commissioner-told-of-leads', uncommissioned, asAt)).toEqual({
       result: 'not_assessed',
-      reason: 'Northshire NHS Foundation Trust is not commissioned by an ICB in Prevent Assure, so there is no commissioner to tell.',
+      reason:
+        'Northshire NHS Foundation Trust is not commissioned by an ICB in Prevent Assure, so there is no commissioner to tell.',
       links: [],
     });
   });
@@ -317,7 +319,8 @@ describe('the rules that compute a core standard’s result', () => {
     });
     expect(evaluate('training-needs-analysis', old, asAt)).toMatchObject({
       result: 'partly_met',
-      reason: 'Version 1 of the training needs analysis was approved by Board on 1 December 2025, more than 12 months ago: it is due for review.',
+      reason:
+        'Version 1 of the training needs analysis was approved by Board on 1 December 2025, more than 12 months ago: it is due for review.',
     });
     const none = changed((f) => {
       f.needsAnalysis = null;
@@ -341,7 +344,7 @@ describe('the rules that compute a core standard’s result', () => {
     expect(evaluate('lessons-reviews', overdue, asAt)).toMatchObject({
       result: 'partly_met',
       reason:
-        'Completed lessons learned reviews for 3 of 3 cases referred between 1 April 2026 and 1 December 2026; 2 actions of those reviews overdue.',
+        'Completed lessons learned reviews for 3 of 3 cases referred between 1 April 2026 and 1 December 2026; 2 of their actions overdue.',
     });
     const some = changed((f) => {
       f.referrals.reviews = { missing: 0, toDo: 1, inProgress: 1, complete: 1, overdueActions: 0 };
@@ -371,7 +374,8 @@ describe('the rules that compute a core standard’s result', () => {
   it('sharing decisions: recorded for every referral, some, none, no referrals', () => {
     expect(evaluate('sharing-decisions', meetsEverything(), asAt)).toEqual({
       result: 'met',
-      reason: 'Decisions on sharing with police Prevent recorded for 3 of 3 cases referred between 1 April 2026 and 1 December 2026.',
+      reason:
+        'Decisions on sharing with police Prevent recorded for 3 of 3 cases referred between 1 April 2026 and 1 December 2026.',
       links: [{ text: 'Referred cases', href: '/concerns?status=referred' }],
     });
     const some = changed((f) => {
@@ -379,14 +383,16 @@ describe('the rules that compute a core standard’s result', () => {
     });
     expect(evaluate('sharing-decisions', some, asAt)).toMatchObject({
       result: 'partly_met',
-      reason: 'Decisions on sharing with police Prevent recorded for 2 of 3 cases referred between 1 April 2026 and 1 December 2026.',
+      reason:
+        'Decisions on sharing with police Prevent recorded for 2 of 3 cases referred between 1 April 2026 and 1 December 2026.',
     });
     const none = changed((f) => {
       f.referrals = { ...f.referrals, referredCases: 1, withSharingDecision: 0 };
     });
     expect(evaluate('sharing-decisions', none, asAt)).toMatchObject({
       result: 'not_met',
-      reason: 'Decisions on sharing with police Prevent recorded for 0 of 1 case referred between 1 April 2026 and 1 December 2026.',
+      reason:
+        'Decisions on sharing with police Prevent recorded for 0 of 1 case referred between 1 April 2026 and 1 December 2026.',
     });
     const noReferrals = changed((f) => {
       f.referrals = { ...f.referrals, referrals: 0, referredCases: 0, withSharingDecision: 0 };

@@ -25,11 +25,24 @@ export type AssuranceFigures = {
   /** The work programme running on the as-at date, against the areas required of the organisation's kind. */
   programme: { label: string; total: number; done: number; overdue: number; missingAreas: string[] } | null;
   /** Each current Prevent framework or policy. */
-  frameworks: { policyId: string; title: string; version: string; nextReviewOn: string; missingContents: string[]; requiredContents: number }[];
+  frameworks: {
+    policyId: string;
+    title: string;
+    version: string;
+    nextReviewOn: string;
+    missingContents: string[];
+    requiredContents: number;
+  }[];
   /** Open risks reviewed, or added, in the 12 months to the as-at date. */
   riskRegister: { recorded: number; open: number; openReviewed: number; lastReviewedOn: string | null };
   /** The CTLP record of the financial year the as-at date falls in. */
-  ctlp: { label: string; briefingReceivedOn: string | null; reviewedOn: string | null; signedOffOn: string | null; lastSignOffOn: string | null };
+  ctlp: {
+    label: string;
+    briefingReceivedOn: string | null;
+    reviewedOn: string | null;
+    signedOffOn: string | null;
+    lastSignOffOn: string | null;
+  };
   /** Compliance per required level as at the date. */
   training: { name: string; inScope: number; compliant: number; percent: number | null }[];
   needsAnalysis: { version: number; approvedBy: string; approvedOn: string } | null;
@@ -80,7 +93,8 @@ function commissionerTold(figures: AssuranceFigures, asAt: string): RuleOutcome 
     const lead = figures.leads[post];
     return lead ? [{ post, ...lead }] : [];
   });
-  if (inPost.length === 0) return outcome('not_met', 'No Prevent lead is in post, so there is none to tell the commissioner of.', links.leads);
+  if (inPost.length === 0)
+    return outcome('not_met', 'No Prevent lead is in post, so there is none to tell the commissioner of.', links.leads);
   const untold = inPost.filter((l) => l.commissionerToldOn === null || l.commissionerToldOn > asAt);
   const vacantPost = (['accountable', 'operational'] as const).find((post) => figures.leads[post] === null);
   const vacant = vacantPost ? ` (the ${postNames[vacantPost]} post is vacant)` : '';
@@ -105,7 +119,11 @@ function workProgramme(figures: AssuranceFigures, asAt: string): RuleOutcome {
   if (!p) return outcome('not_met', `No work programme is running on ${spokenDate(asAt)}.`, links.programme);
   const progress = `${p.done} of ${count(p.total, 'item', 'items')} done`;
   if (p.missingAreas.length === 0 && p.overdue === 0) {
-    return outcome('met', `The ${p.label} work programme covers every required area and no item is overdue: ${progress}.`, links.programme);
+    return outcome(
+      'met',
+      `The ${p.label} work programme covers every required area and no item is overdue: ${progress}.`,
+      links.programme,
+    );
   }
   const gaps = [
     ...(p.missingAreas.length
@@ -124,7 +142,9 @@ function preventPolicy(figures: AssuranceFigures, asAt: string): RuleOutcome {
     const overdue = f.nextReviewOn < asAt;
     const ticked = f.requiredContents - f.missingContents.length;
     if (overdue || f.missingContents.length) met = false;
-    const review = overdue ? `was due for review on ${spokenDate(f.nextReviewOn)}` : `is in date (next review ${spokenDate(f.nextReviewOn)})`;
+    const review = overdue
+      ? `was due for review on ${spokenDate(f.nextReviewOn)}`
+      : `is in date (next review ${spokenDate(f.nextReviewOn)})`;
     const contents = f.missingContents.length
       ? `has ${ticked} of ${f.requiredContents} required contents ticked; missing: ${f.missingContents.join('; ')}`
       : `has all ${f.requiredContents} required contents ticked`;
@@ -153,11 +173,14 @@ function riskRegister(figures: AssuranceFigures, asAt: string): RuleOutcome {
 
 function ctlpReviewed(figures: AssuranceFigures, asAt: string): RuleOutcome {
   const c = figures.ctlp;
-  if (c.signedOffOn) return outcome('met', `The CTLP review for ${c.label} was signed off on ${spokenDate(c.signedOffOn)}.`, links.ctlp);
+  if (c.signedOffOn)
+    return outcome('met', `The CTLP review for ${c.label} was signed off on ${spokenDate(c.signedOffOn)}.`, links.ctlp);
   const progress = [
     ...(c.briefingReceivedOn ? [`the briefing was received on ${spokenDate(c.briefingReceivedOn)}`] : []),
     ...(c.reviewedOn ? [`it was reviewed on ${spokenDate(c.reviewedOn)}`] : []),
-    ...(within12Months(c.lastSignOffOn, asAt) && c.lastSignOffOn ? [`the last sign-off was on ${spokenDate(c.lastSignOffOn)}`] : []),
+    ...(within12Months(c.lastSignOffOn, asAt) && c.lastSignOffOn
+      ? [`the last sign-off was on ${spokenDate(c.lastSignOffOn)}`]
+      : []),
   ];
   if (progress.length === 0) {
     const last = c.lastSignOffOn ? `; the last sign-off was on ${spokenDate(c.lastSignOffOn)}` : '';
@@ -181,7 +204,8 @@ function trainingCompliance(figures: AssuranceFigures): RuleOutcome {
 
 function needsAnalysis(figures: AssuranceFigures, asAt: string): RuleOutcome {
   const n = figures.needsAnalysis;
-  if (!n) return outcome('not_met', 'No training needs analysis has been approved: the national default applies.', links.needsAnalysis);
+  if (!n)
+    return outcome('not_met', 'No training needs analysis has been approved: the national default applies.', links.needsAnalysis);
   const approved = `Version ${n.version} of the training needs analysis was approved by ${n.approvedBy} on ${spokenDate(n.approvedOn)}`;
   return within12Months(n.approvedOn, asAt)
     ? outcome('met', `${approved}.`, links.needsAnalysis)
@@ -202,10 +226,9 @@ function lessonsReviews(figures: AssuranceFigures, asAt: string): RuleOutcome {
   ];
   const rest = unfinished.length ? ` (${list(unfinished)})` : '';
   const overdue = reviews.overdueActions
-    ? `; ${count(reviews.overdueActions, 'action', 'actions')} of those reviews overdue`
+    ? `; ${reviews.overdueActions} of their actions overdue`
     : '; none of their actions overdue';
-  const result =
-    reviews.complete >= cases && !reviews.overdueActions ? 'met' : reviews.complete === 0 ? 'not_met' : 'partly_met';
+  const result = reviews.complete >= cases && !reviews.overdueActions ? 'met' : reviews.complete === 0 ? 'not_met' : 'partly_met';
   return outcome(
     result,
     `Completed lessons learned reviews for ${reviews.complete} of ${count(cases, 'case', 'cases')} ${when}${rest}${overdue}.`,

@@ -55,8 +55,8 @@ async function statusFor(
   const figures = applying.some((r) => r.rule) ? await assuranceFigures(db, scope, org.id, asAt) : null;
   return applying.map(
     (requirement): RequirementStatus =>
-    requirement.rule && figures
-      ? { requirement, computed: true, outcome: evaluate(requirement.rule, figures, asAt) }
-      : { requirement, computed: false, outcome: { result: 'not_assessed', reason: notComputedReason, links: [] } },
+      requirement.rule && figures
+        ? { requirement, computed: true, outcome: evaluate(requirement.rule, figures, asAt) }
+        : { requirement, computed: false, outcome: { result: 'not_assessed', reason: notComputedReason, links: [] } },
   );
 }

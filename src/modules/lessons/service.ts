@@ -423,7 +423,12 @@ export type ReviewsOfCases = {
  * How far the reviews of the cases given have got (the standard expects one for every referral),
  * and whether their actions are overdue as at `today`. Counts only; runs in the caller's scope.
  */
-export async function reviewsOfCasesIn(tx: Executor, orgId: string, caseIds: readonly string[], today: string): Promise<ReviewsOfCases> {
+export async function reviewsOfCasesIn(
+  tx: Executor,
+  orgId: string,
+  caseIds: readonly string[],
+  today: string,
+): Promise<ReviewsOfCases> {
   const asked = new Set(caseIds);
   const reviews = (await repository.reviewsOf(tx, orgId)).filter((r) => asked.has(r.caseId));
   const actions = await repository.actionsOf(

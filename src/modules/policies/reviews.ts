@@ -1,8 +1,8 @@
 import type { Executor } from '../../db/client.ts';
 import { addDays } from '../../platform/dates.ts';
 import { NotFoundError } from '../../platform/errors.ts';
-import * as organisations from '../organisations/service.ts';
 import type { OrganisationKind } from '../organisations/service.ts';
+import * as organisations from '../organisations/service.ts';
 import { missingContents, requiredContentsFor } from './contents.ts';
 import * as repository from './repository.ts';
 

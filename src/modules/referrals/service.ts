@@ -433,7 +433,11 @@ export type ReferredCases = {
  * An organisation's referrals to police Prevent made in [from, before), in the caller's scope. No case
  * row is read: the database counts them (see referredCases in the repository).
  */
-export async function referredCasesIn(tx: Executor, orgId: string, period: { from: string; before: string }): Promise<ReferredCases> {
+export async function referredCasesIn(
+  tx: Executor,
+  orgId: string,
+  period: { from: string; before: string },
+): Promise<ReferredCases> {
   const rows = (await repository.referredCases(tx, period.from, period.before)).filter((r) => r.org_id === orgId);
   return {
     referrals: rows.reduce((n, r) => n + Number(r.referrals), 0),

@@ -465,7 +465,11 @@ export async function registerStandingIn(tx: Executor, orgId: string, day: strin
     recorded: rows.length,
     open: open.length,
     openReviewed: open.filter((r) => r.looked > since).length,
-    lastReviewedOn: rows.map((r) => r.looked).sort().at(-1) ?? null,
+    lastReviewedOn:
+      rows
+        .map((r) => r.looked)
+        .sort()
+        .at(-1) ?? null,
   };
 }
 
