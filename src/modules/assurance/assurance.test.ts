@@ -11,8 +11,8 @@ import * as programme from '../programme/service.ts';
 import * as referrals from '../referrals/service.ts';
 import * as risks from '../risks/service.ts';
 import * as sharing from '../sharing/service.ts';
+import type { RuleId } from '../standards/service.ts';
 import { currentEdition, requirementsFor } from '../standards/service.ts';
-import type { RuleId } from './rule-ids.ts';
 import { assuranceStatus, notComputedReason, type RequirementStatus, type RuleOutcome } from './service.ts';
 
 const today = todayInLondon();

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ruleIds } from './rule-ids.ts';
+import { ruleIds } from '../standards/service.ts';
 import { type AssuranceFigures, evaluate } from './rules.ts';
 
 const asAt = '2026-12-01';

@@ -1,5 +1,5 @@
 import { addMonths, spokenDate } from '../../platform/dates.ts';
-import type { RuleId } from './rule-ids.ts';
+import type { RuleId } from '../standards/service.ts';
 
 /*
  * The rules that compute a core standard's result from the records: pure functions of the figures the
