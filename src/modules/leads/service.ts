@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { Database, Db } from '../../db/client.ts';
+import type { Database, Db, Executor } from '../../db/client.ts';
 import { withScope } from '../../db/tenancy.ts';
 import type { RequestContext } from '../../platform/context.ts';
 import { addDays, isRealDate, todayInLondon } from '../../platform/dates.ts';
@@ -39,6 +39,14 @@ export async function currentLeadsFor(
   // The scope is widened to the organisations asked about, which the caller has already limited to those in reach.
   const rows = await withScope(db, { userId: ctx.user.id, orgIds }, (tx) => repository.currentOn(tx, orgIds, today));
   return new Map(orgIds.map((id) => [id, currentOf(rows, id)]));
+}
+
+/**
+ * The holders of both posts on a day at one organisation, in a unit of work the caller has already
+ * scoped to it (assurance against the core standards reads them so, for a person or the command line).
+ */
+export async function currentLeadsIn(tx: Executor, orgId: string, day: string): Promise<CurrentLeads> {
+  return currentOf(await repository.currentOn(tx, [orgId], day), orgId);
 }
 
 export function vacantPosts(leads: CurrentLeads): LeadPost[] {

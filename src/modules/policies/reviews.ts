@@ -3,6 +3,7 @@ import { withScope } from '../../db/tenancy.ts';
 import type { RequestContext } from '../../platform/context.ts';
 import { addDays } from '../../platform/dates.ts';
 import { NotFoundError } from '../../platform/errors.ts';
+import type { OrganisationKind } from '../organisations/service.ts';
 import * as organisations from '../organisations/service.ts';
 import { missingContents, requiredContentsFor } from './contents.ts';
 import * as repository from './repository.ts';
@@ -64,6 +65,41 @@ export async function policyStatus(db: Executor, orgId: string, today: string): 
     overdue: states.filter((s) => s === 'overdue').length,
     frameworkContentsMissing,
   };
+}
+
+export type FrameworkStanding = {
+  policyId: string;
+  title: string;
+  version: string;
+  nextReviewOn: string;
+  /** The required contents not ticked in the current version (their texts). */
+  missingContents: string[];
+  /** How many contents the standard requires of this kind of organisation. */
+  requiredContents: number;
+};
+
+/**
+ * Each current Prevent framework or policy of the organisation, with its next review date and the required
+ * contents it lacks: what assurance against the core standards reads. Runs in the caller's scope.
+ */
+export async function frameworkStanding(db: Executor, orgId: string, orgKind: OrganisationKind): Promise<FrameworkStanding[]> {
+  const frameworks = (await repository.currentSummariesOf(db, orgId)).filter((c) => c.kind === 'prevent_framework');
+  if (frameworks.length === 0) return [];
+  const checklist = await repository.checklistOf(
+    db,
+    frameworks.map((f) => f.versionId),
+  );
+  return frameworks.map((f) => ({
+    policyId: f.policyId,
+    title: f.title,
+    version: f.version,
+    nextReviewOn: f.nextReviewOn,
+    missingContents: missingContents(
+      orgKind,
+      checklist.filter((c) => c.versionId === f.versionId),
+    ).map((m) => m.text),
+    requiredContents: requiredContentsFor(orgKind).length,
+  }));
 }
 
 export type ReviewReminder = {

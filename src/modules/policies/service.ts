@@ -18,6 +18,8 @@ import { type PolicyKind, policyKinds } from './schema.ts';
 // The routes, the providers module and the tests take all of policies through this service.
 export { type ChecklistItem, missingContents, requiredContentsFor } from './contents.ts';
 export {
+  type FrameworkStanding,
+  frameworkStanding,
   type PolicyStatus,
   policyStatus,
   type ReviewReminder,

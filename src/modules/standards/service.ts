@@ -12,6 +12,9 @@ import { type RuleId, ruleIds } from './rule-ids.ts';
  * with the code, and an assessment names the edition it was made against (editionOf).
  */
 
+// The rules' ids are the contract with the assurance module, which takes them from here.
+export { type RuleId, ruleIds };
+
 export type AppliesTo = 'commissioner' | 'provider' | 'both';
 
 export type Requirement = {

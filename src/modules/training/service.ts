@@ -39,6 +39,8 @@ export {
   trendDates,
 } from './compliance-service.ts';
 export {
+  type ApprovedNeedsAnalysis,
+  approvedNeedsAnalysisIn,
   type NeedsAnalysisView,
   needsAnalysis,
   needsAnalysisIn,
