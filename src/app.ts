@@ -7,6 +7,7 @@ import { auditKeysFor, behindProxy, type Config, caseDataKeyFor } from './config
 import type { Database } from './db/client.ts';
 import { accountModule } from './modules/account/manifest.ts';
 import { apiTokensModule } from './modules/api-tokens/manifest.ts';
+import { assuranceModule } from './modules/assurance/manifest.ts';
 import { useAuditKeys } from './modules/audit/keys.ts';
 import { auditModule } from './modules/audit/manifest.ts';
 import { concernFiguresModule } from './modules/concern-figures/manifest.ts';
@@ -95,6 +96,7 @@ export function modules(): ModuleManifest[] {
     lessonsModule,
     concernFiguresModule,
     trainingModule,
+    assuranceModule,
     // After the assurance module, whose service it uses.
     oversightModule,
   ];

@@ -1,6 +1,7 @@
 import { DataDirectoryLockedError } from '../db/lock.ts';
 import { InputError } from '../platform/errors.ts';
 import { anonymiseGroup } from './anonymise.ts';
+import { assuranceGroup } from './assurance.ts';
 import { auditGroup } from './audit.ts';
 import {
   type Command,
@@ -33,6 +34,7 @@ const groups: Group[] = [
   importGroup,
   anonymiseGroup,
   standardsGroup,
+  assuranceGroup,
 ];
 
 const exitCodes =

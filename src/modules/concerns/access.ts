@@ -155,6 +155,23 @@ export async function withCase<T>(
   });
 }
 
+/**
+ * For figures about the organisation's own cases that only its Prevent leads may have (the home page's
+ * counts): runs `work` in one transaction with the case tables open, or returns null for anyone else.
+ * Nothing is audited as a view: `work` must return counts and references, never what a case says.
+ */
+export async function withLeadCases<T>(
+  db: Db,
+  ctx: RequestContext,
+  work: (tx: Tx, orgId: string) => Promise<T>,
+): Promise<T | null> {
+  if (!ctx.can.leadCases) return null;
+  return withScope(db, ctx.scope, async (tx) => {
+    await repository.enableCaseAccess(tx);
+    return work(tx, ctx.user.activeOrg.id);
+  });
+}
+
 /** Adds to the case's chronology. `detail` is what was written about the person: it is sealed. */
 export async function addEvent(
   open: OpenCase,

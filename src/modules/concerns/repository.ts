@@ -317,3 +317,36 @@ export async function retentionReviewsDueEverywhere(tx: Executor, today: string)
     .from(concernCases)
     .where(and(lte(concernCases.retentionReviewOn, today), isNull(concernCases.erasedAt), eq(concernCases.status, 'closed')));
 }
+
+export type WaitingCases = {
+  newCount: number;
+  immediateRisk: number;
+  /** When the oldest new case was raised. */
+  oldestRaisedAt: Date | null;
+  reviewsDue: number;
+  earliestReview: string | null;
+};
+
+/** One organisation's new cases waiting for triage, and its open cases whose review date has come: counts, never a person. */
+export async function waitingCases(tx: Tx, orgId: string, today: string): Promise<WaitingCases> {
+  const isNew = sql`${concernCases.status} = 'new'`;
+  const reviewDue = sql`${concernCases.reviewOn} <= ${today} and ${concernCases.status} <> 'closed'`;
+  const [row] = await tx
+    .select({
+      newCount: sql<number>`count(*) filter (where ${isNew})`.mapWith(Number),
+      immediateRisk: sql<number>`count(*) filter (where ${isNew} and ${concernCases.immediateRisk})`.mapWith(Number),
+      // As milliseconds since the epoch: the drivers give a bare timestamp back in different forms.
+      oldestRaisedMs: sql<number | null>`extract(epoch from min(${concernCases.raisedAt}) filter (where ${isNew})) * 1000`,
+      reviewsDue: sql<number>`count(*) filter (where ${reviewDue})`.mapWith(Number),
+      earliestReview: sql<string | null>`(min(${concernCases.reviewOn}) filter (where ${reviewDue}))::text`,
+    })
+    .from(concernCases)
+    .where(and(eq(concernCases.orgId, orgId), isNull(concernCases.erasedAt), sql`${concernCases.status} <> 'closed'`));
+  return {
+    newCount: row?.newCount ?? 0,
+    immediateRisk: row?.immediateRisk ?? 0,
+    oldestRaisedAt: row?.oldestRaisedMs == null ? null : new Date(Number(row.oldestRaisedMs)),
+    reviewsDue: row?.reviewsDue ?? 0,
+    earliestReview: row?.earliestReview ?? null,
+  };
+}

@@ -39,6 +39,7 @@ export {
   requireNotErased,
   unassign,
   withCase,
+  withLeadCases,
 } from './access.ts';
 export { type CaseStatus, caseStatuses, closureReasons, type SubjectType, statusNames, subjectTypes };
 

@@ -1,12 +1,25 @@
 import type { FastifyInstance } from 'fastify';
 import { migrationStatus } from '../../db/migrate.ts';
+import { todayInLondon } from '../../platform/dates.ts';
 import type { AppDeps } from '../../platform/deps.ts';
 import { roleNames } from '../../platform/permissions.ts';
+import { contextOf } from '../../platform/web.ts';
+import { attentionFor, staffSectionsFor, urgencyNames } from './service.ts';
 
-export function homeRoutes(app: FastifyInstance, { database }: AppDeps): void {
+export function homeRoutes(app: FastifyInstance, { database, modules }: AppDeps): void {
+  /** What needs doing, for those who may act on it; for everyone else, who their Prevent leads are and how to raise a concern. */
   app.get('/', { config: { access: 'signed-in' } }, async (request, reply) => {
-    const user = request.session?.user;
-    return reply.page('home/views/home.njk', { roleNames: user?.roles.map((r) => roleNames[r]) ?? [] });
+    const ctx = contextOf(request);
+    const today = todayInLondon();
+    const attention = await attentionFor(modules, database.db, ctx, today);
+    const staffSections = attention === null ? await staffSectionsFor(modules, database.db, ctx, today) : [];
+    return reply.page('home/views/home.njk', {
+      roleNames: ctx.user.roles.map((r) => roleNames[r]),
+      showAttention: attention !== null,
+      attention: attention ?? [],
+      staffSections,
+      urgencyNames,
+    });
   });
 
   app.get('/accessibility', { config: { access: 'public' } }, async (_request, reply) =>

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { Database, Db } from '../../db/client.ts';
+import type { Database, Db, Executor } from '../../db/client.ts';
 import { withScope } from '../../db/tenancy.ts';
 import type { RequestContext } from '../../platform/context.ts';
 import { addDays, isRealDate, todayInLondon } from '../../platform/dates.ts';
@@ -41,6 +41,14 @@ export async function currentLeadsFor(
   return new Map(orgIds.map((id) => [id, currentOf(rows, id)]));
 }
 
+/**
+ * The holders of both posts on a day at one organisation, in a unit of work the caller has already
+ * scoped to it (assurance against the core standards reads them so, for a person or the command line).
+ */
+export async function currentLeadsIn(tx: Executor, orgId: string, day: string): Promise<CurrentLeads> {
+  return currentOf(await repository.currentOn(tx, [orgId], day), orgId);
+}
+
 export function vacantPosts(leads: CurrentLeads): LeadPost[] {
   return leadPosts.filter((post) => leads[post] === null);
 }
@@ -51,6 +59,32 @@ export async function leadsPage(db: Db, ctx: RequestContext, today = todayInLond
     const all = await repository.history(tx, orgId);
     const current = currentOf(await repository.currentOn(tx, [orgId], today), orgId);
     return { current, history: all };
+  });
+}
+
+/** Who holds the posts in the person's own organisation: anyone who works there may know who their Prevent leads are. */
+export async function ownLeads(db: Db, ctx: RequestContext, today = todayInLondon()): Promise<CurrentLeads> {
+  const orgId = ctx.user.activeOrg.id;
+  return currentOf(await withScope(db, ctx.scope, (tx) => repository.currentOn(tx, [orgId], today)), orgId);
+}
+
+export type Vacancy = { post: LeadPost; postName: string; since: string | null };
+
+/**
+ * The own organisation's vacant posts and since when (null: never held), for those who may record who
+ * holds them; null for anyone else. An NHS England region holds no such posts.
+ */
+export async function vacanciesToFill(db: Db, ctx: RequestContext, today = todayInLondon()): Promise<Vacancy[] | null> {
+  const org = ctx.user.activeOrg;
+  if (!ctx.can.actFor(org.id, 'leads:edit') || org.kind === 'nhse_region') return null;
+  return withScope(db, ctx.scope, async (tx) => {
+    const vacant = vacantPosts(currentOf(await repository.currentOn(tx, [org.id], today), org.id));
+    if (vacant.length === 0) return [];
+    const all = await repository.history(tx, org.id);
+    return vacant.map((post) => {
+      const last = all.find((a) => a.post === post && a.endsOn !== null && a.endsOn < today);
+      return { post, postName: postNames[post], since: last?.endsOn ? addDays(last.endsOn, 1) : null };
+    });
   });
 }
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { Db, Tx } from '../../db/client.ts';
+import type { Db, Executor, Tx } from '../../db/client.ts';
 import { withScope } from '../../db/tenancy.ts';
 import type { RequestContext } from '../../platform/context.ts';
 import { isRealDate, todayInLondon } from '../../platform/dates.ts';
@@ -343,6 +343,34 @@ export async function setActionStatus(
   });
 }
 
+// ---- the home page ----
+
+export type OverdueActions = {
+  /** The own organisation's review actions past their date: the case reference only, as the reminders say. */
+  review: { reviewId: string; caseReference: string; dueOn: string }[];
+  /** Learning group actions past their date that the organisation owns, or (for the host's commissioner) that its group holds. */
+  group: { dueOn: string }[];
+};
+
+/** Overdue actions for those who may mark them done; null for anyone who may not. Earliest first. */
+export async function overdueActionsFor(db: Db, ctx: RequestContext, today: string): Promise<OverdueActions | null> {
+  const orgId = ctx.user.activeOrg.id;
+  const reviews = ctx.can.actFor(orgId, 'lessons:review');
+  const hosts = ctx.can.actFor(orgId, 'learning:manage');
+  if (!reviews && !hosts) return null;
+  const byDate = <T extends { dueOn: string }>(list: T[]) => list.sort((a, b) => a.dueOn.localeCompare(b.dueOn));
+  return withScope(db, ctx.scope, async (tx) => ({
+    review: reviews ? byDate((await repository.overdueReviewActions(tx, today)).filter((a) => a.orgId === orgId)) : [],
+    group: ctx.can('learning:read')
+      ? byDate(
+          (await repository.overdueGroupActions(tx, today)).filter(
+            (a) => a.ownerOrgId === orgId || (hosts && a.groupOrgId === orgId),
+          ),
+        )
+      : [],
+  }));
+}
+
 // ---- figures for the board report ----
 
 export type LessonsFigures = {
@@ -405,4 +433,42 @@ export async function lessonsFigures(
       themes: themeCounts(reviews.map((r) => r.themes)),
     };
   });
+}
+
+// ---- the reviews of referred cases, for assurance against the core standards ----
+
+export type ReviewsOfCases = {
+  /** Cases asked about with no review at all. */
+  missing: number;
+  toDo: number;
+  inProgress: number;
+  complete: number;
+  /** Open actions of those reviews due before `today`. */
+  overdueActions: number;
+};
+
+/**
+ * How far the reviews of the cases given have got (the standard expects one for every referral),
+ * and whether their actions are overdue as at `today`. Counts only; runs in the caller's scope.
+ */
+export async function reviewsOfCasesIn(
+  tx: Executor,
+  orgId: string,
+  caseIds: readonly string[],
+  today: string,
+): Promise<ReviewsOfCases> {
+  const asked = new Set(caseIds);
+  const reviews = (await repository.reviewsOf(tx, orgId)).filter((r) => asked.has(r.caseId));
+  const actions = await repository.actionsOf(
+    tx,
+    orgId,
+    reviews.map((r) => r.id),
+  );
+  return {
+    missing: asked.size - new Set(reviews.map((r) => r.caseId)).size,
+    toDo: reviews.filter((r) => r.status === 'to_do').length,
+    inProgress: reviews.filter((r) => r.status === 'in_progress').length,
+    complete: reviews.filter((r) => r.status === 'complete').length,
+    overdueActions: actions.filter((a) => a.status === 'open' && a.dueOn < today).length,
+  };
 }

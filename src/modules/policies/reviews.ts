@@ -1,6 +1,9 @@
-import type { Executor } from '../../db/client.ts';
+import type { Db, Executor } from '../../db/client.ts';
+import { withScope } from '../../db/tenancy.ts';
+import type { RequestContext } from '../../platform/context.ts';
 import { addDays } from '../../platform/dates.ts';
 import { NotFoundError } from '../../platform/errors.ts';
+import type { OrganisationKind } from '../organisations/service.ts';
 import * as organisations from '../organisations/service.ts';
 import { missingContents, requiredContentsFor } from './contents.ts';
 import * as repository from './repository.ts';
@@ -64,6 +67,41 @@ export async function policyStatus(db: Executor, orgId: string, today: string): 
   };
 }
 
+export type FrameworkStanding = {
+  policyId: string;
+  title: string;
+  version: string;
+  nextReviewOn: string;
+  /** The required contents not ticked in the current version (their texts). */
+  missingContents: string[];
+  /** How many contents the standard requires of this kind of organisation. */
+  requiredContents: number;
+};
+
+/**
+ * Each current Prevent framework or policy of the organisation, with its next review date and the required
+ * contents it lacks: what assurance against the core standards reads. Runs in the caller's scope.
+ */
+export async function frameworkStanding(db: Executor, orgId: string, orgKind: OrganisationKind): Promise<FrameworkStanding[]> {
+  const frameworks = (await repository.currentSummariesOf(db, orgId)).filter((c) => c.kind === 'prevent_framework');
+  if (frameworks.length === 0) return [];
+  const checklist = await repository.checklistOf(
+    db,
+    frameworks.map((f) => f.versionId),
+  );
+  return frameworks.map((f) => ({
+    policyId: f.policyId,
+    title: f.title,
+    version: f.version,
+    nextReviewOn: f.nextReviewOn,
+    missingContents: missingContents(
+      orgKind,
+      checklist.filter((c) => c.versionId === f.versionId),
+    ).map((m) => m.text),
+    requiredContents: requiredContentsFor(orgKind).length,
+  }));
+}
+
 export type ReviewReminder = {
   orgId: string;
   policyId: string;
@@ -86,4 +124,25 @@ export async function reviewReminders(db: Executor, today: string): Promise<Revi
     nextReviewOn: d.nextReviewOn,
     state: d.nextReviewOn < today ? 'overdue' : 'review_due',
   }));
+}
+
+export type ReviewToDo = { policyId: string; title: string; nextReviewOn: string; state: Exclude<ReviewState, 'in_date'> };
+
+/**
+ * The own organisation's current versions due for review within 30 days or overdue, earliest first, for
+ * those who may record a reviewed version; null for anyone else.
+ */
+export async function reviewsToDo(db: Db, ctx: RequestContext, today: string): Promise<ReviewToDo[] | null> {
+  const orgId = ctx.user.activeOrg.id;
+  if (!ctx.can.actFor(orgId, 'policies:edit')) return null;
+  const current = await withScope(db, ctx.scope, (tx) => repository.currentSummariesOf(tx, orgId));
+  return current
+    .map((c) => ({
+      policyId: c.policyId,
+      title: c.title,
+      nextReviewOn: c.nextReviewOn,
+      state: reviewStateOf(c.nextReviewOn, today),
+    }))
+    .filter((c): c is ReviewToDo => c.state !== 'in_date')
+    .sort((a, b) => a.nextReviewOn.localeCompare(b.nextReviewOn));
 }

@@ -18,12 +18,16 @@ import { type PolicyKind, policyKinds } from './schema.ts';
 // The routes, the providers module and the tests take all of policies through this service.
 export { type ChecklistItem, missingContents, requiredContentsFor } from './contents.ts';
 export {
+  type FrameworkStanding,
+  frameworkStanding,
   type PolicyStatus,
   policyStatus,
   type ReviewReminder,
   type ReviewState,
+  type ReviewToDo,
   reviewReminders,
   reviewStateOf,
+  reviewsToDo,
   reviewWarningDays,
 } from './reviews.ts';
 export { maxDocumentBytes, type PolicyKind, policyKinds };

@@ -168,3 +168,12 @@ export async function openItemsDueBefore(tx: Executor, day: string): Promise<Due
     .where(and(ne(workProgrammeItems.status, 'done'), lt(workProgrammeItems.dueOn, day)))
     .orderBy(asc(workProgrammeItems.dueOn), asc(workProgrammeItems.id));
 }
+
+/** One organisation's items not yet done whose due date is on or before `until`, earliest first. */
+export async function openItemsOfDueBy(tx: Executor, orgId: string, until: string): Promise<DueItemRow[]> {
+  return tx
+    .select(dueItemColumns)
+    .from(workProgrammeItems)
+    .where(and(eq(workProgrammeItems.orgId, orgId), ne(workProgrammeItems.status, 'done'), lte(workProgrammeItems.dueOn, until)))
+    .orderBy(asc(workProgrammeItems.dueOn), asc(workProgrammeItems.id));
+}

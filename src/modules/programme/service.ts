@@ -158,6 +158,37 @@ export async function programmeProgress(
   return { year: yearOf(programme), total, done, percent, overdue };
 }
 
+export type ProgrammeStanding = {
+  year: number;
+  label: string;
+  total: number;
+  done: number;
+  overdue: number;
+  /** The names of the areas the standard requires of this kind of organisation that no item covers. */
+  missingAreas: string[];
+};
+
+/**
+ * The programme running on `day` measured against the standard: its items, those overdue, and the
+ * required areas it does not cover; null if none is running. Runs in the caller's scope.
+ */
+export async function programmeStanding(
+  tx: Executor,
+  orgId: string,
+  kind: OrganisationKind,
+  day: string,
+): Promise<ProgrammeStanding | null> {
+  const programme = await repository.programmeContaining(tx, orgId, day);
+  if (!programme) return null;
+  const items = await repository.itemsOf(tx, programme.id);
+  const { total, done, overdue } = progressOf(items, day);
+  const held = new Set(items.map((i) => i.area));
+  const missingAreas = requiredItemsFor(kind)
+    .filter((r) => !held.has(r.area))
+    .map((r) => areaNames[r.area]);
+  return { year: yearOf(programme), label: yearLabel(programme.startsOn, programme.endsOn), total, done, overdue, missingAreas };
+}
+
 export type DueItem = repository.DueItemRow;
 
 /** How far ahead a reminder warns that an item is due. */
@@ -176,6 +207,21 @@ export async function dueAndOverdueItems(
     dueSoon: await repository.openItemsDueBetween(db, today, addDays(today, dueSoonDays)),
     overdue: await repository.openItemsDueBefore(db, today),
   };
+}
+
+/**
+ * The own organisation's items not done that are overdue or fall due within 14 days (today included),
+ * for those who may update them; null for anyone else.
+ */
+export async function itemsToUpdate(
+  db: Db,
+  ctx: RequestContext,
+  today: string,
+): Promise<{ dueSoon: DueItem[]; overdue: DueItem[] } | null> {
+  const orgId = ctx.user.activeOrg.id;
+  if (!ctx.can.actFor(orgId, 'programme:edit')) return null;
+  const open = await withScope(db, ctx.scope, (tx) => repository.openItemsOfDueBy(tx, orgId, addDays(today, dueSoonDays)));
+  return { overdue: open.filter((i) => i.dueOn < today), dueSoon: open.filter((i) => i.dueOn >= today) };
 }
 
 export type ItemView = Item & { ownerLabel: string; overdue: boolean; areaName: string; statusName: string };

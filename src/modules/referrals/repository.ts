@@ -1,4 +1,4 @@
-import { and, asc, eq, gte, isNull, lte } from 'drizzle-orm';
+import { and, asc, eq, gte, isNull, lte, sql } from 'drizzle-orm';
 import type { Executor, Tx } from '../../db/client.ts';
 import { caseFollowUps, type FollowUpKind, referrals } from './schema.ts';
 
@@ -127,4 +127,31 @@ export async function followUpsDue(db: Executor, today: string): Promise<DueFoll
     .from(caseFollowUps)
     .where(and(isNull(caseFollowUps.doneAt), lte(caseFollowUps.dueOn, today)))
     .orderBy(asc(caseFollowUps.dueOn));
+}
+
+/** One organisation's follow-ups due by `today` and not done (case scope open), earliest first. */
+export async function followUpsDueIn(tx: Tx, orgId: string, today: string): Promise<DueFollowUp[]> {
+  return tx
+    .select({
+      id: caseFollowUps.id,
+      orgId: caseFollowUps.orgId,
+      caseId: caseFollowUps.caseId,
+      kind: caseFollowUps.kind,
+      dueOn: caseFollowUps.dueOn,
+    })
+    .from(caseFollowUps)
+    .where(and(eq(caseFollowUps.orgId, orgId), isNull(caseFollowUps.doneAt), lte(caseFollowUps.dueOn, today)))
+    .orderBy(asc(caseFollowUps.dueOn));
+}
+
+export type ReferredCaseRow = { org_id: string; case_id: string; referrals: number; sharing_decided: boolean };
+
+/**
+ * The cases of the organisations in the transaction's scope referred in [from, before), by id only, and
+ * whether a decision on sharing with police Prevent is recorded on each: a security-definer function, so
+ * no case row is read and no case scope is needed.
+ */
+export async function referredCases(tx: Executor, from: string, before: string): Promise<ReferredCaseRow[]> {
+  const result = await tx.execute(sql`select * from referred_cases(${from}::date, ${before}::date)`);
+  return (result as unknown as { rows: ReferredCaseRow[] }).rows;
 }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { Database, Db } from '../../db/client.ts';
+import type { Database, Db, Executor } from '../../db/client.ts';
 import type { RequestContext } from '../../platform/context.ts';
 import { addMonths, addWorkingDays, isRealDate, todayInLondon } from '../../platform/dates.ts';
 import { seal, unseal, unsealOrPlain } from '../../platform/encryption.ts';
@@ -18,6 +18,7 @@ import {
   settingsFor,
   statusNames,
   withCase,
+  withLeadCases,
 } from '../concerns/service.ts';
 import type { Reminder } from '../notifications/service.ts';
 import { sharedWith } from '../sharing/service.ts';
@@ -416,4 +417,52 @@ export async function followUpReminders(database: Database, today: string): Prom
       link: `/concerns/${f.caseId}#referral`,
     };
   });
+}
+
+export type FollowUpToDo = { caseId: string; reference: string; kind: FollowUpKind; dueOn: string };
+
+/**
+ * The own organisation's follow-ups due by today and not done, on cases still open, earliest first: for
+ * the Prevent leads (null for anyone else). The case reference only, never the person.
+ */
+export async function followUpsToDo(db: Db, ctx: RequestContext, today: string): Promise<FollowUpToDo[] | null> {
+  return withLeadCases(db, ctx, async (tx, orgId) => {
+    const due = await repository.followUpsDueIn(tx, orgId, today);
+    const open = await casesStillOpen(
+      tx,
+      due.map((f) => f.caseId),
+    );
+    return due.flatMap((f) => {
+      const reference = open.get(f.caseId);
+      return reference ? [{ caseId: f.caseId, reference, kind: f.kind, dueOn: f.dueOn }] : [];
+    });
+  });
+}
+
+// ---- counts, for assurance against the core standards ----
+
+export type ReferredCases = {
+  /** Referrals made in the period (a case can be referred more than once). */
+  referrals: number;
+  /** The cases referred, by id only: whose lessons learned reviews the lessons module counts. */
+  caseIds: string[];
+  /** Of those cases, how many have a decision on sharing with police Prevent recorded. */
+  withSharingDecision: number;
+};
+
+/**
+ * An organisation's referrals to police Prevent made in [from, before), in the caller's scope. No case
+ * row is read: the database counts them (see referredCases in the repository).
+ */
+export async function referredCasesIn(
+  tx: Executor,
+  orgId: string,
+  period: { from: string; before: string },
+): Promise<ReferredCases> {
+  const rows = (await repository.referredCases(tx, period.from, period.before)).filter((r) => r.org_id === orgId);
+  return {
+    referrals: rows.reduce((n, r) => n + Number(r.referrals), 0),
+    caseIds: rows.map((r) => r.case_id),
+    withSharingDecision: rows.filter((r) => r.sharing_decided).length,
+  };
 }

@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, inArray, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, lte, sql } from 'drizzle-orm';
 import type { Executor } from '../../db/client.ts';
 import { ctlpProgrammeItems, ctlpRecords, ctlpRisks, riskReviews, risks } from './schema.ts';
 
@@ -33,6 +33,24 @@ export async function scoreCountsOf(tx: Executor, orgIds: string[]): Promise<Sco
     .from(risks)
     .where(inArray(risks.orgId, orgIds))
     .groupBy(risks.orgId, risks.status, currentScore);
+}
+
+/** Each of the organisation's risks with the day of its latest review on or before `day` (null if none). */
+export async function latestReviewsOf(
+  tx: Executor,
+  orgId: string,
+  day: string,
+): Promise<{ status: RiskRow['status']; createdAt: Date; lastReviewedOn: string | null }[]> {
+  return tx
+    .select({
+      status: risks.status,
+      createdAt: risks.createdAt,
+      lastReviewedOn: sql<string | null>`max(${riskReviews.reviewedOn})::text`,
+    })
+    .from(risks)
+    .leftJoin(riskReviews, and(eq(riskReviews.riskId, risks.id), lte(riskReviews.reviewedOn, day)))
+    .where(eq(risks.orgId, orgId))
+    .groupBy(risks.id);
 }
 
 export async function riskById(tx: Executor, orgId: string, id: string): Promise<RiskRow | undefined> {

@@ -8,9 +8,12 @@ import { blankToUndefined, parseInput } from '../../platform/validation.ts';
 import * as audit from '../audit/service.ts';
 import * as organisations from '../organisations/service.ts';
 import { type LinkableItem, linkableItems } from '../programme/service.ts';
+import { type CtlpStatus, ctlpStatusOf, financialYearOf, yearLabel } from './ctlp-status.ts';
 import * as repository from './repository.ts';
 import { type RiskCategory, type RiskStatus, riskCategories, riskStatuses } from './schema.ts';
 
+// The CTLP review's dates and status are worked out in ctlp-status.ts; outside the module, this file is the one way in.
+export { type CtlpStatus, ctlpStatusOf, financialYearOf, yearLabel };
 export type Risk = repository.RiskRow;
 export type Review = repository.ReviewRow;
 export type CtlpRecord = repository.CtlpRow;
@@ -266,34 +269,11 @@ export async function reviewRisk(
 
 // ---- CTLP ----
 
-/** The NHS financial year (from April) that a day falls in, named by the year it starts. */
-export function financialYearOf(day: string): number {
-  const [year, month] = day.split('-').map(Number) as [number, number];
-  return month >= 4 ? year : year - 1;
-}
-
-export const yearLabel = (year: number) => `April ${year} to March ${year + 1}`;
-
-export type CtlpStatus = {
-  /** The latest sign-off of any year. */
-  lastSignOffOn: string | null;
-  /** 12 months after the last sign-off: the next is due by then. */
-  dueOn: string | null;
-  overdue: boolean;
-};
-
-/**
- * The annual review is overdue when there has been no sign-off in the last 12 months, and either
- * there was one before (it has lapsed) or this year's briefing has come in and was never signed off.
- */
-export function ctlpStatusOf(records: CtlpRecord[], today: string): CtlpStatus {
-  const signOffs = records.map((r) => r.signedOffOn).filter((d): d is string => !!d);
-  const lastSignOffOn = signOffs.sort().at(-1) ?? null;
-  const dueOn = lastSignOffOn ? addMonths(lastSignOffOn, 12) : null;
-  const current = records.find((r) => r.year === financialYearOf(today));
-  const briefedNotSignedOff = !!current?.briefingReceivedOn && !current.signedOffOn;
-  const overdue = dueOn ? dueOn < today : briefedNotSignedOff;
-  return { lastSignOffOn, dueOn, overdue };
+/** The own organisation's CTLP review status, for those who keep its register; null for anyone else. */
+export async function ctlpReviewFor(db: Db, ctx: RequestContext, today: string): Promise<CtlpStatus | null> {
+  const orgId = ctx.user.activeOrg.id;
+  if (!ctx.can.actFor(orgId, 'risks:edit')) return null;
+  return ctlpStatusOf(await withScope(db, ctx.scope, (tx) => repository.ctlpRecordsOf(tx, orgId)), today);
 }
 
 export type CtlpView = CtlpRecord & { label: string; risks: RiskView[]; items: LinkableItem[] };
@@ -474,6 +454,52 @@ export async function overdueCtlpReviews(
     byOrg.set(record.orgId, [...(byOrg.get(record.orgId) ?? []), record]);
   }
   return [...byOrg].map(([orgId, records]) => ({ orgId, status: ctlpStatusOf(records, today) })).filter((o) => o.status.overdue);
+}
+
+// ---- standing against the core standards (assurance reads these, in its caller's scope) ----
+
+/** Open risks, and how many were reviewed, or added, in the 12 months to a day; the latest such day. */
+export type RegisterStanding = { recorded: number; open: number; openReviewed: number; lastReviewedOn: string | null };
+
+export async function registerStandingIn(tx: Executor, orgId: string, day: string): Promise<RegisterStanding> {
+  const since = addMonths(day, -12);
+  const rows = (await repository.latestReviewsOf(tx, orgId, day))
+    .map((r) => ({ ...r, added: todayInLondon(r.createdAt) }))
+    .filter((r) => r.added <= day)
+    .map((r) => ({ open: r.status === 'open', looked: [r.added, r.lastReviewedOn ?? ''].sort()[1] as string }));
+  const open = rows.filter((r) => r.open);
+  return {
+    recorded: rows.length,
+    open: open.length,
+    openReviewed: open.filter((r) => r.looked > since).length,
+    lastReviewedOn:
+      rows
+        .map((r) => r.looked)
+        .sort()
+        .at(-1) ?? null,
+  };
+}
+
+export type CtlpStanding = Pick<CtlpRecord, 'year' | 'briefingReceivedOn' | 'reviewedOn' | 'signedOffOn'> & {
+  label: string;
+  lastSignOffOn: string | null;
+};
+
+/** The CTLP record of the financial year `day` falls in, as it stood that day, and the latest sign-off of any year. */
+export async function ctlpStandingIn(tx: Executor, orgId: string, day: string): Promise<CtlpStanding> {
+  const year = financialYearOf(day);
+  const records = (await repository.ctlpRecordsOf(tx, orgId)).map((r) =>
+    r.signedOffOn && r.signedOffOn > day ? { ...r, signedOffOn: null } : r,
+  );
+  const current = records.find((r) => r.year === year);
+  return {
+    year,
+    label: yearLabel(year),
+    briefingReceivedOn: current?.briefingReceivedOn ?? null,
+    reviewedOn: current?.reviewedOn ?? null,
+    signedOffOn: current?.signedOffOn ?? null,
+    lastSignOffOn: ctlpStatusOf(records, day).lastSignOffOn,
+  };
 }
 
 // ---- the commissioner's read-only view of its providers' registers ----

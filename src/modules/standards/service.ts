@@ -3,14 +3,17 @@ import path from 'node:path';
 import { z } from 'zod';
 import { InputError } from '../../platform/errors.ts';
 import { projectRoot } from '../../platform/paths.ts';
-import { type RuleId, ruleIds } from './rule-ids.ts';
 import type { OrganisationKind } from '../organisations/schema.ts';
+import { type RuleId, ruleIds } from './rule-ids.ts';
 
 /*
  * The Prevent duty core standards as data: one file per edition in standards/*.json, each requirement
  * a node quoting the guidance's sentence verbatim. Nothing here touches the database: the files ship
  * with the code, and an assessment names the edition it was made against (editionOf).
  */
+
+// The rules' ids are the contract with the assurance module, which takes them from here.
+export { type RuleId, ruleIds };
 
 export type AppliesTo = 'commissioner' | 'provider' | 'both';
 

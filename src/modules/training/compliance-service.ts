@@ -5,7 +5,7 @@ import { addDays, addMonths, isRealDate, todayInLondon } from '../../platform/da
 import { InputError } from '../../platform/errors.ts';
 import { type SharedCount, sharedCount, sharedPercentage } from '../../platform/suppression.ts';
 import * as repository from './repository.ts';
-import { expiringSoonDays, percentOf, type Rag, ragOf } from './rules.ts';
+import { complianceTarget, expiringSoonDays, percentOf, type Rag, ragOf } from './rules.ts';
 import { type TrainingLevel, trainingLevels } from './schema.ts';
 
 export type Figures = repository.ComplianceCounts & { percent: number | null; rag: Rag | null };
@@ -131,6 +131,16 @@ function levelsAt(rows: repository.LevelCounts[], orgId: string, asAt: string): 
 /** The organisation's compliance per level at each date (trends, the forecast). */
 export async function levelCountsAt(db: Db, ctx: RequestContext, dates: string[]): Promise<Map<string, LevelCompliance[]>> {
   return withScope(db, ctx.scope, (tx) => levelCountsIn(tx, ctx.user.activeOrg.id, dates));
+}
+
+/**
+ * The own organisation's levels below the 85 % target today (levels with nobody in scope are not), for
+ * those who see and follow up its staff's training; null for anyone else.
+ */
+export async function levelsBelowTarget(db: Db, ctx: RequestContext, today: string): Promise<LevelCompliance[] | null> {
+  if (!ctx.can.actFor(ctx.user.activeOrg.id, 'training:staff')) return null;
+  const levels = (await levelCountsAt(db, ctx, [today])).get(today) ?? [];
+  return levels.filter((l) => l.inScope > 0 && l.percent !== null && l.percent < complianceTarget);
 }
 
 /** After a bulk change (an import): every staff member's kept expiries, and no cached past figures. */

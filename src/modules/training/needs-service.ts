@@ -18,6 +18,17 @@ export async function needsAnalysisIn(tx: Executor, orgId: string): Promise<Need
   return (await repository.latestNeedsAnalysis(tx, orgId))?.rules ?? defaultNeedsAnalysis;
 }
 
+export type ApprovedNeedsAnalysis = { version: number; approvedBy: string; approvedOn: string };
+
+/** The newest version of the organisation's needs analysis approved on or before `day`, or null: in the caller's scope. */
+export async function approvedNeedsAnalysisIn(tx: Executor, orgId: string, day: string): Promise<ApprovedNeedsAnalysis | null> {
+  const approved = (await repository.needsAnalyses(tx, orgId))
+    .filter((a) => a.approvedOn <= day)
+    .sort((a, b) => b.approvedOn.localeCompare(a.approvedOn) || b.version - a.version);
+  const [latest] = approved;
+  return latest ? { version: latest.version, approvedBy: latest.approvedBy, approvedOn: latest.approvedOn } : null;
+}
+
 export type NeedsAnalysisView = {
   current: { version: number; approvedBy: string; approvedOn: string; notes: string | null } | null;
   rules: NeedsAnalysisRules;

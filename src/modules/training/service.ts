@@ -30,6 +30,7 @@ export {
   levelCountsAt,
   levelCountsForOrganisation,
   levelCountsIn,
+  levelsBelowTarget,
   monthEnd,
   type ProviderCompliance,
   providersCompliance,
@@ -38,6 +39,8 @@ export {
   trendDates,
 } from './compliance-service.ts';
 export {
+  type ApprovedNeedsAnalysis,
+  approvedNeedsAnalysisIn,
   type NeedsAnalysisView,
   needsAnalysis,
   needsAnalysisIn,

@@ -1,0 +1,34 @@
+import { addMonths } from '../../platform/dates.ts';
+import type { CtlpRow } from './repository.ts';
+
+/* The annual CTLP review's year and status: worked out from the records alone, without the database. */
+
+/** The NHS financial year (from April) that a day falls in, named by the year it starts. */
+export function financialYearOf(day: string): number {
+  const [year, month] = day.split('-').map(Number) as [number, number];
+  return month >= 4 ? year : year - 1;
+}
+
+export const yearLabel = (year: number) => `April ${year} to March ${year + 1}`;
+
+export type CtlpStatus = {
+  /** The latest sign-off of any year. */
+  lastSignOffOn: string | null;
+  /** 12 months after the last sign-off: the next is due by then. */
+  dueOn: string | null;
+  overdue: boolean;
+};
+
+/**
+ * The annual review is overdue when there has been no sign-off in the last 12 months, and either
+ * there was one before (it has lapsed) or this year's briefing has come in and was never signed off.
+ */
+export function ctlpStatusOf(records: CtlpRow[], today: string): CtlpStatus {
+  const signOffs = records.map((r) => r.signedOffOn).filter((d): d is string => !!d);
+  const lastSignOffOn = signOffs.sort().at(-1) ?? null;
+  const dueOn = lastSignOffOn ? addMonths(lastSignOffOn, 12) : null;
+  const current = records.find((r) => r.year === financialYearOf(today));
+  const briefedNotSignedOff = !!current?.briefingReceivedOn && !current.signedOffOn;
+  const overdue = dueOn ? dueOn < today : briefedNotSignedOff;
+  return { lastSignOffOn, dueOn, overdue };
+}
