@@ -58,7 +58,9 @@ export async function benchOversight(): Promise<string> {
   const dataDir = databaseUrl ? undefined : fs.mkdtempSync(path.join(os.tmpdir(), 'pa-bench-oversight-'));
   const database = await openDatabase({ databaseUrl, dataDir: dataDir ?? '', purpose: 'oversight benchmark' });
   const bare = Fastify();
-  bare.get('/', async (_request, reply) => reply.type('text/html').send('<!doctype html><title>bare</title><p>Hello from bare Fastify'));
+  bare.get('/', async (_request, reply) =>
+    reply.type('text/html').send('<!doctype html><title>bare</title><p>Hello from bare Fastify'),
+  );
   try {
     await migrate(database);
     useAuditKeys(parseAuditKeys(benchAuditKey));
@@ -106,7 +108,9 @@ export async function benchOversight(): Promise<string> {
       const heatMap = await time(runs, async () => {
         const response = await app.inject({ method: 'GET', url: '/assurance/providers', headers: { cookie } });
         if (response.statusCode !== 200 || !response.body.includes(last))
-          throw new Error(`/assurance/providers is not the page to measure: ${response.statusCode} ${response.body.slice(0, 200)}`);
+          throw new Error(
+            `/assurance/providers is not the page to measure: ${response.statusCode} ${response.body.slice(0, 200)}`,
+          );
       });
       const baseline = await time(runs, async () => {
         await bare.inject({ method: 'GET', url: '/' });
