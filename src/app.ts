@@ -25,6 +25,7 @@ import { providersModule } from './modules/providers/manifest.ts';
 import { referralsModule } from './modules/referrals/manifest.ts';
 import { retentionModule } from './modules/retention/manifest.ts';
 import { risksModule } from './modules/risks/manifest.ts';
+import { selfAssessmentModule } from './modules/self-assessment/manifest.ts';
 import { sharingModule } from './modules/sharing/manifest.ts';
 import { trainingModule } from './modules/training/manifest.ts';
 import { usersModule } from './modules/users/manifest.ts';
@@ -90,6 +91,7 @@ export function modules(): ModuleManifest[] {
     lessonsModule,
     concernFiguresModule,
     trainingModule,
+    selfAssessmentModule,
   ];
 }
 

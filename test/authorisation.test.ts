@@ -72,6 +72,10 @@ const expectedHolders: Record<Permission, Role[]> = {
   'training:staff': ['operational_lead', 'accountable_lead', 'training_admin'],
   'training:manage': ['training_admin'],
   'training:providers': ['commissioner_lead', 'regional_lead'],
+  'assessment:read': ['operational_lead', 'accountable_lead', 'board_viewer', 'commissioner_lead'],
+  'assessment:edit': ['operational_lead', 'accountable_lead', 'commissioner_lead'],
+  'assessment:sign-off': ['accountable_lead'],
+  'assessment:review': ['commissioner_lead'],
 };
 
 const holders = (permission: Permission) => roles.filter((role) => rolePermissions[role].includes(permission));

@@ -82,6 +82,14 @@ export const permissions = [
   'training:manage',
   /** Each commissioned provider's training compliance, as counts only. */
   'training:providers',
+  /** The organisation's own self-assessment against the core standards, every version, to read. */
+  'assessment:read',
+  /** Record results, notes, overrides, evidence and actions in a draft; start a new version; submit to the ICB. */
+  'assessment:edit',
+  /** Sign off a version of the self-assessment, which freezes it: the accountable lead answers for it. */
+  'assessment:sign-off',
+  /** At an ICB: read the self-assessments its providers submitted, and accept them or return them with comments. */
+  'assessment:review',
 ] as const;
 export type Permission = (typeof permissions)[number];
 
@@ -120,13 +128,15 @@ const preventLeadPermissions: readonly Permission[] = [
   'concerns:exact-figures',
   'training:compliance',
   'training:staff',
+  'assessment:read',
+  'assessment:edit',
 ];
 
 export const rolePermissions: Record<Role, readonly Permission[]> = {
   staff: [],
   safeguarding_practitioner: ['concerns:work'],
   operational_lead: [...preventLeadPermissions],
-  accountable_lead: [...preventLeadPermissions, 'audit:checkpoint', 'ctlp:sign-off'],
+  accountable_lead: [...preventLeadPermissions, 'audit:checkpoint', 'ctlp:sign-off', 'assessment:sign-off'],
   training_admin: ['training:compliance', 'training:staff', 'training:manage'],
   board_viewer: [
     'organisations:read',
@@ -137,6 +147,7 @@ export const rolePermissions: Record<Role, readonly Permission[]> = {
     'policies:read',
     'concerns:counts',
     'training:compliance',
+    'assessment:read',
   ],
   commissioner_lead: [
     'organisations:read',
@@ -161,6 +172,10 @@ export const rolePermissions: Record<Role, readonly Permission[]> = {
     'concerns:counts',
     'concerns:providers',
     'training:providers',
+    // The ICB's own self-assessment (commissioner requirements), and its providers' submitted ones.
+    'assessment:read',
+    'assessment:edit',
+    'assessment:review',
   ],
   regional_lead: [
     'organisations:read',
