@@ -19,7 +19,11 @@ import * as submissions from './submissions.ts';
  * made by the demo loader in the name of an invented accountable lead, through the same service.
  */
 function asAccountableLead(ctx: RequestContext, name: string): RequestContext {
-  const user = { ...ctx.user, displayName: name, permissions: new Set([...ctx.user.permissions, 'assessment:sign-off' as const]) };
+  const user = {
+    ...ctx.user,
+    displayName: name,
+    permissions: new Set([...ctx.user.permissions, 'assessment:sign-off' as const]),
+  };
   return { ...ctx, user, can: canFor(user) };
 }
 

@@ -18,7 +18,9 @@ export { maxDocumentBytes, type UploadedFile };
 const linkFields = z.object({
   title: z.preprocess(
     blankToUndefined,
-    z.string({ error: 'Enter what the record is, like “Prevent policy, version 3”' }).max(200, 'The title must be 200 characters or fewer'),
+    z
+      .string({ error: 'Enter what the record is, like “Prevent policy, version 3”' })
+      .max(200, 'The title must be 200 characters or fewer'),
   ),
   href: z.preprocess(
     blankToUndefined,
@@ -135,7 +137,7 @@ export async function downloadEvidence(db: Db, ctx: RequestContext, id: string, 
   if (!allowed) throw new NotFoundError('self-assessment');
   return withScope(db, ctx.scope, async (tx) => {
     const found = await repository.evidenceWithFile(tx, id, evidenceId);
-    if (!found || found.kind !== 'file' || !found.file) throw new NotFoundError('evidence');
+    if (found?.kind !== 'file' || !found.file) throw new NotFoundError('evidence');
     await audit.record(tx, ctx.actor, {
       orgId: row.orgId,
       action: 'self_assessment.evidence_downloaded',

@@ -56,7 +56,9 @@ export async function insertAssessment(
 export async function updateAssessment(
   tx: Executor,
   id: string,
-  fields: Partial<Pick<AssessmentRow, 'status' | 'narrative' | 'signedOffByUserId' | 'signedOffByName' | 'signedOffAt' | 'submittedAt'>>,
+  fields: Partial<
+    Pick<AssessmentRow, 'status' | 'narrative' | 'signedOffByUserId' | 'signedOffByName' | 'signedOffAt' | 'submittedAt'>
+  >,
 ): Promise<void> {
   await tx
     .update(selfAssessments)
@@ -242,7 +244,11 @@ export async function eventsOf(tx: Executor, orgId: string, year?: number): Prom
   return tx
     .select()
     .from(selfAssessmentEvents)
-    .where(year === undefined ? eq(selfAssessmentEvents.orgId, orgId) : and(eq(selfAssessmentEvents.orgId, orgId), eq(selfAssessmentEvents.year, year)))
+    .where(
+      year === undefined
+        ? eq(selfAssessmentEvents.orgId, orgId)
+        : and(eq(selfAssessmentEvents.orgId, orgId), eq(selfAssessmentEvents.year, year)),
+    )
     .orderBy(asc(selfAssessmentEvents.at), asc(selfAssessmentEvents.id));
 }
 

@@ -11,7 +11,14 @@ import { requirementParam, showRequirement } from './routes-requirement.ts';
 
 /* Evidence for a requirement: a link to a record (an ordinary form), or a file (multipart, read here). */
 
-const uploadLimits = { fileSize: evidence.maxDocumentBytes, files: 1, fields: 10, fieldSize: 4 * 1024, parts: 12, headerPairs: 50 };
+const uploadLimits = {
+  fileSize: evidence.maxDocumentBytes,
+  files: 1,
+  fields: 10,
+  fieldSize: 4 * 1024,
+  parts: 12,
+  headerPairs: 50,
+};
 
 class BadUpload extends Error {
   readonly statusCode = 400;
@@ -75,19 +82,23 @@ export function evidenceRoutes(app: FastifyInstance, db: Db): void {
     );
   });
 
-  app.post('/assurance/:id/requirements/:requirementId/links', { config: { access: 'assessment:edit' } }, async (request, reply) => {
-    const ctx = contextOf(request);
-    const id = idParam(request);
-    const requirementId = requirementParam(request);
-    const body = formBody(request);
-    try {
-      await evidence.addLink(db, ctx, id, requirementId, body);
-      return reply.redirect(`/assurance/${id}/requirements/${encodeURIComponent(requirementId)}#evidence`, 303);
-    } catch (error) {
-      if (!(error instanceof InputError)) throw error;
-      return showRequirement(reply, db, ctx, id, requirementId, { linkValues: body }, error);
-    }
-  });
+  app.post(
+    '/assurance/:id/requirements/:requirementId/links',
+    { config: { access: 'assessment:edit' } },
+    async (request, reply) => {
+      const ctx = contextOf(request);
+      const id = idParam(request);
+      const requirementId = requirementParam(request);
+      const body = formBody(request);
+      try {
+        await evidence.addLink(db, ctx, id, requirementId, body);
+        return reply.redirect(`/assurance/${id}/requirements/${encodeURIComponent(requirementId)}#evidence`, 303);
+      } catch (error) {
+        if (!(error instanceof InputError)) throw error;
+        return showRequirement(reply, db, ctx, id, requirementId, { linkValues: body }, error);
+      }
+    },
+  );
 
   app.post('/assurance/:id/evidence/:evidenceId/remove', { config: { access: 'assessment:edit' } }, async (request, reply) => {
     const ctx = contextOf(request);

@@ -77,19 +77,23 @@ export function requirementRoutes(app: FastifyInstance, db: Db): void {
     }
   });
 
-  app.post('/assurance/:id/requirements/:requirementId/actions', { config: { access: 'assessment:edit' } }, async (request, reply) => {
-    const ctx = contextOf(request);
-    const id = idParam(request);
-    const requirementId = requirementParam(request);
-    const body = formBody(request);
-    try {
-      await assessments.addAction(db, ctx, id, requirementId, body);
-      return reply.redirect(`${pathOf(id, requirementId)}#actions`, 303);
-    } catch (error) {
-      if (!(error instanceof InputError)) throw error;
-      return showRequirement(reply, db, ctx, id, requirementId, { actionValues: body }, error);
-    }
-  });
+  app.post(
+    '/assurance/:id/requirements/:requirementId/actions',
+    { config: { access: 'assessment:edit' } },
+    async (request, reply) => {
+      const ctx = contextOf(request);
+      const id = idParam(request);
+      const requirementId = requirementParam(request);
+      const body = formBody(request);
+      try {
+        await assessments.addAction(db, ctx, id, requirementId, body);
+        return reply.redirect(`${pathOf(id, requirementId)}#actions`, 303);
+      } catch (error) {
+        if (!(error instanceof InputError)) throw error;
+        return showRequirement(reply, db, ctx, id, requirementId, { actionValues: body }, error);
+      }
+    },
+  );
 
   app.post('/assurance/:id/actions/:actionId', { config: { access: 'assessment:edit' } }, async (request, reply) => {
     const ctx = contextOf(request);

@@ -74,7 +74,11 @@ export function selfAssessmentRoutes(app: FastifyInstance, { database }: AppDeps
   );
 
   /** Runs a form's change, then back to the version; bad input shows the version again with the messages. */
-  const change = (path: string, access: 'assessment:edit' | 'assessment:sign-off', act: (ctx: RequestContext, id: string, body: Record<string, unknown>) => Promise<string>) =>
+  const change = (
+    path: string,
+    access: 'assessment:edit' | 'assessment:sign-off',
+    act: (ctx: RequestContext, id: string, body: Record<string, unknown>) => Promise<string>,
+  ) =>
     app.post(path, { config: { access } }, async (request, reply) => {
       const ctx = contextOf(request);
       const id = idParam(request);

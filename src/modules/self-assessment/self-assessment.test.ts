@@ -83,7 +83,10 @@ async function signedOff(t: TestApp, w: World) {
 }
 
 const notificationsOf = (t: TestApp, userId: string) =>
-  rows<{ title: string; link: string }>(t, sql`select title, link from notifications where user_id = ${userId} order by created_at`);
+  rows<{ title: string; link: string }>(
+    t,
+    sql`select title, link from notifications where user_id = ${userId} order by created_at`,
+  );
 
 describe('results, worked by hand', () => {
   const computed = (result: Computed['result']): Computed => ({ result, reason: 'r', links: [] });
@@ -116,7 +119,9 @@ describe('results, worked by hand', () => {
   });
 
   it('refuses an override of anything but a computed not met', () => {
-    expect(() => assessments.answerFieldsFor(computed('met'), { override: 'partly_met', overrideReason: 'x' })).toThrow(InputError);
+    expect(() => assessments.answerFieldsFor(computed('met'), { override: 'partly_met', overrideReason: 'x' })).toThrow(
+      InputError,
+    );
   });
 });
 
@@ -143,7 +148,9 @@ describe('the self-assessment', () => {
     expect(personOne.resolved).toEqual({ result: 'not_assessed', source: 'none' });
 
     const rid = personOne.requirement.id;
-    expect(await fieldErrors(assessments.saveAnswer(db, w.lead, started.id, rid, { result: 'not_applicable' }))).toHaveProperty('reason');
+    expect(await fieldErrors(assessments.saveAnswer(db, w.lead, started.id, rid, { result: 'not_applicable' }))).toHaveProperty(
+      'reason',
+    );
     expect(await fieldErrors(assessments.saveAnswer(db, w.lead, started.id, rid, {}))).toHaveProperty('result');
     expect((await rows(t, sql`select 1 from self_assessment_answers where assessment_id = ${started.id}`)).length).toBe(0);
     await assessments.saveAnswer(db, w.lead, started.id, rid, { result: 'not_applicable', reason: 'We run no such service.' });
@@ -192,12 +199,19 @@ describe('the self-assessment', () => {
     await answerAll(t, w.lead, started.id);
     await assessments.signOff(db, w.director, started.id);
     const frozen = await assessments.versionPage(db, w.lead, started.id);
-    expect(frozen.assessment).toMatchObject({ status: 'signed_off', signedOffByName: `accountable_lead ${w.provider.odsCode.slice(1)}` });
+    expect(frozen.assessment).toMatchObject({
+      status: 'signed_off',
+      signedOffByName: `accountable_lead ${w.provider.odsCode.slice(1)}`,
+    });
     const accountableRule = frozen.requirements.find((r) => r.requirement.rule === 'accountable-lead-in-post');
     expect(accountableRule?.computed?.result).toBe('not_met');
 
     // The records change afterwards: the frozen version keeps what it said that day.
-    await leads.appoint(db, w.lead, { post: 'accountable', personName: 'Dr New Director', startsOn: addDays(todayInLondon(), -1) });
+    await leads.appoint(db, w.lead, {
+      post: 'accountable',
+      personName: 'Dr New Director',
+      startsOn: addDays(todayInLondon(), -1),
+    });
     const again = await assessments.versionPage(db, w.lead, started.id);
     expect(again.requirements.find((r) => r.requirement.rule === 'accountable-lead-in-post')?.computed?.result).toBe('not_met');
     const stored = await rows<{ n: number }>(
@@ -213,7 +227,9 @@ describe('the self-assessment', () => {
       t,
       sql`select action from audit_events where record_id = ${started.id} order by seq`,
     );
-    expect(audited.map((a) => a.action)).toEqual(expect.arrayContaining(['self_assessment.started', 'self_assessment.signed_off']));
+    expect(audited.map((a) => a.action)).toEqual(
+      expect.arrayContaining(['self_assessment.started', 'self_assessment.signed_off']),
+    );
   });
 
   it('starts a new version for later changes, carrying the person’s answers over; the older version stays readable', async () => {
@@ -242,7 +258,9 @@ describe('the self-assessment', () => {
     await assessments.signOff(db, w.director, draft.id);
     await submissions.submit(db, w.lead, draft.id);
     await runDueJobs(t.database);
-    expect((await notificationsOf(t, w.commissionerUser.id)).map((n) => n.title)).toContain(`${w.provider.name}: self-assessment submitted`);
+    expect((await notificationsOf(t, w.commissionerUser.id)).map((n) => n.title)).toContain(
+      `${w.provider.name}: self-assessment submitted`,
+    );
     expect((await notificationsOf(t, w.directorUser.id)).map((n) => n.title)).toContain('Self-assessment submitted');
 
     const page = await submissions.submissionPage(db, w.commissioner, draft.id);
@@ -289,9 +307,9 @@ describe('the self-assessment', () => {
     const historyText = textOf((await lead.get('/assurance/history')).body);
     expect(historyText).toContain('Returned with comments');
     expect(historyText).toContain('Which committee saw this?');
-    expect(await fieldErrors(submissions.decide(db, w.commissioner, second.id, { decision: 'return', comment: 'x' }))).toHaveProperty(
-      'form',
-    );
+    expect(
+      await fieldErrors(submissions.decide(db, w.commissioner, second.id, { decision: 'return', comment: 'x' })),
+    ).toHaveProperty('form');
   });
 
   it('answers 404 for another organisation’s assessment, and lets an ICB see only its own providers’ submitted ones', async () => {
@@ -401,9 +419,17 @@ describe('the self-assessment', () => {
     const db = t.database.db;
     const started = await assessments.startAssessment(db, w.lead);
     const rid = (await assessments.versionPage(db, w.lead, started.id)).requirements[0]?.requirement.id ?? '';
-    expect(await fieldErrors(assessments.addAction(db, w.lead, started.id, rid, { description: 'x', owner: 'y', dueOn: '2026-02-31' }))).toHaveProperty('dueOn');
+    expect(
+      await fieldErrors(
+        assessments.addAction(db, w.lead, started.id, rid, { description: 'x', owner: 'y', dueOn: '2026-02-31' }),
+      ),
+    ).toHaveProperty('dueOn');
     const due = addDays(todayInLondon(), -3);
-    await assessments.addAction(db, w.lead, started.id, rid, { description: 'Refresh the board paper', owner: 'Head of safeguarding', dueOn: due });
+    await assessments.addAction(db, w.lead, started.id, rid, {
+      description: 'Refresh the board paper',
+      owner: 'Head of safeguarding',
+      dueOn: due,
+    });
     const item = (await assessments.versionPage(db, w.lead, started.id)).requirements[0];
     expect(item?.actions[0]).toMatchObject({ overdue: true, status: 'open' });
     const reminders = (await overdueActionReminders(t.database, todayInLondon())).filter((r) => r.orgId === w.provider.id);

@@ -366,7 +366,8 @@ export function signOffProblems(version: VersionView): Record<string, string> {
  * they are today (never recomputed). Refused, changing nothing, while anything it needs is missing.
  */
 export async function signOff(db: Db, ctx: RequestContext, id: string, today = todayInLondon()): Promise<void> {
-  if (!ctx.can('assessment:sign-off')) throw new ForbiddenError('Only the accountable Prevent lead signs off the self-assessment');
+  if (!ctx.can('assessment:sign-off'))
+    throw new ForbiddenError('Only the accountable Prevent lead signs off the self-assessment');
   const row = await ownVersion(db, ctx, id);
   if (isFrozen(row.status)) throw new InputError({ form: `Version ${row.version} is already signed off` });
   const live = await liveResults(db, ctx, row, today);
@@ -458,9 +459,7 @@ const actionFields = z.object({
   ),
   dueOn: z.preprocess(
     blankToUndefined,
-    z
-      .string({ error: 'Enter the date the action is due' })
-      .refine(isRealDate, 'Enter a real date, like 2027-01-31'),
+    z.string({ error: 'Enter the date the action is due' }).refine(isRealDate, 'Enter a real date, like 2027-01-31'),
   ),
 });
 
@@ -487,7 +486,12 @@ const actionStatusField = z.object({
   status: z.enum(assessmentActionStatuses, { error: 'Choose the action’s status' }),
 });
 
-export async function setActionStatus(db: Db, ctx: RequestContext, actionId: string, input: unknown): Promise<repository.ActionRow> {
+export async function setActionStatus(
+  db: Db,
+  ctx: RequestContext,
+  actionId: string,
+  input: unknown,
+): Promise<repository.ActionRow> {
   mustEdit(ctx);
   const f = parseInput(actionStatusField, input);
   return withScope(db, ctx.scope, async (tx) => {

@@ -89,13 +89,23 @@ export type SubmissionRow = {
 /** Each commissioned provider with its latest submitted self-assessment (drafts and unsubmitted versions are never seen). */
 export async function submissionsList(db: Db, ctx: RequestContext): Promise<SubmissionRow[]> {
   const providers = await commissionedProviders(db, ctx);
-  const versions = await withScope(db, ctx.scope, (tx) => repository.submittedVersionsOf(tx, providers.map((p) => p.id)));
+  const versions = await withScope(db, ctx.scope, (tx) =>
+    repository.submittedVersionsOf(
+      tx,
+      providers.map((p) => p.id),
+    ),
+  );
   return providers.map((org) => {
     const latest = versions.find((v) => v.orgId === org.id);
     return {
       org,
       latest: latest
-        ? { ...latest, label: yearLabel(latest.year), statusName: statusNames[latest.status], statusColour: statusColours[latest.status] }
+        ? {
+            ...latest,
+            label: yearLabel(latest.year),
+            statusName: statusNames[latest.status],
+            statusColour: statusColours[latest.status],
+          }
         : null,
     };
   });
@@ -138,7 +148,10 @@ export async function submissionPage(db: Db, ctx: RequestContext, id: string, to
 
 const decisionFields = z.object({
   decision: z.enum(['accept', 'return'], { error: 'Choose whether to accept the self-assessment or return it' }),
-  comment: z.preprocess(blankToUndefined, z.string().max(4000, 'The overall comment must be 4000 characters or fewer').optional()),
+  comment: z.preprocess(
+    blankToUndefined,
+    z.string().max(4000, 'The overall comment must be 4000 characters or fewer').optional(),
+  ),
 });
 
 /** The comments on single requirements, from fields named `comment-<requirement id>`. */
@@ -149,7 +162,8 @@ function requirementComments(input: unknown, requirementIds: string[]): { requir
   for (const requirementId of requirementIds) {
     const value = blankToUndefined(fields[`comment-${requirementId}`]);
     if (typeof value !== 'string') continue;
-    if (value.length > 2000) errors[`comment-${requirementId}`] = `The comment on ${requirementId} must be 2000 characters or fewer`;
+    if (value.length > 2000)
+      errors[`comment-${requirementId}`] = `The comment on ${requirementId} must be 2000 characters or fewer`;
     comments.push({ requirementId, comment: value });
   }
   if (Object.keys(errors).length) throw new InputError(errors);
@@ -160,7 +174,13 @@ function requirementComments(input: unknown, requirementIds: string[]): { requir
  * The commissioner accepts a submitted version, or returns it with an overall comment (required) and a comment
  * on any requirement; the provider is told, and the decision joins the history.
  */
-export async function decide(db: Db, ctx: RequestContext, id: string, input: unknown, today = todayInLondon()): Promise<SubmissionEvent> {
+export async function decide(
+  db: Db,
+  ctx: RequestContext,
+  id: string,
+  input: unknown,
+  today = todayInLondon(),
+): Promise<SubmissionEvent> {
   const page = await submissionPage(db, ctx, id, today);
   const f = parseInput(decisionFields, input);
   const comments = requirementComments(
@@ -240,7 +260,10 @@ export async function tellBothSides(database: Database, payload: Record<string, 
   const messages: Record<SubmissionEvent, { provider: [string, string]; icb: [string, string] }> = {
     submitted: {
       provider: ['Self-assessment submitted', `${event.byName} submitted ${what} to ${icb.name}.`],
-      icb: [`${provider.name}: self-assessment submitted`, `${provider.name} (${provider.odsCode}) submitted ${what} for review.`],
+      icb: [
+        `${provider.name}: self-assessment submitted`,
+        `${provider.name} (${provider.odsCode}) submitted ${what} for review.`,
+      ],
     },
     returned: {
       provider: [
