@@ -5,6 +5,7 @@ import { InputError, NotFoundError } from '../../platform/errors.ts';
 import { contextOf, errorList, formBody, idParam } from '../../platform/web.ts';
 import { maxDocumentBytes } from './evidence.ts';
 import { resultNames } from './results.ts';
+import { linkOpener } from './routes-links.ts';
 import { personResults } from './schema.ts';
 import * as assessments from './service.ts';
 
@@ -50,6 +51,7 @@ export async function showRequirement(
     actionValues: values.actionValues ?? {},
     resultItems: personResults.map((r) => ({ value: r, text: resultNames[r] })),
     actionStatusNames: assessments.actionStatusNames,
+    opens: linkOpener(reply, ctx),
     maxSize: `${Math.round(maxDocumentBytes / (1024 * 1024))} MB`,
     errors: error?.fieldErrors ?? {},
     errorList: error ? errorList(error.fieldErrors) : undefined,

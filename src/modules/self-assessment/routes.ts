@@ -5,6 +5,7 @@ import type { AppDeps } from '../../platform/deps.ts';
 import { InputError } from '../../platform/errors.ts';
 import { contextOf, errorList, formBody, idParam } from '../../platform/web.ts';
 import { evidenceRoutes } from './routes-evidence.ts';
+import { linkOpener } from './routes-links.ts';
 import { requirementRoutes } from './routes-requirement.ts';
 import { submissionRoutes } from './routes-submissions.ts';
 import * as assessments from './service.ts';
@@ -43,6 +44,7 @@ async function showVersion(
     isLatest,
     ...(version ? abilities(ctx, version, isLatest, ctx.user.activeOrg.kind !== 'icb') : {}),
     canStart: ctx.can('assessment:edit') && !overview.current,
+    opens: linkOpener(reply, ctx),
     narrative: extra.narrative ?? version?.assessment.narrative ?? '',
     errors: extra.error?.fieldErrors ?? {},
     errorList: extra.error ? errorList(extra.error.fieldErrors) : undefined,

@@ -305,7 +305,8 @@ export async function saveAnswer(
   const row = await ownVersion(db, ctx, id);
   const requirement = applicableRequirements(row.edition, ctx.user.activeOrg.kind).find((r) => r.id === requirementId);
   if (!requirement) throw new NotFoundError('requirement');
-  const live = await liveResults(db, ctx, row, today);
+  // Only a requirement a rule computes needs today's figures.
+  const live = requirement.rule ? await liveResults(db, ctx, row, today) : null;
   const computed = computedOf(live?.find((s) => s.requirement.id === requirementId));
   const fields = answerFieldsFor(computed, input);
   await withScope(db, ctx.scope, async (tx) => {
