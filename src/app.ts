@@ -27,6 +27,7 @@ import { retentionModule } from './modules/retention/manifest.ts';
 import { risksModule } from './modules/risks/manifest.ts';
 import { selfAssessmentModule } from './modules/self-assessment/manifest.ts';
 import { sharingModule } from './modules/sharing/manifest.ts';
+import { standardsModule } from './modules/standards/manifest.ts';
 import { trainingModule } from './modules/training/manifest.ts';
 import { usersModule } from './modules/users/manifest.ts';
 import { describeUser } from './modules/users/service.ts';
@@ -72,6 +73,7 @@ export function modules(): ModuleManifest[] {
     jobsModule,
     auditModule,
     organisationsModule,
+    standardsModule,
     usersModule,
     notificationsModule,
     accountModule,

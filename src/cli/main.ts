@@ -15,6 +15,7 @@ import {
 } from './common.ts';
 import { dbGroup } from './db.ts';
 import { orgGroup } from './org.ts';
+import { standardsGroup } from './standards.ts';
 import { tokenGroup } from './token.ts';
 import { importGroup } from './training.ts';
 import { complianceCommand } from './training-compliance.ts';
@@ -22,7 +23,17 @@ import { userGroup } from './user.ts';
 
 const trainingGroup: Group = { name: 'training', summary: 'Prevent training figures', commands: [complianceCommand] };
 
-const groups: Group[] = [dbGroup, orgGroup, userGroup, tokenGroup, auditGroup, trainingGroup, importGroup, anonymiseGroup];
+const groups: Group[] = [
+  dbGroup,
+  orgGroup,
+  userGroup,
+  tokenGroup,
+  auditGroup,
+  trainingGroup,
+  importGroup,
+  anonymiseGroup,
+  standardsGroup,
+];
 
 const exitCodes =
   'Exit codes:\n' +
