@@ -12,6 +12,7 @@ import { auditModule } from './modules/audit/manifest.ts';
 import { concernFiguresModule } from './modules/concern-figures/manifest.ts';
 import { concernsModule } from './modules/concerns/manifest.ts';
 import { contactsModule } from './modules/contacts/manifest.ts';
+import { contractsModule } from './modules/contracts/manifest.ts';
 import { homeModule } from './modules/home/manifest.ts';
 import { leadsModule } from './modules/leads/manifest.ts';
 import { lessonsModule } from './modules/lessons/manifest.ts';
@@ -85,6 +86,7 @@ export function modules(): ModuleManifest[] {
     programmeModule,
     risksModule,
     providersModule,
+    contractsModule,
     concernsModule,
     patientRecordModule,
     sharingModule,

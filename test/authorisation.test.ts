@@ -72,6 +72,8 @@ const expectedHolders: Record<Permission, Role[]> = {
   'training:staff': ['operational_lead', 'accountable_lead', 'training_admin'],
   'training:manage': ['training_admin'],
   'training:providers': ['commissioner_lead', 'regional_lead'],
+  'contracts:read': ['operational_lead', 'accountable_lead', 'commissioner_lead'],
+  'contracts:manage': ['commissioner_lead'],
   'assessment:read': ['operational_lead', 'accountable_lead', 'board_viewer', 'commissioner_lead'],
   'assessment:edit': ['operational_lead', 'accountable_lead', 'commissioner_lead'],
   'assessment:sign-off': ['accountable_lead'],

@@ -30,7 +30,17 @@ export type Account = {
 // Everyone can raise a concern; no one but the Prevent leads and practitioners sees a case.
 const noPermissions = {
   sees: ['Home', 'Raise a concern', 'My training'],
-  never: ['Organisations', 'Users', 'Audit trail', 'Concerns', 'Training', 'Risks', 'Lessons learned', 'Learning group'],
+  never: [
+    'Organisations',
+    'Users',
+    'Audit trail',
+    'Concerns',
+    'Training',
+    'Risks',
+    'Lessons learned',
+    'Learning group',
+    'Contracts',
+  ],
 };
 const preventLead = {
   sees: [
@@ -44,6 +54,7 @@ const preventLead = {
     'Risks',
     'Lessons learned',
     'Learning group',
+    'Contracts',
   ],
   never: ['Users', 'API tokens', 'Providers’ training'],
 };
@@ -96,6 +107,7 @@ export const accounts: Account[] = [
       'Audit trail',
       'Risks',
       'Learning group',
+      'Contracts',
     ],
     never: ['Users', 'Concerns', 'Training', 'Lessons learned'],
   },
@@ -111,7 +123,7 @@ export const accounts: Account[] = [
     role: 'regional_lead',
     name: 'Harper Lowe',
     sees: ['Home', 'Concern figures', 'Providers’ training', 'Organisations'],
-    never: ['Users', 'Audit trail', 'Concerns', 'Training', 'Risks', 'Lessons learned', 'Learning group'],
+    never: ['Users', 'Audit trail', 'Concerns', 'Training', 'Risks', 'Lessons learned', 'Learning group', 'Contracts'],
   },
 ];
 

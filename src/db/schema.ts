@@ -3,6 +3,7 @@ export * from '../modules/api-tokens/schema.ts';
 export * from '../modules/audit/schema.ts';
 export * from '../modules/concerns/schema.ts';
 export * from '../modules/contacts/schema.ts';
+export * from '../modules/contracts/schema.ts';
 export * from '../modules/leads/schema.ts';
 export * from '../modules/lessons/schema.ts';
 export * from '../modules/notifications/schema.ts';

@@ -13,6 +13,7 @@ const items: NavigationItem[] = [
   { text: 'Training', href: '/training', access: 'training:compliance' },
   { text: 'Providers’ training', href: '/training/providers', access: 'training:providers' },
   { text: 'Providers', href: '/providers', access: 'providers:read' },
+  { text: 'Contracts', href: '/contracts', access: 'contracts:read' },
   { text: 'Prevent leads', href: '/leads', access: 'leads:read' },
   { text: 'Contacts', href: '/contacts', access: 'contacts:read' },
   { text: 'Work programme', href: '/programme', access: 'programme:read' },

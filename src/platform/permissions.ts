@@ -82,6 +82,13 @@ export const permissions = [
   'training:manage',
   /** Each commissioned provider's training compliance, as counts only. */
   'training:providers',
+  /**
+   * The contract register: at an ICB, its contracts with the providers it commissions, their quality checks
+   * and actions; at a provider, its own, to read, and its own actions to mark done.
+   */
+  'contracts:read',
+  /** Keep the ICB's contract register: contracts, quality checks and their actions (the commissioner lead). */
+  'contracts:manage',
   /** The organisation's own self-assessment against the core standards, every version, to read. */
   'assessment:read',
   /** Record results, notes, overrides, evidence and actions in a draft; start a new version; submit to the ICB. */
@@ -128,6 +135,7 @@ const preventLeadPermissions: readonly Permission[] = [
   'concerns:exact-figures',
   'training:compliance',
   'training:staff',
+  'contracts:read',
   'assessment:read',
   'assessment:edit',
 ];
@@ -172,6 +180,8 @@ export const rolePermissions: Record<Role, readonly Permission[]> = {
     'concerns:counts',
     'concerns:providers',
     'training:providers',
+    'contracts:read',
+    'contracts:manage',
     // The ICB's own self-assessment (commissioner requirements), and its providers' submitted ones.
     'assessment:read',
     'assessment:edit',

@@ -3,8 +3,8 @@ import path from 'node:path';
 import { z } from 'zod';
 import { InputError } from '../../platform/errors.ts';
 import { projectRoot } from '../../platform/paths.ts';
-import { type RuleId, ruleIds } from './rule-ids.ts';
 import type { OrganisationKind } from '../organisations/schema.ts';
+import { type RuleId, ruleIds } from './rule-ids.ts';
 
 /*
  * The Prevent duty core standards as data: one file per edition in standards/*.json, each requirement

@@ -3,8 +3,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { InputError } from '../../platform/errors.ts';
-import { ruleIds } from './rule-ids.ts';
 import type { OrganisationKind } from '../organisations/schema.ts';
+import { ruleIds } from './rule-ids.ts';
 import {
   currentEdition,
   type Edition,
