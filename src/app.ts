@@ -28,6 +28,7 @@ import { providersModule } from './modules/providers/manifest.ts';
 import { referralsModule } from './modules/referrals/manifest.ts';
 import { retentionModule } from './modules/retention/manifest.ts';
 import { risksModule } from './modules/risks/manifest.ts';
+import { selfAssessmentModule } from './modules/self-assessment/manifest.ts';
 import { sharingModule } from './modules/sharing/manifest.ts';
 import { standardsModule } from './modules/standards/manifest.ts';
 import { trainingModule } from './modules/training/manifest.ts';
@@ -99,6 +100,7 @@ export function modules(): ModuleManifest[] {
     assuranceModule,
     // After the assurance module, whose service it uses.
     oversightModule,
+    selfAssessmentModule,
   ];
 }
 

@@ -76,6 +76,10 @@ const expectedHolders: Record<Permission, Role[]> = {
   'contracts:manage': ['commissioner_lead'],
   'assurance:providers': ['commissioner_lead'],
   'assurance:region': ['regional_lead'],
+  'assessment:read': ['operational_lead', 'accountable_lead', 'board_viewer', 'commissioner_lead'],
+  'assessment:edit': ['operational_lead', 'accountable_lead', 'commissioner_lead'],
+  'assessment:sign-off': ['accountable_lead'],
+  'assessment:review': ['commissioner_lead'],
 };
 
 const holders = (permission: Permission) => roles.filter((role) => rolePermissions[role].includes(permission));

@@ -138,7 +138,9 @@ const notPages = [/^\/health$/, /^\/ping$/, /^\/assets\//];
 
 const idPattern = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/gi;
 /** A page's kind, such as /users/:id: one of each kind is visited per person. */
-const kindOf = (pathname: string) => pathname.replace(idPattern, ':id');
+const kindOf = (pathname: string) =>
+  // A self-assessment's requirement pages are one kind, whatever the requirement (their ids are not uuids).
+  pathname.replace(idPattern, ':id').replace(/\/requirements\/[^/]+$/, '/requirements/:requirement');
 
 const pathOf = (page: Page) => new URL(page.url()).pathname;
 

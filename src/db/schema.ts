@@ -12,6 +12,7 @@ export * from '../modules/policies/schema.ts';
 export * from '../modules/programme/schema.ts';
 export * from '../modules/referrals/schema.ts';
 export * from '../modules/risks/schema.ts';
+export * from '../modules/self-assessment/schema.ts';
 export * from '../modules/sharing/schema.ts';
 export * from '../modules/training/schema.ts';
 export * from '../modules/users/schema.ts';

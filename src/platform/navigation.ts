@@ -23,6 +23,8 @@ const items: NavigationItem[] = [
   { text: 'Lessons learned', href: '/lessons', access: 'lessons:review' },
   { text: 'Learning group', href: '/learning', access: 'learning:read' },
   { text: 'Policies', href: '/policies', access: 'policies:read' },
+  { text: 'Self-assessment', href: '/assurance', access: 'assessment:read' },
+  { text: 'Providers’ assessments', href: '/assurance/submissions', access: 'assessment:review' },
   { text: 'Organisations', href: '/organisations', access: 'organisations:read' },
   { text: 'Users', href: '/users', access: 'users:manage' },
   { text: 'Audit trail', href: '/audit', access: 'audit:read' },

@@ -93,6 +93,14 @@ export const permissions = [
   'assurance:providers',
   /** At an NHS England region: how many of each ICB's providers meet each standard, counts only, suppressed. */
   'assurance:region',
+  /** The organisation's own self-assessment against the core standards, every version, to read. */
+  'assessment:read',
+  /** Record results, notes, overrides, evidence and actions in a draft; start a new version; submit to the ICB. */
+  'assessment:edit',
+  /** Sign off a version of the self-assessment, which freezes it: the accountable lead answers for it. */
+  'assessment:sign-off',
+  /** At an ICB: read the self-assessments its providers submitted, and accept them or return them with comments. */
+  'assessment:review',
 ] as const;
 export type Permission = (typeof permissions)[number];
 
@@ -132,13 +140,15 @@ const preventLeadPermissions: readonly Permission[] = [
   'training:compliance',
   'training:staff',
   'contracts:read',
+  'assessment:read',
+  'assessment:edit',
 ];
 
 export const rolePermissions: Record<Role, readonly Permission[]> = {
   staff: [],
   safeguarding_practitioner: ['concerns:work'],
   operational_lead: [...preventLeadPermissions],
-  accountable_lead: [...preventLeadPermissions, 'audit:checkpoint', 'ctlp:sign-off'],
+  accountable_lead: [...preventLeadPermissions, 'audit:checkpoint', 'ctlp:sign-off', 'assessment:sign-off'],
   training_admin: ['training:compliance', 'training:staff', 'training:manage'],
   board_viewer: [
     'organisations:read',
@@ -149,6 +159,7 @@ export const rolePermissions: Record<Role, readonly Permission[]> = {
     'policies:read',
     'concerns:counts',
     'training:compliance',
+    'assessment:read',
   ],
   commissioner_lead: [
     'organisations:read',
@@ -176,6 +187,10 @@ export const rolePermissions: Record<Role, readonly Permission[]> = {
     'contracts:read',
     'contracts:manage',
     'assurance:providers',
+    // The ICB's own self-assessment (commissioner requirements), and its providers' submitted ones.
+    'assessment:read',
+    'assessment:edit',
+    'assessment:review',
   ],
   regional_lead: [
     'organisations:read',

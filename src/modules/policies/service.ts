@@ -17,6 +17,8 @@ import { type PolicyKind, policyKinds } from './schema.ts';
 
 // The routes, the providers module and the tests take all of policies through this service.
 export { type ChecklistItem, missingContents, requiredContentsFor } from './contents.ts';
+/** How a stored document is offered for download (the self-assessment's evidence files use it too). */
+export { attachmentHeader } from './documents.ts';
 export {
   type FrameworkStanding,
   frameworkStanding,
@@ -59,12 +61,19 @@ const scopeOf = (author: PolicyAuthor): Scope => ({ userId: author.userId, orgId
 /** A file as it arrived: the name the browser sent, and the bytes (cut short at the limit, when `truncated`). */
 export type UploadedFile = { filename: string; bytes: Buffer; truncated: boolean };
 
-type CheckedDocument = { name: string; contentType: string; size: number; sha256: string; bytes: Buffer };
+export type CheckedDocument = { name: string; contentType: string; size: number; sha256: string; bytes: Buffer };
 
 const megabytes = (bytes: number) => `${Math.round(bytes / (1024 * 1024))} MB`;
 
-async function checkDocument(file: UploadedFile | undefined): Promise<CheckedDocument | string> {
-  if (!file || (file.filename === '' && file.bytes.length === 0)) return 'Choose the policy document: a PDF or Word file';
+/**
+ * Checks an uploaded document by its content (PDF or Word, within the size limit): the checked file, or what is
+ * wrong with it in words. Other modules that take documents (the self-assessment's evidence) check them here too.
+ */
+export async function checkDocument(
+  file: UploadedFile | undefined,
+  missing = 'Choose the policy document: a PDF or Word file',
+): Promise<CheckedDocument | string> {
+  if (!file || (file.filename === '' && file.bytes.length === 0)) return missing;
   if (file.truncated || file.bytes.length > maxDocumentBytes) {
     return `The file must be smaller than ${megabytes(maxDocumentBytes)}`;
   }
