@@ -1,4 +1,5 @@
 import type { ModuleManifest } from '../../platform/modules.ts';
+import { selfAssessmentAttention } from './attention.ts';
 import { seedSelfAssessmentDemo } from './demo.ts';
 import { overdueActionReminders } from './reminders.ts';
 import { selfAssessmentRoutes } from './routes.ts';
@@ -13,5 +14,6 @@ export const selfAssessmentModule: ModuleManifest = {
   routes: [selfAssessmentRoutes],
   jobHandlers: { [toldJob]: tellBothSides },
   reminders: { 'self-assessment-actions': overdueActionReminders },
+  attention: selfAssessmentAttention,
   demoSeed: seedSelfAssessmentDemo,
 };

@@ -9,6 +9,7 @@ import { addDays, todayInLondon } from '../../platform/dates.ts';
 import { ForbiddenError, InputError, NotFoundError } from '../../platform/errors.ts';
 import * as leads from '../leads/service.ts';
 import * as evidence from './evidence.ts';
+import { selfAssessmentAttention } from './attention.ts';
 import { overdueActionReminders } from './reminders.ts';
 import { type Computed, financialYearOf, isOwnPath, resolve } from './results.ts';
 import * as assessments from './service.ts';
@@ -310,6 +311,47 @@ describe('the self-assessment', () => {
     expect(
       await fieldErrors(submissions.decide(db, w.commissioner, second.id, { decision: 'return', comment: 'x' })),
     ).toHaveProperty('form');
+  });
+
+  it('puts on the home page the requirements not met, a returned assessment, and the submissions waiting for the ICB', async () => {
+    const w = await newWorld(t);
+    const db = t.database.db;
+    const today = todayInLondon();
+    // Before anything is started, nothing to say; to someone who neither keeps nor reviews it, not asked.
+    expect(await selfAssessmentAttention(db, w.lead, today)).toEqual([]);
+    const viewer = await newUser(t.database, {
+      email: `viewer.${w.provider.odsCode}@sa-test.example`,
+      displayName: 'Board viewer',
+      roles: [{ orgId: w.provider.id, role: 'board_viewer' }],
+    });
+    expect(await selfAssessmentAttention(db, await contextOf(t.database, viewer), today)).toBeNull();
+
+    const started = await signedOff(t, w);
+    const notMet = (await assessments.versionPage(db, w.lead, started.id)).counts.not_met;
+    expect(notMet).toBeGreaterThan(0); // a new trust has no leads, programme or policy: the rules say not met
+    const href = `/assurance/${started.id}`;
+    expect(await selfAssessmentAttention(db, w.lead, today)).toEqual([
+      {
+        text: `${notMet} requirements of the core standards not met in this year’s self-assessment`,
+        href,
+        urgency: 'due',
+        count: notMet,
+      },
+    ]);
+
+    await submissions.submit(db, w.lead, started.id);
+    expect(await selfAssessmentAttention(db, w.commissioner, today)).toEqual([
+      { text: '1 provider’s self-assessment to accept or return', href: '/assurance/submissions', urgency: 'new', count: 1 },
+    ]);
+    await submissions.decide(db, w.commissioner, started.id, { decision: 'return', comment: 'Add the action plans.' });
+    expect(await selfAssessmentAttention(db, w.commissioner, today)).toEqual([]);
+    const lines = (await selfAssessmentAttention(db, w.lead, today)) ?? [];
+    expect(lines[0]).toEqual({
+      text: `This year’s self-assessment was returned by the ICB: ${(await assessments.versionPage(db, w.lead, started.id)).label}`,
+      href,
+      urgency: 'due',
+    });
+    expect(lines).toHaveLength(2);
   });
 
   it('answers 404 for another organisation’s assessment, and lets an ICB see only its own providers’ submitted ones', async () => {
