@@ -98,9 +98,9 @@ export function modules(): ModuleManifest[] {
     concernFiguresModule,
     trainingModule,
     assuranceModule,
-    // After the assurance module, whose service it uses.
-    oversightModule,
     selfAssessmentModule,
+    // After the assurance and self-assessment modules, whose services it uses.
+    oversightModule,
   ];
 }
 

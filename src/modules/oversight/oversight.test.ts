@@ -213,6 +213,8 @@ describe('oversight: the commissioner’s heat map and the region’s counts', {
     const text = textOf(page.body);
     expect(text).toContain('Dana Director has been the accountable Prevent lead');
     expect(text).toContain('P-LEAD-1');
+    // Beside the computed results, the provider's own self-assessment, once it has submitted one.
+    expect(text).toContain('The provider has not submitted a self-assessment to the ICB.');
     expect((await visitor.get(`/assurance/providers/${other.kept.id}`)).statusCode).toBe(404);
     expect((await visitor.get('/assurance/providers/not-an-id')).statusCode).toBe(404);
     // The ICB's heat map names none of another ICB's providers.

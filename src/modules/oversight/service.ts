@@ -7,6 +7,7 @@ import { type SharedCount, type Sum, sharedCount, sharedFigures, sharedPercentag
 import * as assurance from '../assurance/service.ts';
 import * as concerns from '../concerns/service.ts';
 import * as organisations from '../organisations/service.ts';
+import { submissionsList } from '../self-assessment/submissions.ts';
 import { currentEdition, type Edition, type Requirement, requirementsFor } from '../standards/service.ts';
 
 export type Result = assurance.Result;
@@ -210,7 +211,16 @@ export async function providerResults(db: Db, ctx: RequestContext, orgId: string
     const result = rollUp(statuses.map((s) => s.outcome.result));
     return { section, anchor: sectionAnchor(section), result, text: resultNames[result], statuses };
   });
-  return { asAt, org: assured.org, sections };
+  return { asAt, org: assured.org, sections, assessment: await submittedAssessmentOf(db, ctx, orgId) };
+}
+
+/** The provider's latest self-assessment submitted to the ICB, for a link beside its computed results (null if none, or not the person's to review). */
+async function submittedAssessmentOf(db: Db, ctx: RequestContext, orgId: string) {
+  if (!ctx.can('assessment:review')) return null;
+  const latest = (await submissionsList(db, ctx)).find((row) => row.org.id === orgId)?.latest;
+  return latest
+    ? { href: `/assurance/submissions/${latest.id}`, text: `${latest.label}, version ${latest.version}: ${latest.statusName}` }
+    : null;
 }
 
 /** One ICB of the region: how many of its providers have each result in each section, through the gate. */
