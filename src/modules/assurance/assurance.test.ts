@@ -4,6 +4,7 @@ import { type TestApp, testApp } from '../../../test/harness.ts';
 import type { RequestContext } from '../../platform/context.ts';
 import { addDays, spokenDate, todayInLondon } from '../../platform/dates.ts';
 import * as concerns from '../concerns/service.ts';
+import * as contracts from '../contracts/service.ts';
 import * as leads from '../leads/service.ts';
 import * as policies from '../policies/demo.ts';
 import * as policyService from '../policies/service.ts';
@@ -261,5 +262,43 @@ describe('assurance against the core standards, computed from the records', { ti
         links: [{ text: 'Work programme', href: '/programme' }],
       },
     });
+
+    // Its contract register: with no provider, nothing to assess; with one under a contract holding SC32, checked, met.
+    expectOutcomes(await assuranceStatus(t.database.db, ctx, today), {
+      'provider-contracts': { result: 'not_assessed', reason: 'The ICB commissions no providers.', links: contractLinks },
+    });
+    const trust = await newOrganisation(t.database, {
+      odsCode: `RA${codes}`,
+      name: 'Contracted NHS Trust',
+      kind: 'nhs_trust',
+      commissionerOds: icb.odsCode,
+    });
+    const contract = await contracts.addContract(t.database.db, ctx, {
+      providerOrgId: trust.id,
+      name: 'Community services',
+      reference: '',
+      sc32Included: 'yes',
+      startsOn: addDays(today, -200),
+      endsOn: '',
+      reviewOn: addDays(today, 100),
+      notes: '',
+    });
+    const sentence = (checked: number) =>
+      `Of 1 provider, 1 with a contract in force holding the Prevent clauses of SC32 and ${checked} with a contract quality check in the last 12 months.`;
+    expectOutcomes(await assuranceStatus(t.database.db, ctx, today), {
+      'provider-contracts': { result: 'partly_met', reason: sentence(0), links: contractLinks },
+    });
+    await contracts.recordCheck(t.database.db, ctx, contract.id, {
+      checkedOn: addDays(today, -30),
+      checked: ['contract', 'training', 'safeguarding'],
+      findings: 'Prevent is in the contract and training is on track.',
+      rating: 'assured',
+      checkedBy: 'Casey Commissioner',
+    });
+    expectOutcomes(await assuranceStatus(t.database.db, ctx, today), {
+      'provider-contracts': { result: 'met', reason: sentence(1), links: contractLinks },
+    });
   });
 });
+
+const contractLinks = [{ text: 'Contract register', href: '/contracts' }];

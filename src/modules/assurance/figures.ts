@@ -2,6 +2,7 @@ import type { Db } from '../../db/client.ts';
 import { type Scope, withScope } from '../../db/tenancy.ts';
 import { addDays, todayInLondon } from '../../platform/dates.ts';
 import { NotFoundError } from '../../platform/errors.ts';
+import * as contracts from '../contracts/service.ts';
 import * as leads from '../leads/service.ts';
 import * as lessons from '../lessons/service.ts';
 import * as organisations from '../organisations/service.ts';
@@ -58,6 +59,7 @@ export async function assuranceFigures(db: Db, scope: Scope, orgId: string, asAt
         percent: l.percent,
       })),
       needsAnalysis: await training.approvedNeedsAnalysisIn(tx, orgId, asAt),
+      contracts: org.kind === 'icb' ? await contracts.contractStandingIn(tx, orgId, asAt) : null,
       referrals: {
         from,
         referrals: referred.referrals,

@@ -36,6 +36,8 @@ function meetsEverything(): AssuranceFigures {
       { name: 'Level 3 (face to face)', inScope: 50, compliant: 44, percent: 88 },
     ],
     needsAnalysis: { version: 2, approvedBy: 'Quality committee', approvedOn: '2026-05-10' },
+    // As an ICB would have it: the rule for provider contracts reads only this.
+    contracts: { providers: 3, withSc32: 3, checkedIn12Months: 3, overdueActions: 0 },
     referrals: {
       from: '2026-04-01',
       referrals: 3,
@@ -400,6 +402,48 @@ describe('the rules that compute a core standard’s result', () => {
     expect(evaluate('sharing-decisions', noReferrals, asAt)).toMatchObject({
       result: 'met',
       reason: 'No case was referred between 1 April 2026 and 1 December 2026, so no sharing decision was due.',
+    });
+  });
+
+  it('provider contracts (an ICB): every provider with SC32 and a check in 12 months, some, none, not an ICB', () => {
+    expect(evaluate('provider-contracts', meetsEverything(), asAt)).toEqual({
+      result: 'met',
+      reason:
+        'Of 3 providers, 3 with a contract in force holding the Prevent clauses of SC32 and 3 with a contract quality check in the last 12 months.',
+      links: [{ text: 'Contract register', href: '/contracts' }],
+    });
+    const some = evaluate(
+      'provider-contracts',
+      changed((f) => {
+        f.contracts = { providers: 3, withSc32: 2, checkedIn12Months: 3, overdueActions: 1 };
+      }),
+      asAt,
+    );
+    expect(some.result).toBe('partly_met');
+    expect(some.reason).toBe(
+      'Of 3 providers, 2 with a contract in force holding the Prevent clauses of SC32 and 3 with a contract quality check in the last 12 months; 1 check action overdue.',
+    );
+    const overdueOnly = changed((f) => {
+      f.contracts = { providers: 2, withSc32: 2, checkedIn12Months: 2, overdueActions: 2 };
+    });
+    expect(evaluate('provider-contracts', overdueOnly, asAt).result).toBe('partly_met');
+    const none = changed((f) => {
+      f.contracts = { providers: 2, withSc32: 0, checkedIn12Months: 0, overdueActions: 0 };
+    });
+    expect(evaluate('provider-contracts', none, asAt).result).toBe('not_met');
+    const noProviders = changed((f) => {
+      f.contracts = { providers: 0, withSc32: 0, checkedIn12Months: 0, overdueActions: 0 };
+    });
+    expect(evaluate('provider-contracts', noProviders, asAt)).toMatchObject({
+      result: 'not_assessed',
+      reason: 'The ICB commissions no providers.',
+    });
+    const provider = changed((f) => {
+      f.contracts = null;
+    });
+    expect(evaluate('provider-contracts', provider, asAt)).toMatchObject({
+      result: 'not_assessed',
+      reason: 'Only an ICB keeps a register of provider contracts.',
     });
   });
 

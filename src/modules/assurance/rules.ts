@@ -46,6 +46,8 @@ export type AssuranceFigures = {
   /** Compliance per required level as at the date. */
   training: { name: string; inScope: number; compliant: number; percent: number | null }[];
   needsAnalysis: { version: number; approvedBy: string; approvedOn: string } | null;
+  /** An ICB's contract register as at the date: its commissioned providers and how their contracts stand; null for anyone else. */
+  contracts: { providers: number; withSc32: number; checkedIn12Months: number; overdueActions: number } | null;
   /** Referrals made from the start of the financial year to the as-at date, and their reviews and sharing decisions. */
   referrals: {
     from: string;
@@ -72,6 +74,7 @@ const links = {
   needsAnalysis: { text: 'Training needs analysis', href: '/training/needs-analysis' },
   lessons: { text: 'Lessons learned reviews', href: '/lessons' },
   referred: { text: 'Referred cases', href: '/concerns?status=referred' },
+  contracts: { text: 'Contract register', href: '/contracts' },
 } satisfies Record<string, RecordLink>;
 
 const postNames = { accountable: 'accountable Prevent lead', operational: 'operational Prevent lead' } as const;
@@ -248,6 +251,19 @@ function sharingDecisions(figures: AssuranceFigures, asAt: string): RuleOutcome 
   );
 }
 
+function providerContracts(figures: AssuranceFigures): RuleOutcome {
+  const c = figures.contracts;
+  if (!c) return outcome('not_assessed', 'Only an ICB keeps a register of provider contracts.');
+  if (c.providers === 0) return outcome('not_assessed', 'The ICB commissions no providers.', links.contracts);
+  const overdue = c.overdueActions ? `; ${count(c.overdueActions, 'check action', 'check actions')} overdue` : '';
+  const reason =
+    `Of ${count(c.providers, 'provider', 'providers')}, ${c.withSc32} with a contract in force holding the Prevent clauses of SC32 ` +
+    `and ${c.checkedIn12Months} with a contract quality check in the last 12 months${overdue}.`;
+  const all = c.withSc32 >= c.providers && c.checkedIn12Months >= c.providers && c.overdueActions === 0;
+  const none = c.withSc32 === 0 && c.checkedIn12Months === 0;
+  return outcome(all ? 'met' : none ? 'not_met' : 'partly_met', reason, links.contracts);
+}
+
 const boardReportReason = 'The annual board report is not yet recorded in Prevent Assure';
 
 const rules: Record<RuleId, (figures: AssuranceFigures, asAt: string) => RuleOutcome> = {
@@ -262,6 +278,7 @@ const rules: Record<RuleId, (figures: AssuranceFigures, asAt: string) => RuleOut
   'training-needs-analysis': needsAnalysis,
   'lessons-reviews': lessonsReviews,
   'sharing-decisions': sharingDecisions,
+  'provider-contracts': providerContracts,
   'board-report': () => outcome('not_assessed', boardReportReason),
 };
 

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { Database, Db, Executor } from '../../db/client.ts';
 import { withScope } from '../../db/tenancy.ts';
 import type { RequestContext } from '../../platform/context.ts';
-import { isRealDate, spokenDate, todayInLondon } from '../../platform/dates.ts';
+import { addMonths, isRealDate, spokenDate, todayInLondon } from '../../platform/dates.ts';
 import { ForbiddenError, InputError, NotFoundError } from '../../platform/errors.ts';
 import { enqueueJob } from '../../platform/jobs/queue.ts';
 import { commissionerLeadRoles, preventLeadRoles } from '../../platform/permissions.ts';
@@ -175,6 +175,27 @@ export async function contractFigures(db: Db, ctx: RequestContext, asAt: string 
   const rows = await withScope(db, ctx.scope, (tx) => rowsIn(tx, side));
   const orgs = side.kind === 'commissioner' ? side.providers : [side.provider];
   return orgs.map((org) => figuresFor(org, rows, asAt));
+}
+
+/**
+ * For the core standards: how an ICB's register stands as at a day, in the caller's unit of work — how many
+ * providers it commissions, how many have a contract in force holding SC32, how many had a quality check in
+ * the 12 months to the day, and how many check actions are overdue.
+ */
+export async function contractStandingIn(tx: Executor, icbOrgId: string, asAt: string) {
+  const area = await organisations.commissioningAreaOf(tx, icbOrgId);
+  const icb = area?.commissioner ?? (await organisations.findById(tx, icbOrgId));
+  if (!icb) throw new NotFoundError('organisation');
+  const providers = (area?.members ?? []).filter((o) => organisations.providerKinds.includes(o.kind));
+  const rows = await rowsIn(tx, { kind: 'commissioner', icb, providers, canManage: false });
+  const figures = providers.map((org) => figuresFor(org, rows, asAt));
+  const yearAgo = addMonths(asAt, -12);
+  return {
+    providers: figures.length,
+    withSc32: figures.filter((f) => f.hasContract && f.sc32Included).length,
+    checkedIn12Months: figures.filter((f) => f.lastCheck !== null && f.lastCheck.checkedOn > yearAgo).length,
+    overdueActions: figures.reduce((n, f) => n + f.overdueActions, 0),
+  };
 }
 
 // ---- pages ----

@@ -26,6 +26,8 @@ export const ruleIds = [
   'lessons-reviews',
   /** A sharing decision recorded for every referral. */
   'sharing-decisions',
+  /** ICB: every commissioned provider has a contract in force with the Prevent clauses of SC32 and a contract quality check within 12 months, no check action overdue. */
+  'provider-contracts',
   /** The annual board report presented: "not assessed" until the reporting module exists. */
   'board-report',
 ] as const;
