@@ -105,12 +105,11 @@ export async function buildVersion(
   live: RequirementStatus[] | null,
   today: string,
 ): Promise<VersionView> {
-  const [answers, evidence, actions, events] = await Promise.all([
-    repository.answersOf(tx, row.id),
-    repository.evidenceOf(tx, row.id),
-    repository.actionsOf(tx, row.orgId, row.year),
-    repository.eventsOf(tx, row.orgId, row.year),
-  ]);
+  // One after another: a transaction is one connection, which runs one query at a time (pg warns otherwise).
+  const answers = await repository.answersOf(tx, row.id);
+  const evidence = await repository.evidenceOf(tx, row.id);
+  const actions = await repository.actionsOf(tx, row.orgId, row.year);
+  const events = await repository.eventsOf(tx, row.orgId, row.year);
   const decided = events.filter((e) => e.event !== 'submitted').at(-1);
   const comments = decided ? await repository.commentsOf(tx, [decided.id]) : [];
   const latestDecision = decided ? { ...decided, comments: new Map(comments.map((c) => [c.requirementId, c.comment])) } : null;
