@@ -28,7 +28,7 @@ import * as users from '../src/modules/users/service.ts';
 const benchAuditKey = Buffer.alloc(32, 10).toString('base64');
 const seeder = { userId: null, label: 'compliance benchmark', ip: null };
 
-function wholeNumber(name: string, fallback: number): number {
+export function wholeNumber(name: string, fallback: number): number {
   const text = process.env[name];
   if (!text) return fallback;
   const value = Number(text);
@@ -81,7 +81,8 @@ export async function signIn(app: FastifyInstance, email: string): Promise<strin
 const percentile = (sorted: number[], p: number) =>
   sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? Number.NaN;
 
-async function time(runs: number, work: () => Promise<void>): Promise<{ p50: number; p95: number }> {
+/** Times `work` `runs` times after two warm-up runs, in milliseconds. */
+export async function time(runs: number, work: () => Promise<void>): Promise<{ p50: number; p95: number }> {
   await work();
   await work();
   const times: number[] = [];

@@ -18,34 +18,10 @@ import { demoPassword } from '../src/demo/seed.ts';
 import { parseAuditKeys, useAuditKeys } from '../src/modules/audit/keys.ts';
 import * as organisations from '../src/modules/organisations/service.ts';
 import * as users from '../src/modules/users/service.ts';
-import { fillOrganisation, signIn } from './compliance.ts';
+import { fillOrganisation, signIn, time, wholeNumber } from './compliance.ts';
 
 const benchAuditKey = Buffer.alloc(32, 11).toString('base64');
 const seeder = { userId: null, label: 'oversight benchmark', ip: null };
-
-function wholeNumber(name: string, fallback: number): number {
-  const text = process.env[name];
-  if (!text) return fallback;
-  const value = Number(text);
-  if (!Number.isInteger(value) || value < 1) throw new Error(`${name} must be a whole number of 1 or more, not "${text}"`);
-  return value;
-}
-
-const percentile = (sorted: number[], p: number) =>
-  sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? Number.NaN;
-
-async function time(runs: number, work: () => Promise<void>): Promise<{ p50: number; p95: number }> {
-  await work();
-  await work();
-  const times: number[] = [];
-  for (let i = 0; i < runs; i++) {
-    const start = process.hrtime.bigint();
-    await work();
-    times.push(Number(process.hrtime.bigint() - start) / 1e6);
-  }
-  times.sort((a, b) => a - b);
-  return { p50: percentile(times, 50), p95: percentile(times, 95) };
-}
 
 /** A trust ODS code for the i-th provider: R, a letter, a digit (RA0 … RZ9). */
 const odsOf = (i: number) => `R${String.fromCharCode(65 + Math.floor(i / 10))}${i % 10}`;
