@@ -23,12 +23,16 @@ import { fillOrganisation, signIn, time, wholeNumber } from './compliance.ts';
 const benchAuditKey = Buffer.alloc(32, 11).toString('base64');
 const seeder = { userId: null, label: 'oversight benchmark', ip: null };
 
-/** A trust ODS code for the i-th provider: R, a letter, a digit (RA0 … RZ9). */
-const odsOf = (i: number) => `R${String.fromCharCode(65 + Math.floor(i / 10))}${i % 10}`;
+/**
+ * A trust ODS code for the i-th provider: R, a digit, a letter or digit (R00 … R9Z). The compliance
+ * benchmark uses R and two letters, and on the server both load into one database.
+ */
+const odsOf = (i: number) => `R${Math.floor(i / 36)}${(i % 36).toString(36).toUpperCase()}`;
 
 export async function benchOversight(): Promise<string> {
   const runs = wholeNumber('BENCH_OVERSIGHT_RUNS', 40);
   const providers = wholeNumber('BENCH_OVERSIGHT_PROVIDERS', 30);
+  if (providers > 360) throw new Error(`BENCH_OVERSIGHT_PROVIDERS must be 360 or fewer, not ${providers}`);
   const staff = wholeNumber('BENCH_OVERSIGHT_STAFF', 300);
   const databaseUrl = process.env.DATABASE_URL || undefined;
   const dataDir = databaseUrl ? undefined : fs.mkdtempSync(path.join(os.tmpdir(), 'pa-bench-oversight-'));
