@@ -4,9 +4,9 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runCli, runCliInProcess, stackFrame } from '../../test/cli.ts';
-import { anonymise } from '../modules/lessons/anonymiser.ts';
+import { anonymise } from '../platform/anonymiser/anonymiser.ts';
 
-const corpus = fileURLToPath(new URL('../modules/lessons/corpus/', import.meta.url));
+const corpus = fileURLToPath(new URL('../platform/anonymiser/corpus/', import.meta.url));
 /** The real launcher in a child process, with the narrative on standard input. It never needs a database. */
 const cli = (args: string[], input = '') =>
   runCli({ DATA_DIR: '/nonexistent/prevent-assure-data' }, args, { input, timeoutMs: 120_000 });

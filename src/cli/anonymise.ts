@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import { type Command, CommandFailed, complain, type Group, parseFlags, programName, streams, UsageError } from './common.ts';
 
-const loadAnonymiser = () => import('../modules/lessons/anonymiser.ts');
+const loadAnonymiser = () => import('../platform/anonymiser/anonymiser.ts');
 
 async function readStandardInput(): Promise<string> {
   const chunks: Buffer[] = [];

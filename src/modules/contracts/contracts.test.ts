@@ -306,6 +306,17 @@ describe('the contract register', () => {
     expect(early.statusCode).toBe(400);
     expect(textOf(early.body)).toContain('The check cannot be before the contract started');
     expect(textOf(early.body)).toContain('Tick only the things listed');
+    // The provider reads the findings: the anonymiser's check refuses what points at a person.
+    const identifying = await postPairs(commissioner, url, [
+      ['checkedOn', addDays(today, -2)],
+      ['checked', 'contract'],
+      ['findings', 'The referral of the patient at 12 Acacia Avenue, LS1 4AB was late.'],
+      ['rating', 'assured'],
+      ['checkedBy', 'Cam Commissioner'],
+    ]);
+    expect(identifying.statusCode).toBe(400);
+    expect(textOf(identifying.body)).toContain('The findings holds what looks like an identifier: “12 Acacia Avenue”, “LS1 4AB”');
+    expect(identifying.body).toContain('href="#findings"');
     expect(await count('contract_checks')).toBe(checksBefore);
 
     const saved = await postPairs(commissioner, url, [
@@ -367,6 +378,14 @@ describe('the contract register', () => {
       'The due date cannot be before the check',
     ])
       expect(textOf(bad.body)).toContain(message);
+    const identifying = await commissioner.post(`/contracts/checks/${checkId}/actions`, {
+      description: 'Call Mrs Ahmed on 07700 900123 about her son',
+      ownedBy: 'provider',
+      ownerName: 'Pat Owner',
+      dueOn: addDays(today, 30),
+    });
+    expect(identifying.statusCode).toBe(400);
+    expect(textOf(identifying.body)).toContain('The action holds what looks like an identifier: “Ahmed”, “07700 900123”');
     expect(await count('contract_check_actions')).toBe(actionsBefore);
     expect((await commissioner.get(`/contracts/checks/${checkId}/actions/new`)).statusCode).toBe(200);
 

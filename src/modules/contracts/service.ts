@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { Database, Db, Executor } from '../../db/client.ts';
 import { withScope } from '../../db/tenancy.ts';
+import { outgoingTextProblems, refuseIdentifyingText } from '../../platform/anonymiser/outgoing.ts';
 import type { RequestContext } from '../../platform/context.ts';
 import { addMonths, isRealDate, spokenDate, todayInLondon } from '../../platform/dates.ts';
 import { ForbiddenError, InputError, NotFoundError } from '../../platform/errors.ts';
@@ -293,7 +294,8 @@ const contractFields = z.object({
 
 function contractRow(input: unknown): repository.ContractFields {
   const f = parseInput(contractFields, input);
-  const errors: Record<string, string> = {};
+  // The provider reads its contracts' notes.
+  const errors: Record<string, string> = outgoingTextProblems({ notes: { label: 'The notes', text: f.notes } });
   if (f.endsOn && f.endsOn < f.startsOn)
     errors.endsOn = `The end date cannot be before the start date (${spokenDate(f.startsOn)})`;
   if (f.reviewOn < f.startsOn) errors.reviewOn = `The review date cannot be before the start date (${spokenDate(f.startsOn)})`;
@@ -404,6 +406,7 @@ export async function recordCheck(
     const contract = await repository.contractById(tx, contractId);
     if (!contract || !reaches(side, contract)) throw new NotFoundError('contract');
     const f = parseInput(checkFields(today, contract), input);
+    refuseIdentifyingText({ findings: { label: 'The findings', text: f.findings } });
     const ticked = new Set(f.checked as CheckItem[]);
     const check = await repository.insertCheck(tx, {
       icbOrgId: contract.icbOrgId,
@@ -475,6 +478,7 @@ export async function addAction(db: Db, ctx: RequestContext, checkId: string, in
     const check = await repository.checkById(tx, checkId);
     if (!check || !reaches(side, check)) throw new NotFoundError('quality check');
     const f = parseInput(actionFields(check), input);
+    refuseIdentifyingText({ description: { label: 'The action', text: f.description } });
     const action = await repository.insertAction(tx, {
       icbOrgId: check.icbOrgId,
       providerOrgId: check.providerOrgId,

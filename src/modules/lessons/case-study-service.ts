@@ -2,6 +2,8 @@ import { diffArrays } from 'diff';
 import { z } from 'zod';
 import type { Db, Tx } from '../../db/client.ts';
 import { withScope } from '../../db/tenancy.ts';
+import { anonymise, type Change, type KnownIdentifiers, summariseChanges } from '../../platform/anonymiser/anonymiser.ts';
+import { caseTextKinds, identifiersIn, quoted } from '../../platform/anonymiser/outgoing.ts';
 import type { RequestContext } from '../../platform/context.ts';
 import { seal, unseal, unsealOrPlain } from '../../platform/encryption.ts';
 import { InputError, NotFoundError } from '../../platform/errors.ts';
@@ -9,7 +11,6 @@ import { blankToUndefined, parseInput } from '../../platform/validation.ts';
 import * as audit from '../audit/service.ts';
 import { type OpenCase, requireLead, requireNotErased, withCase } from '../concerns/service.ts';
 import * as organisations from '../organisations/service.ts';
-import { anonymise, type Change, changeKinds, type KnownIdentifiers, summariseChanges } from './anonymiser.ts';
 import * as repository from './repository.ts';
 import type { CaseStudyStatus } from './schema.ts';
 import { themesField, themesText } from './service.ts';
@@ -298,37 +299,6 @@ export async function saveCaseStudy(db: Db, ctx: RequestContext, id: string, inp
   });
 }
 
-/** Kinds the approval check holds back on; ages are already bands and age alone identifies no one. */
-const identifyingKinds = new Set<Change['kind']>(changeKinds.filter((k) => k !== 'age'));
-
-/** Whether `text` holds `phrase` as whole words, in any case ("Sam" is not in "Samaritans"). */
-function containsWord(text: string, phrase: string): boolean {
-  const trimmed = phrase.trim();
-  if (trimmed.length < 2) return false;
-  const escaped = trimmed.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  return new RegExp(`(?<![\\p{L}\\p{N}])${escaped}(?![\\p{L}\\p{N}])`, 'iu').test(text);
-}
-
-/**
- * What in the text still looks identifying: every identifier the anonymiser took out of the original
- * (and the lead may have typed back), and whatever a fresh pass with what the record knows would change.
- */
-export function remainingIdentifiers(text: string, known: KnownIdentifiers, removed: readonly Change[]): string[] {
-  // Keyed in lower case: "Sam" found twice, once as typed back and once by the fresh pass, is one finding.
-  const found = new Map<string, string>();
-  const add = (s: string) => found.has(s.toLowerCase()) || found.set(s.toLowerCase(), s);
-  for (const c of removed) {
-    if (identifyingKinds.has(c.kind) && c.original !== c.replacement && containsWord(text, c.original)) add(c.original);
-  }
-  // Names taken out before are known names now: a first name typed back on its own is found too.
-  const removedNames = removed.filter((c) => c.kind === 'name').map((c) => c.original);
-  const knownNow = { ...known, names: [...(known.names ?? []), ...removedNames] };
-  for (const c of anonymise(text, knownNow).changes) {
-    if (identifyingKinds.has(c.kind) && c.original !== c.replacement) add(c.original);
-  }
-  return [...found.values()];
-}
-
 /** What a case study takes out of the organisation when it is shared: each part is checked alike. */
 type Outgoing = { title: string; text: string; themes: readonly string[] };
 
@@ -343,7 +313,9 @@ function identifiersLeftIn(
   removed: readonly Change[],
 ): Partial<Record<keyof Outgoing, string>> {
   const found = (texts: readonly string[]) => [
-    ...new Map(texts.flatMap((t) => remainingIdentifiers(t, known, removed)).map((s) => [s.toLowerCase(), s] as const)).values(),
+    ...new Map(
+      texts.flatMap((t) => identifiersIn(t, { known, removed, kinds: caseTextKinds })).map((s) => [s.toLowerCase(), s] as const),
+    ).values(),
   ];
   const problems: Partial<Record<keyof Outgoing, string>> = {};
   for (const [field, texts, holds] of [
@@ -353,8 +325,7 @@ function identifiersLeftIn(
   ] as const) {
     const left = found(texts);
     if (left.length) {
-      problems[field] =
-        `${holds} what looks like an identifier: ${left.map((s) => `“${s}”`).join(', ')}. Change or remove it, save, then approve`;
+      problems[field] = `${holds} what looks like an identifier: ${quoted(left)}. Change or remove it, save, then approve`;
     }
   }
   return problems;

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { Db } from '../../db/client.ts';
 import { withScope } from '../../db/tenancy.ts';
+import { refuseIdentifyingText } from '../../platform/anonymiser/outgoing.ts';
 import type { RequestContext } from '../../platform/context.ts';
 import { ForbiddenError, InputError, NotFoundError } from '../../platform/errors.ts';
 import { blankToUndefined, parseInput } from '../../platform/validation.ts';
@@ -49,6 +50,7 @@ async function draftRequirement(db: Db, ctx: RequestContext, id: string, require
 export async function addLink(db: Db, ctx: RequestContext, id: string, requirementId: string, input: unknown): Promise<void> {
   const row = await draftRequirement(db, ctx, id, requirementId);
   const f = parseInput(linkFields, input);
+  refuseIdentifyingText({ title: { label: 'The title', text: f.title } });
   await withScope(db, ctx.scope, async (tx) => {
     const evidenceId = await repository.insertEvidence(tx, row.orgId, id, {
       requirementId,
@@ -80,6 +82,12 @@ export async function addFile(
   const f = parseInput(fileFields, input);
   const document = await checkDocument(file, 'Choose the evidence file: a PDF or Word document');
   if (typeof document === 'string') throw new InputError({ document });
+  // Without a title of its own, the file's name is its title, and goes to the commissioner with it.
+  refuseIdentifyingText(
+    f.fileTitle
+      ? { fileTitle: { label: 'The title', text: f.fileTitle } }
+      : { document: { label: 'The file’s name (its title, unless you give one)', text: document.name } },
+  );
   await withScope(db, ctx.scope, async (tx) => {
     const evidenceId = await repository.insertEvidence(tx, row.orgId, id, {
       requirementId,

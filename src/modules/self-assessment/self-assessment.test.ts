@@ -313,6 +313,71 @@ describe('the self-assessment', () => {
     ).toHaveProperty('form');
   });
 
+  it('refuses text that looks identifying wherever it would reach the other organisation, changing nothing', async () => {
+    const w = await newWorld(t);
+    const db = t.database.db;
+    const started = await assessments.startAssessment(db, w.lead);
+    const version = await assessments.versionPage(db, w.lead, started.id);
+    const personal = version.requirements.find((r) => !r.isComputed)?.requirement.id ?? '';
+    const identifying = 'As with Mrs Ahmed of 12 Acacia Avenue';
+    expect(await fieldErrors(assessments.saveNarrative(db, w.lead, started.id, { narrative: identifying }))).toEqual({
+      narrative: expect.stringMatching(/^The narrative holds what looks like an identifier: “Ahmed”, “12 Acacia Avenue”\./),
+    });
+    expect(
+      await fieldErrors(
+        assessments.saveAnswer(db, w.lead, started.id, personal, { result: 'not_applicable', reason: identifying }),
+      ),
+    ).toHaveProperty('reason', expect.stringContaining('The reason holds what looks like an identifier'));
+    expect(
+      await fieldErrors(
+        assessments.addAction(db, w.lead, started.id, personal, {
+          description: 'Ring 07700 900123',
+          owner: 'Lead',
+          dueOn: '2027-01-31',
+        }),
+      ),
+    ).toHaveProperty('description', expect.stringContaining('“07700 900123”'));
+    expect(
+      await fieldErrors(evidence.addLink(db, w.lead, started.id, personal, { title: 'Letter to LS1 4AB', href: '/policies' })),
+    ).toHaveProperty('title', expect.stringContaining('“LS1 4AB”'));
+    const pdf = { filename: 'Referral for Mr Okafor.pdf', bytes: Buffer.from('%PDF-1.4\n% test\n'), truncated: false };
+    expect(await fieldErrors(evidence.addFile(db, w.lead, started.id, personal, {}, pdf))).toHaveProperty(
+      'document',
+      expect.stringContaining('“Okafor”'),
+    );
+    const after = await assessments.versionPage(db, w.lead, started.id);
+    expect(after.assessment.narrative).toBeNull();
+    expect(after.requirements.flatMap((r) => [...r.evidence, ...r.actions])).toEqual([]);
+    expect(after.requirements.find((r) => r.requirement.id === personal)?.answer).toBeNull();
+
+    // Text written before this check (here straight into the table) is caught at sign-off.
+    await answerAll(t, w.lead, started.id);
+    await db.execute(sql`update self_assessments set narrative = ${identifying} where id = ${started.id}`);
+    expect(await fieldErrors(assessments.signOff(db, w.director, started.id))).toHaveProperty(
+      'narrative',
+      expect.stringContaining('“Ahmed”'),
+    );
+    await assessments.saveNarrative(db, w.lead, started.id, { narrative: 'How we meet the standards.' });
+    await assessments.signOff(db, w.director, started.id);
+    await submissions.submit(db, w.lead, started.id);
+
+    // The ICB's comments go the other way, to the provider: checked alike.
+    const rid = version.requirements[0]?.requirement.id ?? '';
+    expect(
+      await fieldErrors(
+        submissions.decide(db, w.commissioner, started.id, {
+          decision: 'return',
+          comment: 'See the note on Dr Khan',
+          [`comment-${rid}`]: 'Who is 943 476 5919?',
+        }),
+      ),
+    ).toEqual({
+      comment: expect.stringContaining('The comment holds what looks like an identifier: “Khan”'),
+      [`comment-${rid}`]: expect.stringContaining(`The comment on ${rid} holds what looks like an identifier: “943 476 5919”`),
+    });
+    expect((await assessments.versionPage(db, w.lead, started.id)).assessment.status).toBe('submitted');
+  });
+
   it('puts on the home page the requirements not met, a returned assessment, and the submissions waiting for the ICB', async () => {
     const w = await newWorld(t);
     const db = t.database.db;

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { Db, Executor } from '../../db/client.ts';
 import { withScope } from '../../db/tenancy.ts';
+import { outgoingTextProblems, refuseIdentifyingText } from '../../platform/anonymiser/outgoing.ts';
 import type { OrganisationSummary, RequestContext } from '../../platform/context.ts';
 import { isRealDate, todayInLondon } from '../../platform/dates.ts';
 import { ForbiddenError, InputError, NotFoundError } from '../../platform/errors.ts';
@@ -268,6 +269,7 @@ export function answerFieldsFor(computed: Computed | null, input: unknown): repo
     const f = parseInput(personAnswerFields, input);
     if (f.result === 'not_applicable' && !f.reason)
       throw new InputError({ reason: 'Say why the requirement does not apply to your organisation' });
+    refuseIdentifyingText({ reason: { label: 'The reason', text: f.reason }, note: { label: 'The note', text: f.note } });
     return {
       result: f.result,
       reason: f.result === 'not_applicable' ? (f.reason ?? null) : null,
@@ -282,6 +284,10 @@ export function answerFieldsFor(computed: Computed | null, input: unknown): repo
     throw new InputError({ override: 'Only a computed result of not met can be overridden' });
   if (override && !f.overrideReason)
     throw new InputError({ overrideReason: 'Give the reason for overriding the computed result: it is shown beside it' });
+  refuseIdentifyingText({
+    note: { label: 'The note', text: f.note },
+    overrideReason: { label: 'The reason for the override', text: override ? f.overrideReason : null },
+  });
   return {
     result: null,
     reason: null,
@@ -332,6 +338,7 @@ const narrativeFields = z.object({ narrative: optionalText(20000, 'The narrative
 export async function saveNarrative(db: Db, ctx: RequestContext, id: string, input: unknown): Promise<void> {
   mustEdit(ctx);
   const f = parseInput(narrativeFields, input);
+  refuseIdentifyingText({ narrative: { label: 'The narrative', text: f.narrative } });
   await withScope(db, ctx.scope, async (tx) => {
     const row = await ownDraft(tx, ctx, id);
     await repository.updateAssessment(tx, id, { narrative: f.narrative ?? null });
@@ -348,15 +355,31 @@ export async function saveNarrative(db: Db, ctx: RequestContext, id: string, inp
 // ---- sign-off and versions ----
 
 /**
- * What sign-off needs, as messages by field: a narrative, and a result for every requirement no rule
- * computes (not applicable carries its reason already). Empty when it may be signed off.
+ * What sign-off needs, as messages by field: a narrative, a result for every requirement no rule
+ * computes (not applicable carries its reason already), and no text that looks identifying, since a
+ * signed-off version goes to the commissioner (texts carried over from an earlier version are checked
+ * again here). Empty when it may be signed off.
  */
 export function signOffProblems(version: VersionView): Record<string, string> {
-  const problems: Record<string, string> = {};
+  const problems: Record<string, string> = outgoingTextProblems({
+    narrative: { label: 'The narrative', text: version.assessment.narrative },
+  });
   if (!version.assessment.narrative?.trim()) problems.narrative = 'Write the narrative before signing off';
   for (const r of version.requirements) {
-    if (r.resolved.source === 'none')
-      problems[`requirement-${r.requirement.id}`] = `Record a result for ${r.requirement.id} (${r.requirement.section})`;
+    const field = `requirement-${r.requirement.id}`;
+    if (r.resolved.source === 'none') {
+      problems[field] = `Record a result for ${r.requirement.id} (${r.requirement.section})`;
+      continue;
+    }
+    const texts = outgoingTextProblems({
+      reason: { label: 'its reason', text: r.answer?.reason },
+      note: { label: 'its note', text: r.answer?.note },
+      overrideReason: { label: 'its reason for the override', text: r.answer?.overrideReason },
+      ...Object.fromEntries(r.evidence.map((e, i) => [`evidence${i}`, { label: `its evidence “${e.title}”`, text: e.title }])),
+      ...Object.fromEntries(r.actions.map((a, i) => [`action${i}`, { label: 'an action', text: a.description }])),
+    });
+    const first = Object.values(texts)[0];
+    if (first) problems[field] = `${r.requirement.id}: ${first}`;
   }
   return problems;
 }
@@ -470,6 +493,7 @@ export async function addAction(db: Db, ctx: RequestContext, id: string, require
   if (!applicableRequirements(row.edition, ctx.user.activeOrg.kind).some((r) => r.id === requirementId))
     throw new NotFoundError('requirement');
   const f = parseInput(actionFields, input);
+  refuseIdentifyingText({ description: { label: 'The action', text: f.description } });
   await withScope(db, ctx.scope, async (tx) => {
     const created = await repository.insertAction(tx, { orgId: row.orgId, year: row.year, requirementId, ...f });
     await audit.record(tx, ctx.actor, {

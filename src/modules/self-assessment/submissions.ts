@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { Database, Db } from '../../db/client.ts';
 import { withScope } from '../../db/tenancy.ts';
+import { outgoingTextProblems } from '../../platform/anonymiser/outgoing.ts';
 import type { RequestContext } from '../../platform/context.ts';
 import { todayInLondon } from '../../platform/dates.ts';
 import { ForbiddenError, InputError, NotFoundError } from '../../platform/errors.ts';
@@ -154,20 +155,24 @@ const decisionFields = z.object({
   ),
 });
 
-/** The comments on single requirements, from fields named `comment-<requirement id>`. */
-function requirementComments(input: unknown, requirementIds: string[]): { requirementId: string; comment: string }[] {
+/**
+ * The comments on single requirements, from fields named `comment-<requirement id>`, and what is wrong with
+ * them by field: too long, or identifying (the provider reads them).
+ */
+function requirementComments(input: unknown, requirementIds: string[]) {
   const fields = (input && typeof input === 'object' ? input : {}) as Record<string, unknown>;
   const comments: { requirementId: string; comment: string }[] = [];
+  const texts: Parameters<typeof outgoingTextProblems>[0] = {};
   const errors: Record<string, string> = {};
   for (const requirementId of requirementIds) {
     const value = blankToUndefined(fields[`comment-${requirementId}`]);
     if (typeof value !== 'string') continue;
     if (value.length > 2000)
       errors[`comment-${requirementId}`] = `The comment on ${requirementId} must be 2000 characters or fewer`;
+    else texts[`comment-${requirementId}`] = { label: `The comment on ${requirementId}`, text: value };
     comments.push({ requirementId, comment: value });
   }
-  if (Object.keys(errors).length) throw new InputError(errors);
-  return comments;
+  return { comments, errors: { ...errors, ...outgoingTextProblems(texts) } };
 }
 
 /**
@@ -183,12 +188,15 @@ export async function decide(
 ): Promise<SubmissionEvent> {
   const page = await submissionPage(db, ctx, id, today);
   const f = parseInput(decisionFields, input);
-  const comments = requirementComments(
+  const { comments, errors } = requirementComments(
     input,
     page.version.requirements.map((r) => r.requirement.id),
   );
+  // The provider reads the comments.
+  Object.assign(errors, outgoingTextProblems({ comment: { label: 'The comment', text: f.comment } }));
   if (f.decision === 'return' && !f.comment)
-    throw new InputError({ comment: 'Enter an overall comment saying what the provider must change before you return it' });
+    errors.comment = 'Enter an overall comment saying what the provider must change before you return it';
+  if (Object.keys(errors).length) throw new InputError(errors);
   if (!page.canDecide) throw new InputError({ form: `This version is ${page.version.statusName.toLowerCase()} already` });
   const event: SubmissionEvent = f.decision === 'accept' ? 'accepted' : 'returned';
   const row = page.version.assessment;

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 
 /*
- * The anonymiser's word lists, one entry a line in anonymiser-words/: data that people who know
+ * The anonymiser's word lists, one entry a line in words/: data that people who know
  * the field add to, kept apart from the code that matches them. Read once, when the module loads.
  * Each URL is written out in full so that whoever packages the service can see which files it needs.
  */
@@ -15,22 +15,22 @@ function wordsIn(file: URL): string[] {
 }
 
 /** Words and phrases that carry the learning: never replaced, whatever their case or what comes before them. */
-export const protectedTerms: readonly string[] = wordsIn(new URL('./anonymiser-words/protected-terms.txt', import.meta.url));
+export const protectedTerms: readonly string[] = wordsIn(new URL('./words/protected-terms.txt', import.meta.url));
 
 /** Capitalised words that are not names: sentence openers, roles, family words, days, groups. Lower case. */
-export const notNames = new Set(wordsIn(new URL('./anonymiser-words/not-names.txt', import.meta.url)));
+export const notNames = new Set(wordsIn(new URL('./words/not-names.txt', import.meta.url)));
 
 /** Names that are also ordinary words: matched only when capitalised, and a month only outside date phrases. */
-export const wordNames = new Set(wordsIn(new URL('./anonymiser-words/word-names.txt', import.meta.url)));
+export const wordNames = new Set(wordsIn(new URL('./words/word-names.txt', import.meta.url)));
 
 /** Upper-case letter pairs that are abbreviations rather than someone's initials. */
-export const notInitials = new Set(wordsIn(new URL('./anonymiser-words/not-initials.txt', import.meta.url)));
+export const notInitials = new Set(wordsIn(new URL('./words/not-initials.txt', import.meta.url)));
 
 /** Titles before a name (Mr, Dr, PC, Imam): what follows is a name, and the title itself is not one. */
-export const titleWords = new Set(wordsIn(new URL('./anonymiser-words/titles.txt', import.meta.url)));
+export const titleWords = new Set(wordsIn(new URL('./words/titles.txt', import.meta.url)));
 
 /** Words that may stand in a school's name without making it identifiable ("St Mary's C of E Primary" needs "Mary's"). */
-export const schoolWords = new Set(wordsIn(new URL('./anonymiser-words/school-words.txt', import.meta.url)));
+export const schoolWords = new Set(wordsIn(new URL('./words/school-words.txt', import.meta.url)));
 
 /** Street names too common to identify anyone without a house number. */
-export const genericStreets = new Set(wordsIn(new URL('./anonymiser-words/generic-streets.txt', import.meta.url)));
+export const genericStreets = new Set(wordsIn(new URL('./words/generic-streets.txt', import.meta.url)));

@@ -9,22 +9,16 @@
  * carry the learning (Prevent, Channel, safeguarding, the services involved) are never replaced.
  *
  * Pure and deterministic: no network, no clock, no dependencies; its word lists are plain files
- * in anonymiser-words/, read once when it loads. Every change is reported with its offsets in the
+ * in words/, read once when it loads. Every change is reported with its offsets in the
  * ORIGINAL text, so that a page can highlight each one side by side. It is a first pass: a person
  * reads, edits and approves the result before anything is shared.
  *
- * anonymiser-finder.ts holds what the detectors share and anonymiser-detectors.ts the detectors.
+ * finder.ts holds what the detectors share and detectors.ts the detectors; outgoing.ts the check on
+ * every free text that leaves an organisation.
  */
 
-import { findIdentifiers } from './anonymiser-detectors.ts';
-import {
-  type AnonymiseOptions,
-  type ChangeKind,
-  changeKinds,
-  Finder,
-  type KnownIdentifiers,
-  parseDate,
-} from './anonymiser-finder.ts';
+import { findIdentifiers } from './detectors.ts';
+import { type AnonymiseOptions, type ChangeKind, changeKinds, Finder, type KnownIdentifiers, parseDate } from './finder.ts';
 
 export {
   type AnonymiseOptions,
@@ -34,8 +28,8 @@ export {
   type KnownIdentifiers,
   parseDate,
   placeholders,
-} from './anonymiser-finder.ts';
-export { protectedTerms } from './anonymiser-vocabulary.ts';
+} from './finder.ts';
+export { protectedTerms } from './vocabulary.ts';
 
 /** start and end are offsets into the original text; original is text.slice(start, end). */
 export type Change = { start: number; end: number; original: string; replacement: string; kind: ChangeKind };

@@ -1,5 +1,5 @@
 import { monthNames } from '../../platform/dates.ts';
-import { notNames, protectedTerms, titleWords } from './anonymiser-vocabulary.ts';
+import { notNames, protectedTerms, titleWords } from './vocabulary.ts';
 
 /*
  * What the anonymiser's detectors work with: the kinds of change, the pieces their patterns are

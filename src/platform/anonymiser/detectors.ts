@@ -24,8 +24,8 @@ import {
   WEEKDAY,
   YEAR,
   YEAR4,
-} from './anonymiser-finder.ts';
-import { genericStreets, notInitials, notNames, schoolWords, titleWords, wordNames } from './anonymiser-vocabulary.ts';
+} from './finder.ts';
+import { genericStreets, notInitials, notNames, schoolWords, titleWords, wordNames } from './vocabulary.ts';
 
 // ---------------------------------------------------------------------------------------------
 // The detectors
