@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { Db } from '../../db/client.ts';
 import { withScope } from '../../db/tenancy.ts';
+import { refuseIdentifyingText } from '../../platform/anonymiser/outgoing.ts';
 import type { RequestContext } from '../../platform/context.ts';
 import { isRealDate, todayInLondon } from '../../platform/dates.ts';
 import { ForbiddenError, InputError, NotFoundError } from '../../platform/errors.ts';
@@ -121,6 +122,11 @@ function meetingRow(input: unknown, today: string) {
   const f = parseInput(meetingFields, input);
   if (f.heldOn > today)
     throw new InputError({ heldOn: 'Record a meeting once it has been held: the date cannot be in the future' });
+  // Every member organisation reads the meeting (who attended is listed by name and role on purpose).
+  refuseIdentifyingText({
+    notes: { label: 'The notes', text: f.notes },
+    agreedLearning: { label: 'The agreed learning', text: f.agreedLearning },
+  });
   return { heldOn: f.heldOn, attendees: f.attendees, notes: f.notes ?? null, agreedLearning: f.agreedLearning ?? null };
 }
 
@@ -182,6 +188,7 @@ export async function addGroupAction(db: Db, ctx: RequestContext, input: unknown
   const group = await groupOf(db, ctx);
   requireHost(group);
   const f = parseInput(groupActionFields, input);
+  refuseIdentifyingText({ description: { label: 'The action', text: f.description } });
   if (!group.members.some((o) => o.id === f.ownerOrgId))
     throw new InputError({ ownerOrgId: 'Choose an organisation in the group' });
   return withScope(db, ctx.scope, async (tx) => {

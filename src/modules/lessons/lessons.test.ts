@@ -480,6 +480,16 @@ describe('lessons learned: reviews, case studies and the learning group', () => 
     expect(future.statusCode).toBe(400);
     expect(textOf(future.body)).toContain('the date cannot be in the future');
     expect(await query(sql`select 1 from learning_meetings where held_on > ${today}`)).toHaveLength(0);
+    // Every member reads the notes: the anonymiser's check refuses what points at a person.
+    const meetingsBefore = (await query(sql`select 1 from learning_meetings`)).length;
+    const identifying = await commissioner.post('/learning/meetings', {
+      heldOn: today,
+      attendees: 'Dana Whitfield (ICB)',
+      notes: 'The boy at 12 Acacia Avenue was discussed.',
+    });
+    expect(identifying.statusCode).toBe(400);
+    expect(textOf(identifying.body)).toContain('The notes holds what looks like an identifier: “12 Acacia Avenue”');
+    expect(await query(sql`select 1 from learning_meetings`)).toHaveLength(meetingsBefore);
 
     const held = await commissioner.post('/learning/meetings', {
       heldOn: today,

@@ -152,6 +152,11 @@ describe('the risk register', () => {
     expect(textOf(higher.body)).toContain('The target score cannot be higher than the current score');
     const aboveInherent = await lead.post('/risks', riskForm({ currentLikelihood: '5', currentImpact: '5' }));
     expect(textOf(aboveInherent.body)).toContain('The current score cannot be higher than the inherent score');
+    // The commissioner reads the register: the anonymiser's check refuses what points at a person.
+    const identifying = await lead.post('/risks', riskForm({ title: 'Patient at LS1 4AB', controls: 'Ring 07700 900123' }));
+    expect(identifying.statusCode).toBe(400);
+    expect(textOf(identifying.body)).toContain('The title holds what looks like an identifier: “LS1 4AB”');
+    expect(textOf(identifying.body)).toContain('The controls holds what looks like an identifier: “07700 900123”');
     const after = (await rows<{ n: number }>(t, sql`select count(*)::int as n from risks`))[0]?.n;
     expect(after).toBe(before);
   });

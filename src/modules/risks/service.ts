@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { Database, Db, Executor } from '../../db/client.ts';
 import { withScope } from '../../db/tenancy.ts';
+import { outgoingTextProblems, refuseIdentifyingText } from '../../platform/anonymiser/outgoing.ts';
 import type { RequestContext } from '../../platform/context.ts';
 import { addMonths, isRealDate, todayInLondon } from '../../platform/dates.ts';
 import { ForbiddenError, InputError, NotFoundError } from '../../platform/errors.ts';
@@ -134,7 +135,12 @@ const riskFields = z.object({
 
 function toRiskRow(input: unknown): repository.RiskFields {
   const f = parseInput(riskFields, input);
-  const errors: Record<string, string> = {};
+  // The commissioner reads its providers' registers.
+  const errors: Record<string, string> = outgoingTextProblems({
+    title: { label: 'The title', text: f.title },
+    controls: { label: 'The controls', text: f.controls },
+    actions: { label: 'The actions', text: f.actions },
+  });
   if (score(f.currentLikelihood, f.currentImpact) > score(f.inherentLikelihood, f.inherentImpact))
     errors.currentLikelihood = 'The current score cannot be higher than the inherent score (before controls)';
   if (score(f.targetLikelihood, f.targetImpact) > score(f.currentLikelihood, f.currentImpact))
@@ -241,6 +247,7 @@ export async function reviewRisk(
 ): Promise<void> {
   const f = parseInput(reviewFields, input);
   if (f.reviewedOn > today) throw new InputError({ reviewedOn: 'The date of the review cannot be in the future' });
+  refuseIdentifyingText({ note: { label: 'The note', text: f.note } });
   await withScope(db, ctx.scope, async (tx) => {
     const orgId = ctx.user.activeOrg.id;
     const risk = await repository.riskById(tx, orgId, id);
@@ -384,6 +391,10 @@ export async function saveCtlp(
   const f = parseInput(ctlpFields, input);
   if (f.briefingReceivedOn && f.briefingReceivedOn > today)
     throw new InputError({ briefingReceivedOn: 'The date the briefing was received cannot be in the future' });
+  refuseIdentifyingText({
+    themes: { label: 'The themes', text: f.themes },
+    programmeReferences: { label: 'The other references', text: f.programmeReferences },
+  });
   await withScope(db, ctx.scope, async (tx) => {
     const orgId = ctx.user.activeOrg.id;
     const own = new Set((await repository.risksOf(tx, orgId)).map((r) => r.id));
