@@ -75,7 +75,14 @@ describeInBrowser('the self-assessment in the browser', { timeout: 900_000 }, ()
     await clickAndWait(lead, button(lead, 'Save the result'));
     await expect(errorSummary(lead)).resolves.toContain('Give the reason for overriding the computed result');
     await checkAccessibility(lead);
-    const reason = 'Dr Bakshi took up the post this week; the appointment is being recorded.';
+    // The ICB reads the reason: a name after a title is refused, naming it; a role is not.
+    await lead.getByLabel('Reason for the override').fill('Dr Bakshi took up the post this week.');
+    await clickAndWait(lead, button(lead, 'Save the result'));
+    await expect(errorSummary(lead)).resolves.toContain(
+      'The reason for the override holds what looks like an identifier: “Bakshi”',
+    );
+    await checkAccessibility(lead);
+    const reason = 'The new accountable lead took up the post this week; the appointment is being recorded.';
     await lead.getByLabel('Reason for the override').fill(reason);
     await clickAndWait(lead, button(lead, 'Save the result'));
     await expect(main(lead)).resolves.toContain(reason);
