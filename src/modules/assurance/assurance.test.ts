@@ -6,6 +6,7 @@ import { addDays, spokenDate, todayInLondon } from '../../platform/dates.ts';
 import * as concerns from '../concerns/service.ts';
 import * as contracts from '../contracts/service.ts';
 import * as leads from '../leads/service.ts';
+import * as organisations from '../organisations/service.ts';
 import * as policies from '../policies/demo.ts';
 import * as policyService from '../policies/service.ts';
 import * as programme from '../programme/service.ts';
@@ -14,7 +15,14 @@ import * as risks from '../risks/service.ts';
 import * as sharing from '../sharing/service.ts';
 import type { RuleId } from '../standards/service.ts';
 import { currentEdition, requirementsFor } from '../standards/service.ts';
-import { assuranceStatus, notComputedReason, type RequirementStatus, type RuleOutcome } from './service.ts';
+import {
+  assuranceFigures,
+  assuranceFiguresOf,
+  assuranceStatus,
+  notComputedReason,
+  type RequirementStatus,
+  type RuleOutcome,
+} from './service.ts';
 
 const today = todayInLondon();
 const financialYear = Number(today.slice(5, 7)) >= 4 ? Number(today.slice(0, 4)) : Number(today.slice(0, 4)) - 1;
@@ -235,6 +243,18 @@ describe('assurance against the core standards, computed from the records', { ti
       },
     });
     expect([...checked].sort()).toEqual(['lessons-reviews', 'sharing-decisions']);
+  });
+
+  it('gathers several organisations’ figures at once exactly as one by one (every demo organisation)', async () => {
+    const all = await organisations.listAll(t.database.db);
+    expect(all.length).toBeGreaterThan(3);
+    const together = await assuranceFiguresOf(t.database.db, { userId: null, orgIds: all.map((o) => o.id) }, all, today);
+    for (const org of all) {
+      const alone = await assuranceFigures(t.database.db, { userId: null, orgIds: [org.id] }, org.id, today);
+      expect(together.get(org.id), org.odsCode).toEqual(alone);
+    }
+    // The demo differs between organisations, so that a figure taken from the wrong one would show.
+    expect(new Set(all.map((o) => JSON.stringify(together.get(o.id)?.training))).size).toBeGreaterThan(1);
   });
 
   it('an ICB sees the requirements of commissioners, not of providers', async () => {

@@ -1,4 +1,4 @@
-import type { Db } from '../../db/client.ts';
+import type { Db, Tx } from '../../db/client.ts';
 import { type Scope, withScope } from '../../db/tenancy.ts';
 import { addDays, todayInLondon } from '../../platform/dates.ts';
 import { NotFoundError } from '../../platform/errors.ts';
@@ -32,19 +32,56 @@ export async function assuranceFigures(db: Db, scope: Scope, orgId: string, asAt
   return withScope(db, scope, async (tx) => {
     const org = await organisations.findById(tx, orgId);
     if (!org) throw new NotFoundError('organisation');
-    const held = await leads.currentLeadsIn(tx, orgId, asAt);
-    // Referrals from the start of the NHS financial year (April) to the as-at date.
-    const from = `${risks.financialYearOf(asAt)}-04-01`;
-    const referred = await referrals.referredCasesIn(tx, orgId, { from, before: addDays(asAt, 1) });
-    const ctlp = await risks.ctlpStandingIn(tx, orgId, asAt);
-    const levels = (await training.levelCountsIn(tx, orgId, [asAt])).get(asAt) ?? [];
-    return {
+    return (await figuresOf(tx, [org], asAt)).get(orgId) as AssuranceFigures;
+  });
+}
+
+/**
+ * assuranceFigures for several organisations (a commissioner's providers), in one unit of work whose scope
+ * covers them all: each figure is one query across the organisations, not one per organisation.
+ */
+export async function assuranceFiguresOf(
+  db: Db,
+  scope: Scope,
+  orgs: readonly organisations.Organisation[],
+  asAt: string,
+): Promise<Map<string, AssuranceFigures>> {
+  return withScope(db, scope, (tx) => figuresOf(tx, orgs, asAt));
+}
+
+async function figuresOf(
+  tx: Tx,
+  orgs: readonly organisations.Organisation[],
+  asAt: string,
+): Promise<Map<string, AssuranceFigures>> {
+  const ids = orgs.map((o) => o.id);
+  // Referrals from the start of the NHS financial year (April) to the as-at date.
+  const from = `${risks.financialYearOf(asAt)}-04-01`;
+  const leadsOf = await leads.currentLeadsOf(tx, ids, asAt);
+  const referredOf = await referrals.referredCasesOf(tx, ids, { from, before: addDays(asAt, 1) });
+  const ctlpOf = await risks.ctlpStandingOf(tx, ids, asAt);
+  const levelsOf = await training.levelCountsOfOrgs(tx, ids, asAt);
+  // NHS England regions keep no work programme of their own.
+  const programmeOf = await programme.programmeStandingOf(
+    tx,
+    orgs.filter((o) => o.kind !== 'nhse_region'),
+    asAt,
+  );
+  const frameworksOf = await policies.frameworkStandingOf(tx, orgs);
+  const registerOf = await risks.registerStandingOf(tx, ids, asAt);
+  const needsOf = await training.approvedNeedsAnalysesOf(tx, ids, asAt);
+  const reviewsOf = await lessons.reviewsOfCasesOf(tx, new Map(ids.map((id) => [id, referredOf.get(id)?.caseIds ?? []])), asAt);
+  const figures = new Map<string, AssuranceFigures>();
+  for (const org of orgs) {
+    const held = leadsOf.get(org.id) ?? { accountable: null, operational: null };
+    const referred = referredOf.get(org.id) ?? { referrals: 0, caseIds: [], withSharingDecision: 0 };
+    const ctlp = ctlpOf.get(org.id) as risks.CtlpStanding;
+    figures.set(org.id, {
       organisation: { name: org.name, commissioned: org.commissionerId !== null },
       leads: { accountable: leadFigures(held.accountable), operational: leadFigures(held.operational) },
-      // NHS England regions keep no work programme of their own.
-      programme: org.kind === 'nhse_region' ? null : await programme.programmeStanding(tx, orgId, org.kind, asAt),
-      frameworks: await policies.frameworkStanding(tx, orgId, org.kind),
-      riskRegister: await risks.registerStandingIn(tx, orgId, asAt),
+      programme: programmeOf.get(org.id) ?? null,
+      frameworks: frameworksOf.get(org.id) ?? [],
+      riskRegister: registerOf.get(org.id) as risks.RegisterStanding,
       ctlp: {
         label: ctlp.label,
         briefingReceivedOn: ctlp.briefingReceivedOn,
@@ -52,21 +89,23 @@ export async function assuranceFigures(db: Db, scope: Scope, orgId: string, asAt
         signedOffOn: ctlp.signedOffOn,
         lastSignOffOn: ctlp.lastSignOffOn,
       },
-      training: levels.map((l) => ({
+      training: (levelsOf.get(org.id) ?? []).map((l) => ({
         name: training.levelNames[l.level],
         inScope: l.inScope,
         compliant: l.compliant,
         percent: l.percent,
       })),
-      needsAnalysis: await training.approvedNeedsAnalysisIn(tx, orgId, asAt),
-      contracts: org.kind === 'icb' ? await contracts.contractStandingIn(tx, orgId, asAt) : null,
+      needsAnalysis: needsOf.get(org.id) ?? null,
+      // Only an ICB holds contracts with providers; there are few ICBs, so one query each.
+      contracts: org.kind === 'icb' ? await contracts.contractStandingIn(tx, org.id, asAt) : null,
       referrals: {
         from,
         referrals: referred.referrals,
         referredCases: referred.caseIds.length,
         withSharingDecision: referred.withSharingDecision,
-        reviews: await lessons.reviewsOfCasesIn(tx, orgId, referred.caseIds, asAt),
+        reviews: reviewsOf.get(org.id) as lessons.ReviewsOfCases,
       },
-    };
-  });
+    });
+  }
+  return figures;
 }

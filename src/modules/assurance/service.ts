@@ -8,7 +8,7 @@ import { currentEdition, type Edition, type Requirement, requirementsFor } from 
 import { assuranceFigures } from './figures.ts';
 import { evaluate, type RuleOutcome } from './rules.ts';
 
-export { assuranceFigures } from './figures.ts';
+export { assuranceFigures, assuranceFiguresOf } from './figures.ts';
 export { type AssuranceFigures, evaluate, type RecordLink, type Result, type RuleOutcome, trainingTarget } from './rules.ts';
 
 export type RequirementStatus = { requirement: Requirement; computed: boolean; outcome: RuleOutcome };

@@ -49,6 +49,12 @@ export async function currentLeadsIn(tx: Executor, orgId: string, day: string): 
   return currentOf(await repository.currentOn(tx, [orgId], day), orgId);
 }
 
+/** currentLeadsIn for several organisations in one query, in the caller's transaction. */
+export async function currentLeadsOf(tx: Executor, orgIds: readonly string[], day: string): Promise<Map<string, CurrentLeads>> {
+  const appointments = await repository.currentOn(tx, orgIds, day);
+  return new Map(orgIds.map((orgId) => [orgId, currentOf(appointments, orgId)]));
+}
+
 export function vacantPosts(leads: CurrentLeads): LeadPost[] {
   return leadPosts.filter((post) => leads[post] === null);
 }

@@ -111,6 +111,33 @@ export async function actionsOf(tx: Executor, orgId: string, reviewIds?: string[
     .orderBy(asc(lessonsActions.status), asc(lessonsActions.dueOn), asc(lessonsActions.createdAt));
 }
 
+/** The organisations' reviews of the cases given, and their actions (for figures across organisations). */
+export async function reviewsWithActionsOfCases(
+  tx: Executor,
+  orgIds: readonly string[],
+  caseIds: readonly string[],
+): Promise<{ reviews: ReviewRow[]; actions: ActionRow[] }> {
+  if (orgIds.length === 0 || caseIds.length === 0) return { reviews: [], actions: [] };
+  const reviews = await tx
+    .select()
+    .from(lessonsReviews)
+    .where(and(inArray(lessonsReviews.orgId, [...orgIds]), inArray(lessonsReviews.caseId, [...caseIds])));
+  if (reviews.length === 0) return { reviews, actions: [] };
+  const actions = await tx
+    .select()
+    .from(lessonsActions)
+    .where(
+      and(
+        inArray(lessonsActions.orgId, [...orgIds]),
+        inArray(
+          lessonsActions.reviewId,
+          reviews.map((r) => r.id),
+        ),
+      ),
+    );
+  return { reviews, actions };
+}
+
 export async function actionById(tx: Executor, orgId: string, reviewId: string, id: string): Promise<ActionRow | undefined> {
   const [row] = await tx
     .select()

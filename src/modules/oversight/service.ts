@@ -48,9 +48,6 @@ export function rollUp(results: readonly Result[]): Result {
   return 'partly_met';
 }
 
-/** Providers whose figures are gathered side by side, each in a unit of work of its own (the pool holds 10 connections). */
-const parallelUnits = 4;
-
 /** A provider's status as its commissioner (or its region) sees it: the figures the rules read, and each requirement's result. */
 export type ProviderAssurance = {
   org: organisations.Organisation;
@@ -61,8 +58,8 @@ export type ProviderAssurance = {
 /**
  * Each provider in the person's reach (an ICB's commissioner: the providers it commissions; a region's lead:
  * those in the region) with its status as at `asAt`, or only the one with the id `only`: an id outside the
- * reach is not found. Each provider's figures are gathered through the assurance service in a scope of that
- * provider alone, a few providers side by side.
+ * reach is not found. The providers' figures are gathered through the assurance service in one scope of
+ * those providers, each figure one query across them.
  */
 export async function providersAssurance(
   db: Db,
@@ -74,14 +71,11 @@ export async function providersAssurance(
   const inReach = await organisations.providersInReach(db, ctx);
   const chosen = only === undefined ? inReach : inReach.filter((org) => org.id === only);
   if (only !== undefined && chosen.length === 0) throw new NotFoundError('organisation');
-  const figuresOf = new Map<string, assurance.AssuranceFigures>();
-  const shares = Array.from({ length: parallelUnits }, (_, i) => chosen.filter((_, j) => j % parallelUnits === i));
-  await Promise.all(
-    shares.map(async (share) => {
-      for (const org of share) {
-        figuresOf.set(org.id, await assurance.assuranceFigures(db, { userId: ctx.user.id, orgIds: [org.id] }, org.id, asAt));
-      }
-    }),
+  const figuresOf = await assurance.assuranceFiguresOf(
+    db,
+    { userId: ctx.user.id, orgIds: chosen.map((org) => org.id) },
+    chosen,
+    asAt,
   );
   return chosen.map((org) => {
     const figures = figuresOf.get(org.id);

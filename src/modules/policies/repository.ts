@@ -167,13 +167,14 @@ const currentSummaryColumns = {
   nextReviewOn: policyVersions.nextReviewOn,
 };
 
-/** One organisation's policies with their current versions. */
-export async function currentSummariesOf(tx: Executor, orgId: string): Promise<CurrentVersionSummary[]> {
+/** The organisations' policies with their current versions. */
+export async function currentSummariesOf(tx: Executor, orgIds: readonly string[]): Promise<CurrentVersionSummary[]> {
+  if (orgIds.length === 0) return [];
   return tx
     .select(currentSummaryColumns)
     .from(policies)
     .innerJoin(policyVersions, and(eq(policyVersions.policyId, policies.id), isNull(policyVersions.supersededAt)))
-    .where(eq(policies.orgId, orgId))
+    .where(inArray(policies.orgId, [...orgIds]))
     .orderBy(asc(policies.title));
 }
 

@@ -36,7 +36,7 @@ export type PolicyStatus = {
 export async function policyStatus(db: Executor, orgId: string, today: string): Promise<PolicyStatus> {
   const org = await organisations.findById(db, orgId);
   if (!org) throw new NotFoundError('organisation');
-  const current = await repository.currentSummariesOf(db, orgId);
+  const current = await repository.currentSummariesOf(db, [orgId]);
   const states = current.map((c) => reviewStateOf(c.nextReviewOn, today));
   const frameworks = current.filter((c) => c.kind === 'prevent_framework');
   let frameworkContentsMissing: string[] | null = null;
@@ -83,23 +83,44 @@ export type FrameworkStanding = {
  * contents it lacks: what assurance against the core standards reads. Runs in the caller's scope.
  */
 export async function frameworkStanding(db: Executor, orgId: string, orgKind: OrganisationKind): Promise<FrameworkStanding[]> {
-  const frameworks = (await repository.currentSummariesOf(db, orgId)).filter((c) => c.kind === 'prevent_framework');
-  if (frameworks.length === 0) return [];
-  const checklist = await repository.checklistOf(
-    db,
-    frameworks.map((f) => f.versionId),
+  return (await frameworkStandingOf(db, [{ id: orgId, kind: orgKind }])).get(orgId) ?? [];
+}
+
+/** frameworkStanding for several organisations in two queries. */
+export async function frameworkStandingOf(
+  db: Executor,
+  orgs: readonly { id: string; kind: OrganisationKind }[],
+): Promise<Map<string, FrameworkStanding[]>> {
+  const frameworks = (
+    await repository.currentSummariesOf(
+      db,
+      orgs.map((o) => o.id),
+    )
+  ).filter((c) => c.kind === 'prevent_framework');
+  const checklist = frameworks.length
+    ? await repository.checklistOf(
+        db,
+        frameworks.map((f) => f.versionId),
+      )
+    : [];
+  return new Map(
+    orgs.map(({ id, kind }) => [
+      id,
+      frameworks
+        .filter((f) => f.orgId === id)
+        .map((f) => ({
+          policyId: f.policyId,
+          title: f.title,
+          version: f.version,
+          nextReviewOn: f.nextReviewOn,
+          missingContents: missingContents(
+            kind,
+            checklist.filter((c) => c.versionId === f.versionId),
+          ).map((m) => m.text),
+          requiredContents: requiredContentsFor(kind).length,
+        })),
+    ]),
   );
-  return frameworks.map((f) => ({
-    policyId: f.policyId,
-    title: f.title,
-    version: f.version,
-    nextReviewOn: f.nextReviewOn,
-    missingContents: missingContents(
-      orgKind,
-      checklist.filter((c) => c.versionId === f.versionId),
-    ).map((m) => m.text),
-    requiredContents: requiredContentsFor(orgKind).length,
-  }));
 }
 
 export type ReviewReminder = {
@@ -135,7 +156,7 @@ export type ReviewToDo = { policyId: string; title: string; nextReviewOn: string
 export async function reviewsToDo(db: Db, ctx: RequestContext, today: string): Promise<ReviewToDo[] | null> {
   const orgId = ctx.user.activeOrg.id;
   if (!ctx.can.actFor(orgId, 'policies:edit')) return null;
-  const current = await withScope(db, ctx.scope, (tx) => repository.currentSummariesOf(tx, orgId));
+  const current = await withScope(db, ctx.scope, (tx) => repository.currentSummariesOf(tx, [orgId]));
   return current
     .map((c) => ({
       policyId: c.policyId,

@@ -22,6 +22,7 @@ export { attachmentHeader } from './documents.ts';
 export {
   type FrameworkStanding,
   frameworkStanding,
+  frameworkStandingOf,
   type PolicyStatus,
   policyStatus,
   type ReviewReminder,

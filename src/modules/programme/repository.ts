@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, gt, gte, lt, lte, ne, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, gte, inArray, lt, lte, ne, sql } from 'drizzle-orm';
 import type { Executor } from '../../db/client.ts';
 import { programmeSettings, workProgrammeItems, workProgrammes } from './schema.ts';
 
@@ -66,6 +66,15 @@ export async function programmeContaining(tx: Executor, orgId: string, day: stri
   return row;
 }
 
+/** The programmes of several organisations that cover the day (at most one each). */
+export async function programmesContaining(tx: Executor, orgIds: readonly string[], day: string): Promise<ProgrammeRow[]> {
+  if (orgIds.length === 0) return [];
+  return tx
+    .select()
+    .from(workProgrammes)
+    .where(and(inArray(workProgrammes.orgId, [...orgIds]), lte(workProgrammes.startsOn, day), gte(workProgrammes.endsOn, day)));
+}
+
 export async function latestStartingBefore(tx: Executor, orgId: string, day: string): Promise<ProgrammeRow | undefined> {
   const [row] = await tx
     .select()
@@ -97,6 +106,15 @@ export async function itemsOf(tx: Executor, programmeId: string): Promise<ItemRo
     .select()
     .from(workProgrammeItems)
     .where(eq(workProgrammeItems.programmeId, programmeId))
+    .orderBy(asc(workProgrammeItems.position), asc(workProgrammeItems.createdAt));
+}
+
+export async function itemsOfProgrammes(tx: Executor, programmeIds: readonly string[]): Promise<ItemRow[]> {
+  if (programmeIds.length === 0) return [];
+  return tx
+    .select()
+    .from(workProgrammeItems)
+    .where(inArray(workProgrammeItems.programmeId, [...programmeIds]))
     .orderBy(asc(workProgrammeItems.position), asc(workProgrammeItems.createdAt));
 }
 

@@ -178,15 +178,38 @@ export async function programmeStanding(
   kind: OrganisationKind,
   day: string,
 ): Promise<ProgrammeStanding | null> {
-  const programme = await repository.programmeContaining(tx, orgId, day);
-  if (!programme) return null;
-  const items = await repository.itemsOf(tx, programme.id);
-  const { total, done, overdue } = progressOf(items, day);
-  const held = new Set(items.map((i) => i.area));
-  const missingAreas = requiredItemsFor(kind)
-    .filter((r) => !held.has(r.area))
-    .map((r) => areaNames[r.area]);
-  return { year: yearOf(programme), label: yearLabel(programme.startsOn, programme.endsOn), total, done, overdue, missingAreas };
+  return (await programmeStandingOf(tx, [{ id: orgId, kind }], day)).get(orgId) ?? null;
+}
+
+/** programmeStanding for several organisations in two queries. */
+export async function programmeStandingOf(
+  tx: Executor,
+  orgs: readonly { id: string; kind: OrganisationKind }[],
+  day: string,
+): Promise<Map<string, ProgrammeStanding | null>> {
+  const programmes = await repository.programmesContaining(
+    tx,
+    orgs.map((o) => o.id),
+    day,
+  );
+  const allItems = await repository.itemsOfProgrammes(
+    tx,
+    programmes.map((p) => p.id),
+  );
+  return new Map(
+    orgs.map(({ id, kind }) => {
+      const programme = programmes.find((p) => p.orgId === id);
+      if (!programme) return [id, null];
+      const items = allItems.filter((i) => i.programmeId === programme.id);
+      const { total, done, overdue } = progressOf(items, day);
+      const held = new Set(items.map((i) => i.area));
+      const missingAreas = requiredItemsFor(kind)
+        .filter((r) => !held.has(r.area))
+        .map((r) => areaNames[r.area]);
+      const label = yearLabel(programme.startsOn, programme.endsOn);
+      return [id, { year: yearOf(programme), label, total, done, overdue, missingAreas }];
+    }),
+  );
 }
 
 export type DueItem = repository.DueItemRow;

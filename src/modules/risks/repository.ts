@@ -36,20 +36,23 @@ export async function scoreCountsOf(tx: Executor, orgIds: string[]): Promise<Sco
 }
 
 /** Each of the organisation's risks with the day of its latest review on or before `day` (null if none). */
+/** Each risk of the organisations, with its latest review on or before the day. */
 export async function latestReviewsOf(
   tx: Executor,
-  orgId: string,
+  orgIds: readonly string[],
   day: string,
-): Promise<{ status: RiskRow['status']; createdAt: Date; lastReviewedOn: string | null }[]> {
+): Promise<{ orgId: string; status: RiskRow['status']; createdAt: Date; lastReviewedOn: string | null }[]> {
+  if (orgIds.length === 0) return [];
   return tx
     .select({
+      orgId: risks.orgId,
       status: risks.status,
       createdAt: risks.createdAt,
       lastReviewedOn: sql<string | null>`max(${riskReviews.reviewedOn})::text`,
     })
     .from(risks)
     .leftJoin(riskReviews, and(eq(riskReviews.riskId, risks.id), lte(riskReviews.reviewedOn, day)))
-    .where(eq(risks.orgId, orgId))
+    .where(inArray(risks.orgId, [...orgIds]))
     .groupBy(risks.id);
 }
 
@@ -102,12 +105,12 @@ export async function ctlpRecordsOf(tx: Executor, orgId: string): Promise<CtlpRo
 }
 
 /** The CTLP records of several organisations, each organisation's latest year first. */
-export async function ctlpRecordsOfOrgs(tx: Executor, orgIds: string[]): Promise<CtlpRow[]> {
+export async function ctlpRecordsOfOrgs(tx: Executor, orgIds: readonly string[]): Promise<CtlpRow[]> {
   if (orgIds.length === 0) return [];
   return tx
     .select()
     .from(ctlpRecords)
-    .where(inArray(ctlpRecords.orgId, orgIds))
+    .where(inArray(ctlpRecords.orgId, [...orgIds]))
     .orderBy(asc(ctlpRecords.orgId), desc(ctlpRecords.year));
 }
 

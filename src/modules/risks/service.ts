@@ -473,22 +473,41 @@ export async function overdueCtlpReviews(
 export type RegisterStanding = { recorded: number; open: number; openReviewed: number; lastReviewedOn: string | null };
 
 export async function registerStandingIn(tx: Executor, orgId: string, day: string): Promise<RegisterStanding> {
+  return (await registerStandingOf(tx, [orgId], day)).get(orgId) as RegisterStanding;
+}
+
+/** registerStandingIn for several organisations in one query. */
+export async function registerStandingOf(
+  tx: Executor,
+  orgIds: readonly string[],
+  day: string,
+): Promise<Map<string, RegisterStanding>> {
   const since = addMonths(day, -12);
-  const rows = (await repository.latestReviewsOf(tx, orgId, day))
+  const all = (await repository.latestReviewsOf(tx, orgIds, day))
     .map((r) => ({ ...r, added: todayInLondon(r.createdAt) }))
     .filter((r) => r.added <= day)
-    .map((r) => ({ open: r.status === 'open', looked: [r.added, r.lastReviewedOn ?? ''].sort()[1] as string }));
-  const open = rows.filter((r) => r.open);
-  return {
-    recorded: rows.length,
-    open: open.length,
-    openReviewed: open.filter((r) => r.looked > since).length,
-    lastReviewedOn:
-      rows
-        .map((r) => r.looked)
-        .sort()
-        .at(-1) ?? null,
-  };
+    .map((r) => ({
+      orgId: r.orgId,
+      open: r.status === 'open',
+      looked: [r.added, r.lastReviewedOn ?? ''].sort()[1] as string,
+    }));
+  return new Map(
+    orgIds.map((orgId) => {
+      const rows = all.filter((r) => r.orgId === orgId);
+      const open = rows.filter((r) => r.open);
+      const standing: RegisterStanding = {
+        recorded: rows.length,
+        open: open.length,
+        openReviewed: open.filter((r) => r.looked > since).length,
+        lastReviewedOn:
+          rows
+            .map((r) => r.looked)
+            .sort()
+            .at(-1) ?? null,
+      };
+      return [orgId, standing];
+    }),
+  );
 }
 
 export type CtlpStanding = Pick<CtlpRecord, 'year' | 'briefingReceivedOn' | 'reviewedOn' | 'signedOffOn'> & {
@@ -498,19 +517,30 @@ export type CtlpStanding = Pick<CtlpRecord, 'year' | 'briefingReceivedOn' | 'rev
 
 /** The CTLP record of the financial year `day` falls in, as it stood that day, and the latest sign-off of any year. */
 export async function ctlpStandingIn(tx: Executor, orgId: string, day: string): Promise<CtlpStanding> {
+  return (await ctlpStandingOf(tx, [orgId], day)).get(orgId) as CtlpStanding;
+}
+
+/** ctlpStandingIn for several organisations in one query. */
+export async function ctlpStandingOf(tx: Executor, orgIds: readonly string[], day: string): Promise<Map<string, CtlpStanding>> {
   const year = financialYearOf(day);
-  const records = (await repository.ctlpRecordsOf(tx, orgId)).map((r) =>
+  const all = (await repository.ctlpRecordsOfOrgs(tx, orgIds)).map((r) =>
     r.signedOffOn && r.signedOffOn > day ? { ...r, signedOffOn: null } : r,
   );
-  const current = records.find((r) => r.year === year);
-  return {
-    year,
-    label: yearLabel(year),
-    briefingReceivedOn: current?.briefingReceivedOn ?? null,
-    reviewedOn: current?.reviewedOn ?? null,
-    signedOffOn: current?.signedOffOn ?? null,
-    lastSignOffOn: ctlpStatusOf(records, day).lastSignOffOn,
-  };
+  return new Map(
+    orgIds.map((orgId) => {
+      const records = all.filter((r) => r.orgId === orgId);
+      const current = records.find((r) => r.year === year);
+      const standing: CtlpStanding = {
+        year,
+        label: yearLabel(year),
+        briefingReceivedOn: current?.briefingReceivedOn ?? null,
+        reviewedOn: current?.reviewedOn ?? null,
+        signedOffOn: current?.signedOffOn ?? null,
+        lastSignOffOn: ctlpStatusOf(records, day).lastSignOffOn,
+      };
+      return [orgId, standing];
+    }),
+  );
 }
 
 // ---- the commissioner's read-only view of its providers' registers ----

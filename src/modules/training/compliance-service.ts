@@ -86,6 +86,16 @@ export async function levelCountsIn(tx: Tx, orgId: string, dates: string[]): Pro
   return new Map(dates.map((asAt) => [asAt, levelsAt(rows, orgId, asAt)]));
 }
 
+/** Several organisations' figures per level on one day, by organisation. */
+export async function levelCountsOfOrgs(
+  tx: Tx,
+  orgIds: readonly string[],
+  asAt: string,
+): Promise<Map<string, LevelCompliance[]>> {
+  const rows = orgIds.length ? await countsWithCache(tx, [...orgIds], [asAt]) : [];
+  return new Map(orgIds.map((orgId) => [orgId, levelsAt(rows, orgId, asAt)]));
+}
+
 /**
  * Figures per organisation, level and date: today and later from the expiries kept on staff rows
  * (quick), past dates from the cache, counting and caching any past date not there yet.

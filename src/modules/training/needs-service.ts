@@ -22,11 +22,24 @@ export type ApprovedNeedsAnalysis = { version: number; approvedBy: string; appro
 
 /** The newest version of the organisation's needs analysis approved on or before `day`, or null: in the caller's scope. */
 export async function approvedNeedsAnalysisIn(tx: Executor, orgId: string, day: string): Promise<ApprovedNeedsAnalysis | null> {
-  const approved = (await repository.needsAnalyses(tx, orgId))
+  return (await approvedNeedsAnalysesOf(tx, [orgId], day)).get(orgId) ?? null;
+}
+
+/** approvedNeedsAnalysisIn for several organisations in one query. */
+export async function approvedNeedsAnalysesOf(
+  tx: Executor,
+  orgIds: readonly string[],
+  day: string,
+): Promise<Map<string, ApprovedNeedsAnalysis | null>> {
+  const approved = (await repository.needsAnalyses(tx, orgIds))
     .filter((a) => a.approvedOn <= day)
     .sort((a, b) => b.approvedOn.localeCompare(a.approvedOn) || b.version - a.version);
-  const [latest] = approved;
-  return latest ? { version: latest.version, approvedBy: latest.approvedBy, approvedOn: latest.approvedOn } : null;
+  return new Map(
+    orgIds.map((orgId) => {
+      const latest = approved.find((a) => a.orgId === orgId);
+      return [orgId, latest ? { version: latest.version, approvedBy: latest.approvedBy, approvedOn: latest.approvedOn } : null];
+    }),
+  );
 }
 
 export type NeedsAnalysisView = {
@@ -37,7 +50,7 @@ export type NeedsAnalysisView = {
 
 export async function needsAnalysis(db: Db, ctx: RequestContext): Promise<NeedsAnalysisView> {
   return withScope(db, ctx.scope, async (tx) => {
-    const history = await repository.needsAnalyses(tx, ctx.user.activeOrg.id);
+    const history = await repository.needsAnalyses(tx, [ctx.user.activeOrg.id]);
     const [latest] = history;
     return {
       current: latest

@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, type SQL, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, type SQL, sql } from 'drizzle-orm';
 import type { Executor } from '../../db/client.ts';
 import { staff, type TrainingLevel, trainingComplianceSnapshots, trainingNeedsAnalyses, trainingRecords } from './schema.ts';
 
@@ -347,11 +347,13 @@ export async function insertRecords(tx: Executor, orgId: string, records: NewRec
   return inserted.length;
 }
 
-export async function needsAnalyses(tx: Executor, orgId: string): Promise<NeedsAnalysisRow[]> {
+/** Every version of the organisations' needs analyses, the latest first. */
+export async function needsAnalyses(tx: Executor, orgIds: readonly string[]): Promise<NeedsAnalysisRow[]> {
+  if (orgIds.length === 0) return [];
   return tx
     .select()
     .from(trainingNeedsAnalyses)
-    .where(eq(trainingNeedsAnalyses.orgId, orgId))
+    .where(inArray(trainingNeedsAnalyses.orgId, [...orgIds]))
     .orderBy(desc(trainingNeedsAnalyses.version));
 }
 

@@ -30,6 +30,7 @@ export {
   levelCountsAt,
   levelCountsForOrganisation,
   levelCountsIn,
+  levelCountsOfOrgs,
   levelsBelowTarget,
   monthEnd,
   type ProviderCompliance,
@@ -40,6 +41,7 @@ export {
 } from './compliance-service.ts';
 export {
   type ApprovedNeedsAnalysis,
+  approvedNeedsAnalysesOf,
   approvedNeedsAnalysisIn,
   type NeedsAnalysisView,
   needsAnalysis,
