@@ -30,14 +30,14 @@ export const selfAssessmentAttention: AttentionSource = async (db, ctx, today) =
 };
 
 async function ownAssessmentLines(...[db, ctx, today]: Parameters<AttentionSource>): Promise<AttentionItem[]> {
-  const { current } = await selfAssessment.overview(db, ctx, today);
+  const current = await selfAssessment.currentStanding(db, ctx, today);
   if (!current) return [];
   const items: AttentionItem[] = [];
   const href = `/assurance/${current.assessment.id}`;
   if (current.assessment.status === 'returned') {
     items.push({ text: `This year’s self-assessment was returned by the ICB: ${current.label}`, href, urgency: 'due' });
   }
-  const notMet = current.counts.not_met;
+  const { notMet } = current;
   if (notMet > 0) {
     items.push({
       text: `${plural(notMet, 'requirement', 'requirements')} of the core standards not met in this year’s self-assessment`,

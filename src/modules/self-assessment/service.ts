@@ -195,6 +195,31 @@ export async function overview(db: Db, ctx: RequestContext, today = todayInLondo
   return { year, label: yearLabel(year), current: await versionPage(db, ctx, latest.id, today), versions };
 }
 
+/**
+ * What the home page says of this year's assessment: its latest version and how many requirements it has
+ * as not met. The same results as the version's page, without reading its evidence, actions and comments.
+ */
+export async function currentStanding(
+  db: Db,
+  ctx: RequestContext,
+  today = todayInLondon(),
+): Promise<{ assessment: Assessment; label: string; notMet: number } | null> {
+  const found = await withScope(db, ctx.scope, async (tx) => {
+    const [latest] = await repository.versionsOf(tx, ctx.user.activeOrg.id, financialYearOf(today));
+    return latest ? { latest, answers: await repository.answersOf(tx, latest.id) } : null;
+  });
+  if (!found) return null;
+  const { latest, answers } = found;
+  const frozen = isFrozen(latest.status);
+  const live = await liveResults(db, ctx, latest, today);
+  const results = applicableRequirements(latest.edition, ctx.user.activeOrg.kind).map((requirement) => {
+    const answer = answers.find((a) => a.requirementId === requirement.id);
+    const computed = frozen ? storedComputedOf(answer) : computedOf(live?.find((s) => s.requirement.id === requirement.id));
+    return resolve(computed, answer ?? null).result;
+  });
+  return { assessment: latest, label: yearLabel(latest.year), notMet: tally(results).not_met };
+}
+
 function mustEdit(ctx: RequestContext): void {
   if (!ctx.can('assessment:edit')) throw new ForbiddenError('Only the Prevent leads change the self-assessment');
 }
