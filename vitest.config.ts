@@ -39,7 +39,9 @@ export default defineConfig({
         test: { name: 'fast', include: ['src/**/*.test.ts', 'test/**/*.test.ts'], exclude: commandLine, isolate: false },
       },
       { extends: true, test: { name: 'cli', include: commandLine } },
-      { extends: true, test: { name: 'browser', include: browser } },
+      // The browser files build their own app and database and change no module state of their own, so they
+      // share a worker's loaded modules (as the fast lane does) instead of loading the app again per file.
+      { extends: true, test: { name: 'browser', include: browser, isolate: false } },
     ],
   },
 });
