@@ -37,8 +37,16 @@ if (!chromiumAvailable) {
   console.warn(`Browser tests skipped: Chromium not found at ${chromiumPath} (install Debian's chromium package)`);
 }
 
-/** `describe` for browser tests: skipped when there is no Chromium (and not on CI, which has already failed above). */
-export const describeInBrowser = describe.skipIf(!chromiumAvailable);
+/**
+ * The browser lane checks what a person's browser meets — pages, forms with and without JavaScript,
+ * accessibility, journeys from page to page — and runs on the embedded database only. Everything beneath
+ * the pages (every route for every role, every service and query) runs on both databases in the fast lane,
+ * so a run with DATABASE_URL (CI's second run, on the PostgreSQL server) skips the browser lane.
+ */
+export const browserLaneSkippedOnServer = !!process.env.DATABASE_URL;
+
+/** `describe` for browser tests: skipped on a server run, and when there is no Chromium (not on CI, which has already failed above). */
+export const describeInBrowser = describe.skipIf(!chromiumAvailable || browserLaneSkippedOnServer);
 
 const chromiumArgs = [
   '--no-sandbox',

@@ -21,7 +21,7 @@ export default async function setup(project: TestProject) {
     const built = await template;
     console.log(
       built.kind === 'server'
-        ? `Tests run on the PostgreSQL server (a fresh database per test file, from ${built.name})`
+        ? `Tests run on the PostgreSQL server (a fresh database per test file, from ${built.name}); the browser lane runs on the embedded database only`
         : 'Tests run on the embedded database (a fresh copy per test file). Set DATABASE_URL to run them on a PostgreSQL server.',
     );
   }

@@ -1,5 +1,5 @@
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { navigationFor } from '../../src/platform/navigation.ts';
 import { permissions, permissionsOf, type Role } from '../../src/platform/permissions.ts';
 import { demo } from '../../test/harness.ts';
@@ -182,19 +182,10 @@ export const groups = {
   partners: ['commissioner', 'regionalLead', 'trainingAdmin'],
 } satisfies Record<string, Account['key'][]>;
 
-/**
- * The walk checks templates, navigation and accessibility, which are the same whichever database is
- * under them, so it runs on the embedded one only (`npm test` without DATABASE_URL; CI runs both). On a
- * server run every route is still requested for every role (test/authorisation.test.ts) and the journeys
- * still run in the browser.
- */
-const onServer = !!process.env.DATABASE_URL;
-const describeWalk = onServer ? describe.skip : describeInBrowser;
-
 // One person after another, each in a new context of the one browser. Each test has its own
 // time limit, and every browser step within it its own 60 seconds.
 export function describeNavigation(keys: Account['key'][]): void {
-  describeWalk('navigation and accessibility, role by role (on the embedded database only)', { timeout: 600_000 }, () => {
+  describeInBrowser('navigation and accessibility, role by role', { timeout: 600_000 }, () => {
     let b: BrowserApp;
     beforeAll(async () => {
       b = await startBrowserApp();
