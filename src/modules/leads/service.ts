@@ -42,14 +42,9 @@ export async function currentLeadsFor(
 }
 
 /**
- * The holders of both posts on a day at one organisation, in a unit of work the caller has already
- * scoped to it (assurance against the core standards reads them so, for a person or the command line).
+ * The holders of both posts on a day at each organisation given, in one query, in a unit of work the
+ * caller has already scoped to them (assurance against the core standards reads them so).
  */
-export async function currentLeadsIn(tx: Executor, orgId: string, day: string): Promise<CurrentLeads> {
-  return currentOf(await repository.currentOn(tx, [orgId], day), orgId);
-}
-
-/** currentLeadsIn for several organisations in one query, in the caller's transaction. */
 export async function currentLeadsOf(tx: Executor, orgIds: readonly string[], day: string): Promise<Map<string, CurrentLeads>> {
   const appointments = await repository.currentOn(tx, orgIds, day);
   return new Map(orgIds.map((orgId) => [orgId, currentOf(appointments, orgId)]));

@@ -448,19 +448,10 @@ export type ReviewsOfCases = {
 };
 
 /**
- * How far the reviews of the cases given have got (the standard expects one for every referral),
- * and whether their actions are overdue as at `today`. Counts only; runs in the caller's scope.
+ * How far the reviews of each organisation's cases given have got (the standard expects one for every
+ * referral), and whether their actions are overdue as at `today`. Counts only; two queries in the
+ * caller's scope.
  */
-export async function reviewsOfCasesIn(
-  tx: Executor,
-  orgId: string,
-  caseIds: readonly string[],
-  today: string,
-): Promise<ReviewsOfCases> {
-  return (await reviewsOfCasesOf(tx, new Map([[orgId, caseIds]]), today)).get(orgId) as ReviewsOfCases;
-}
-
-/** reviewsOfCasesIn for several organisations (each with its own cases) in two queries. */
 export async function reviewsOfCasesOf(
   tx: Executor,
   casesByOrg: ReadonlyMap<string, readonly string[]>,

@@ -79,14 +79,9 @@ export type FrameworkStanding = {
 };
 
 /**
- * Each current Prevent framework or policy of the organisation, with its next review date and the required
- * contents it lacks: what assurance against the core standards reads. Runs in the caller's scope.
+ * Each current Prevent framework or policy of each organisation given, with its next review date and the
+ * required contents it lacks: what assurance against the core standards reads. Two queries in the caller's scope.
  */
-export async function frameworkStanding(db: Executor, orgId: string, orgKind: OrganisationKind): Promise<FrameworkStanding[]> {
-  return (await frameworkStandingOf(db, [{ id: orgId, kind: orgKind }])).get(orgId) ?? [];
-}
-
-/** frameworkStanding for several organisations in two queries. */
 export async function frameworkStandingOf(
   db: Executor,
   orgs: readonly { id: string; kind: OrganisationKind }[],

@@ -21,7 +21,6 @@ export { type ChecklistItem, missingContents, requiredContentsFor } from './cont
 export { attachmentHeader } from './documents.ts';
 export {
   type FrameworkStanding,
-  frameworkStanding,
   frameworkStandingOf,
   type PolicyStatus,
   policyStatus,

@@ -169,19 +169,9 @@ export type ProgrammeStanding = {
 };
 
 /**
- * The programme running on `day` measured against the standard: its items, those overdue, and the
- * required areas it does not cover; null if none is running. Runs in the caller's scope.
+ * Each organisation's programme running on `day` measured against the standard: its items, those overdue,
+ * and the required areas it does not cover; null if none is running. Two queries in the caller's scope.
  */
-export async function programmeStanding(
-  tx: Executor,
-  orgId: string,
-  kind: OrganisationKind,
-  day: string,
-): Promise<ProgrammeStanding | null> {
-  return (await programmeStandingOf(tx, [{ id: orgId, kind }], day)).get(orgId) ?? null;
-}
-
-/** programmeStanding for several organisations in two queries. */
 export async function programmeStandingOf(
   tx: Executor,
   orgs: readonly { id: string; kind: OrganisationKind }[],

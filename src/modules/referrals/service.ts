@@ -451,18 +451,9 @@ export type ReferredCases = {
 };
 
 /**
- * An organisation's referrals to police Prevent made in [from, before), in the caller's scope. No case
- * row is read: the database counts them (see referredCases in the repository).
+ * Each organisation's referrals to police Prevent made in [from, before), in the caller's scope. No case
+ * row is read: the database counts them in one query (see referredCases in the repository).
  */
-export async function referredCasesIn(
-  tx: Executor,
-  orgId: string,
-  period: { from: string; before: string },
-): Promise<ReferredCases> {
-  return (await referredCasesOf(tx, [orgId], period)).get(orgId) as ReferredCases;
-}
-
-/** referredCasesIn for several organisations in one query. */
 export async function referredCasesOf(
   tx: Executor,
   orgIds: readonly string[],

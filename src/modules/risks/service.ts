@@ -15,10 +15,8 @@ import { type RiskCategory, type RiskStatus, riskCategories, riskStatuses } from
 
 export {
   type CtlpStanding,
-  ctlpStandingIn,
   ctlpStandingOf,
   type RegisterStanding,
-  registerStandingIn,
   registerStandingOf,
 } from './standing.ts';
 // The CTLP review's dates and status are worked out in ctlp-status.ts; outside the module, this file is the one way in.

@@ -7,11 +7,7 @@ import * as repository from './repository.ts';
 /** Open risks, and how many were reviewed, or added, in the 12 months to a day; the latest such day. */
 export type RegisterStanding = { recorded: number; open: number; openReviewed: number; lastReviewedOn: string | null };
 
-export async function registerStandingIn(tx: Executor, orgId: string, day: string): Promise<RegisterStanding> {
-  return (await registerStandingOf(tx, [orgId], day)).get(orgId) as RegisterStanding;
-}
-
-/** registerStandingIn for several organisations in one query. */
+/** Each organisation's register standing on a day, in one query. */
 export async function registerStandingOf(
   tx: Executor,
   orgIds: readonly string[],
@@ -50,12 +46,10 @@ export type CtlpStanding = Pick<repository.CtlpRow, 'year' | 'briefingReceivedOn
   lastSignOffOn: string | null;
 };
 
-/** The CTLP record of the financial year `day` falls in, as it stood that day, and the latest sign-off of any year. */
-export async function ctlpStandingIn(tx: Executor, orgId: string, day: string): Promise<CtlpStanding> {
-  return (await ctlpStandingOf(tx, [orgId], day)).get(orgId) as CtlpStanding;
-}
-
-/** ctlpStandingIn for several organisations in one query. */
+/**
+ * Each organisation's CTLP record of the financial year `day` falls in, as it stood that day, and the latest
+ * sign-off of any year, in one query.
+ */
 export async function ctlpStandingOf(tx: Executor, orgIds: readonly string[], day: string): Promise<Map<string, CtlpStanding>> {
   const year = financialYearOf(day);
   const all = (await repository.ctlpRecordsOfOrgs(tx, orgIds)).map((r) =>

@@ -20,12 +20,7 @@ export async function needsAnalysisIn(tx: Executor, orgId: string): Promise<Need
 
 export type ApprovedNeedsAnalysis = { version: number; approvedBy: string; approvedOn: string };
 
-/** The newest version of the organisation's needs analysis approved on or before `day`, or null: in the caller's scope. */
-export async function approvedNeedsAnalysisIn(tx: Executor, orgId: string, day: string): Promise<ApprovedNeedsAnalysis | null> {
-  return (await approvedNeedsAnalysesOf(tx, [orgId], day)).get(orgId) ?? null;
-}
-
-/** approvedNeedsAnalysisIn for several organisations in one query. */
+/** The newest version of each organisation's needs analysis approved on or before `day`, or null: one query in the caller's scope. */
 export async function approvedNeedsAnalysesOf(
   tx: Executor,
   orgIds: readonly string[],

@@ -42,7 +42,6 @@ export {
 export {
   type ApprovedNeedsAnalysis,
   approvedNeedsAnalysesOf,
-  approvedNeedsAnalysisIn,
   type NeedsAnalysisView,
   needsAnalysis,
   needsAnalysisIn,
