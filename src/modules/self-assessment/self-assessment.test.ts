@@ -224,6 +224,25 @@ describe('the self-assessment', () => {
     const someone = frozen.requirements[0]?.requirement.id ?? '';
     expect(await fieldErrors(assessments.saveAnswer(db, w.lead, started.id, someone, { result: 'met' }))).toHaveProperty('form');
     expect(await fieldErrors(assessments.saveNarrative(db, w.lead, started.id, { narrative: 'changed' }))).toHaveProperty('form');
+    // The database holds the freeze too, for anything that skips the service.
+    for (const change of [
+      sql`update self_assessment_answers set note = 'changed' where assessment_id = ${started.id}`,
+      sql`delete from self_assessment_answers where assessment_id = ${started.id}`,
+      sql`insert into self_assessment_evidence (org_id, assessment_id, requirement_id, kind, title, href, added_by_name)
+          values (${w.provider.id}, ${started.id}, ${someone}, 'link', 'Late', '/policies', 'Someone')`,
+      sql`update self_assessments set narrative = 'changed' where id = ${started.id}`,
+      sql`update self_assessments set status = 'draft' where id = ${started.id}`,
+    ]) {
+      const refused = await db.execute(change).then(
+        () => 'changed',
+        (error: Error) => String((error.cause as Error | undefined)?.message ?? error.message),
+      );
+      expect(refused).toMatch(/a signed-off self-assessment cannot change/);
+    }
+    expect((await assessments.versionPage(db, w.lead, started.id)).assessment).toMatchObject({
+      status: 'signed_off',
+      narrative: 'How we meet the standards.',
+    });
     const audited = await rows<{ action: string }>(
       t,
       sql`select action from audit_events where record_id = ${started.id} order by seq`,
