@@ -58,6 +58,25 @@ export async function fillOrganisation(database: Database, orgId: string, count:
      where st.id = b.staff_id`);
 }
 
+/** The app on a benchmark's database, with the benchmark's own throw-away keys: its data is synthetic and removed afterwards. */
+export function benchApp(database: Database, dataDir: string | undefined, auditKey: string): Promise<FastifyInstance> {
+  const config = loadConfig({
+    LOG_LEVEL: 'silent',
+    REQUIRE_MFA: 'false',
+    DATA_DIR: dataDir ?? '/nonexistent',
+    CASE_DATA_KEY: Buffer.alloc(32, 9).toString('base64'),
+    AUDIT_KEY: auditKey,
+  });
+  return buildApp(database, config);
+}
+
+/** Gets a page through inject, failing unless it is the page to measure (not a redirect or an error page). */
+export async function getPage(app: FastifyInstance, cookie: string, url: string, expect: string): Promise<void> {
+  const response = await app.inject({ method: 'GET', url, headers: { cookie } });
+  if (response.statusCode !== 200 || !response.body.includes(expect))
+    throw new Error(`${url} is not the page to measure: ${response.statusCode} ${response.body.slice(0, 200)}`);
+}
+
 export async function signIn(app: FastifyInstance, email: string): Promise<string> {
   const jar = new Map<string, string>();
   const remember = (cookies: { name: string; value: string }[]) => {
@@ -147,21 +166,9 @@ export async function benchCompliance(): Promise<string> {
       });
     const loadSeconds = (Date.now() - started) / 1000;
 
-    // The benchmark's own throw-away key: the data is synthetic and removed afterwards.
-    const config = loadConfig({
-      LOG_LEVEL: 'silent',
-      REQUIRE_MFA: 'false',
-      DATA_DIR: dataDir ?? '/nonexistent',
-      CASE_DATA_KEY: Buffer.alloc(32, 9).toString('base64'),
-      AUDIT_KEY: benchAuditKey,
-    });
-    const app = await buildApp(database, config);
+    const app = await benchApp(database, dataDir, benchAuditKey);
     try {
-      const page = async (cookie: string, url: string, expect: string) => {
-        const response = await app.inject({ method: 'GET', url, headers: { cookie } });
-        if (response.statusCode !== 200 || !response.body.includes(expect))
-          throw new Error(`${url} is not the page to measure: ${response.statusCode} ${response.body.slice(0, 200)}`);
-      };
+      const page = (cookie: string, url: string, expect: string) => getPage(app, cookie, url, expect);
       const adminCookie = await signIn(app, 'training@rb0.example');
       const commissionerCookie = await signIn(app, 'commissioner@qb9.example');
       const trustPage = await time(runs, () => page(adminCookie, '/training', 'By the level staff need'));

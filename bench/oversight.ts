@@ -10,15 +10,13 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import Fastify from 'fastify';
-import { buildApp } from '../src/app.ts';
-import { loadConfig } from '../src/config.ts';
 import { openDatabase } from '../src/db/client.ts';
 import { migrate } from '../src/db/migrate.ts';
 import { demoPassword } from '../src/demo/seed.ts';
 import { parseAuditKeys, useAuditKeys } from '../src/modules/audit/keys.ts';
 import * as organisations from '../src/modules/organisations/service.ts';
 import * as users from '../src/modules/users/service.ts';
-import { fillOrganisation, signIn, time, wholeNumber } from './compliance.ts';
+import { benchApp, fillOrganisation, getPage, signIn, time, wholeNumber } from './compliance.ts';
 
 const benchAuditKey = Buffer.alloc(32, 11).toString('base64');
 const seeder = { userId: null, label: 'oversight benchmark', ip: null };
@@ -74,24 +72,10 @@ export async function benchOversight(): Promise<string> {
     });
     const loadSeconds = (Date.now() - started) / 1000;
 
-    const config = loadConfig({
-      LOG_LEVEL: 'silent',
-      REQUIRE_MFA: 'false',
-      DATA_DIR: dataDir ?? '/nonexistent',
-      CASE_DATA_KEY: Buffer.alloc(32, 9).toString('base64'),
-      AUDIT_KEY: benchAuditKey,
-    });
-    const app = await buildApp(database, config);
+    const app = await benchApp(database, dataDir, benchAuditKey);
     try {
       const cookie = await signIn(app, 'commissioner@qo9.example');
-      const last = `Oversight Provider ${providers}`;
-      const heatMap = await time(runs, async () => {
-        const response = await app.inject({ method: 'GET', url: '/assurance/providers', headers: { cookie } });
-        if (response.statusCode !== 200 || !response.body.includes(last))
-          throw new Error(
-            `/assurance/providers is not the page to measure: ${response.statusCode} ${response.body.slice(0, 200)}`,
-          );
-      });
+      const heatMap = await time(runs, () => getPage(app, cookie, '/assurance/providers', `Oversight Provider ${providers}`));
       const baseline = await time(runs, async () => {
         await bare.inject({ method: 'GET', url: '/' });
       });

@@ -2,7 +2,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { hasValidCheckDigit } from '../../platform/nhs-number.ts';
+import { monthNames } from '../dates.ts';
+import { hasValidCheckDigit } from '../nhs-number.ts';
 import {
   ageBand,
   anonymise,
@@ -174,20 +175,6 @@ const workplaceNames = [
   'Dales Motors',
 ];
 const titles = ['Dr', 'Mrs', 'Mr', 'Ms', 'Miss', 'PC', 'Prof', 'Mx', 'DC'];
-const months = [
-  'January',
-  'February',
-  'March',
-  'April',
-  'May',
-  'June',
-  'July',
-  'August',
-  'September',
-  'October',
-  'November',
-  'December',
-];
 const weekdays = ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'];
 const numberWords = ['', 'one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine', 'ten', 'eleven', 'twelve'];
 const numberWordsTeens = ['thirteen', 'fourteen', 'fifteen', 'sixteen', 'seventeen', 'eighteen', 'nineteen'];
@@ -276,7 +263,7 @@ function dateText(r: Random, d: DateParts): { text: string; core: string; genera
   const mm = String(d.month + 1).padStart(2, '0');
   const yy = String(d.year).slice(2);
   const ord = `${d.day}${d.day % 10 === 1 && d.day !== 11 ? 'st' : d.day % 10 === 2 && d.day !== 12 ? 'nd' : d.day % 10 === 3 && d.day !== 13 ? 'rd' : 'th'}`;
-  const month = months[d.month] ?? '';
+  const month = monthNames[d.month] ?? '';
   const general = `${month} ${d.year}`;
   const forms: { text: string; core: string; general: string | null }[] = [
     { text: `${dd}/${mm}/${d.year}`, core: `${dd}/${mm}/${d.year}`, general },
