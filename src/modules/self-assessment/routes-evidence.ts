@@ -4,10 +4,10 @@ import multipart from '@fastify/multipart';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Db } from '../../db/client.ts';
 import { InputError } from '../../platform/errors.ts';
-import { assertCsrf, contextOf, formBody, idParam } from '../../platform/web.ts';
+import { assertCsrf, contextOf, idParam } from '../../platform/web.ts';
 import { attachmentHeader } from '../policies/service.ts';
 import * as evidence from './evidence.ts';
-import { requirementParam, showRequirement } from './routes-requirement.ts';
+import { requirementParam, saveOnRequirement, showRequirement } from './routes-requirement.ts';
 
 /* Evidence for a requirement: a link to a record (an ordinary form), or a file (multipart, read here). */
 
@@ -82,22 +82,15 @@ export function evidenceRoutes(app: FastifyInstance, db: Db): void {
     );
   });
 
-  app.post(
-    '/assurance/:id/requirements/:requirementId/links',
-    { config: { access: 'assessment:edit' } },
-    async (request, reply) => {
-      const ctx = contextOf(request);
-      const id = idParam(request);
-      const requirementId = requirementParam(request);
-      const body = formBody(request);
-      try {
-        await evidence.addLink(db, ctx, id, requirementId, body);
-        return reply.redirect(`/assurance/${id}/requirements/${encodeURIComponent(requirementId)}#evidence`, 303);
-      } catch (error) {
-        if (!(error instanceof InputError)) throw error;
-        return showRequirement(reply, db, ctx, id, requirementId, { linkValues: body }, error);
-      }
-    },
+  app.post('/assurance/:id/requirements/:requirementId/links', { config: { access: 'assessment:edit' } }, (request, reply) =>
+    saveOnRequirement(
+      request,
+      reply,
+      db,
+      'linkValues',
+      (ctx, id, requirementId, body) => evidence.addLink(db, ctx, id, requirementId, body),
+      (id, requirementId) => `/assurance/${id}/requirements/${encodeURIComponent(requirementId)}#evidence`,
+    ),
   );
 
   app.post('/assurance/:id/evidence/:evidenceId/remove', { config: { access: 'assessment:edit' } }, async (request, reply) => {

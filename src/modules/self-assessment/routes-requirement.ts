@@ -23,6 +23,31 @@ type FormValues = {
   actionValues?: Record<string, unknown>;
 };
 
+/**
+ * Handles one of the requirement page's ordinary forms: `save` with what was sent, then on to the address
+ * `next` gives; bad input shows the page again with the messages and what was typed, in the form it came from.
+ */
+export async function saveOnRequirement(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  db: Db,
+  form: keyof FormValues,
+  save: (ctx: RequestContext, id: string, requirementId: string, body: Record<string, unknown>) => Promise<unknown>,
+  next: (id: string, requirementId: string) => string,
+): Promise<FastifyReply> {
+  const ctx = contextOf(request);
+  const id = idParam(request);
+  const requirementId = requirementParam(request);
+  const body = formBody(request);
+  try {
+    await save(ctx, id, requirementId, body);
+    return reply.redirect(next(id, requirementId), 303);
+  } catch (error) {
+    if (!(error instanceof InputError)) throw error;
+    return showRequirement(reply, db, ctx, id, requirementId, { [form]: body }, error);
+  }
+}
+
 /** The requirement's page; with an error, the form that failed shows again with what was typed and the messages. */
 export async function showRequirement(
   reply: FastifyReply,
@@ -65,36 +90,26 @@ export function requirementRoutes(app: FastifyInstance, db: Db): void {
     showRequirement(reply, db, contextOf(request), idParam(request), requirementParam(request)),
   );
 
-  app.post('/assurance/:id/requirements/:requirementId', { config: { access: 'assessment:edit' } }, async (request, reply) => {
-    const ctx = contextOf(request);
-    const id = idParam(request);
-    const requirementId = requirementParam(request);
-    const body = formBody(request);
-    try {
-      await assessments.saveAnswer(db, ctx, id, requirementId, body);
-      return reply.redirect(`/assurance/${id}#${encodeURIComponent(requirementId)}`, 303);
-    } catch (error) {
-      if (!(error instanceof InputError)) throw error;
-      return showRequirement(reply, db, ctx, id, requirementId, { answerValues: body }, error);
-    }
-  });
+  app.post('/assurance/:id/requirements/:requirementId', { config: { access: 'assessment:edit' } }, (request, reply) =>
+    saveOnRequirement(
+      request,
+      reply,
+      db,
+      'answerValues',
+      (ctx, id, requirementId, body) => assessments.saveAnswer(db, ctx, id, requirementId, body),
+      (id, requirementId) => `/assurance/${id}#${encodeURIComponent(requirementId)}`,
+    ),
+  );
 
-  app.post(
-    '/assurance/:id/requirements/:requirementId/actions',
-    { config: { access: 'assessment:edit' } },
-    async (request, reply) => {
-      const ctx = contextOf(request);
-      const id = idParam(request);
-      const requirementId = requirementParam(request);
-      const body = formBody(request);
-      try {
-        await assessments.addAction(db, ctx, id, requirementId, body);
-        return reply.redirect(`${pathOf(id, requirementId)}#actions`, 303);
-      } catch (error) {
-        if (!(error instanceof InputError)) throw error;
-        return showRequirement(reply, db, ctx, id, requirementId, { actionValues: body }, error);
-      }
-    },
+  app.post('/assurance/:id/requirements/:requirementId/actions', { config: { access: 'assessment:edit' } }, (request, reply) =>
+    saveOnRequirement(
+      request,
+      reply,
+      db,
+      'actionValues',
+      (ctx, id, requirementId, body) => assessments.addAction(db, ctx, id, requirementId, body),
+      (id, requirementId) => `${pathOf(id, requirementId)}#actions`,
+    ),
   );
 
   app.post('/assurance/:id/actions/:actionId', { config: { access: 'assessment:edit' } }, async (request, reply) => {
