@@ -5,8 +5,12 @@ import { noScope, withScope } from '../src/db/tenancy.ts';
 import * as concerns from '../src/modules/concerns/service.ts';
 import type { OrganisationKind } from '../src/modules/organisations/schema.ts';
 import * as organisations from '../src/modules/organisations/service.ts';
+import * as policyDemo from '../src/modules/policies/demo.ts';
+import * as policies from '../src/modules/policies/service.ts';
+import * as risks from '../src/modules/risks/service.ts';
 import * as users from '../src/modules/users/service.ts';
 import { contextFor, type RequestContext } from '../src/platform/context.ts';
+import { addDays } from '../src/platform/dates.ts';
 import type { Role } from '../src/platform/permissions.ts';
 import * as sessions from '../src/platform/sessions.ts';
 import { concernForm } from './concerns.ts';
@@ -122,4 +126,38 @@ export async function orgIdOf(database: Database, odsCode: string): Promise<stri
   const found = await organisations.findByOdsCode(database.db, odsCode);
   if (!found) throw new Error(`No organisation ${odsCode}`);
   return found.id;
+}
+
+/**
+ * A Prevent framework approved 10 days before `today`, in date for a year, with every required content of
+ * a trust ticked and written: what meets the standard's policy requirement.
+ */
+export async function newCompletePreventFramework(database: Database, ctx: RequestContext, today: string) {
+  const contents = policies.requiredContentsFor('nhs_trust');
+  return policies.createPolicy(
+    database.db,
+    ctx,
+    {
+      title: 'Prevent framework',
+      kind: 'prevent_framework',
+      version: '1.0',
+      approvedOn: addDays(today, -10),
+      approver: 'Trust board',
+      nextReviewOn: addDays(today, 355),
+      checklist: contents.map((c) => c.key),
+      ...Object.fromEntries(contents.map((c, i) => [policies.sectionField(c.key), `Section ${i + 1}`])),
+    },
+    { filename: 'framework.pdf', bytes: policyDemo.pdfDocument('Prevent framework'), truncated: false },
+  );
+}
+
+/** An open Prevent risk in the register, scored 3 × 3 inherent, 2 × 2 current and 1 × 1 target. */
+export async function newPreventRisk(database: Database, ctx: RequestContext) {
+  return risks.addRisk(database.db, ctx, {
+    title: 'Staff not trained',
+    category: 'training',
+    owner: 'Pat Lead',
+    ...{ inherentLikelihood: '3', inherentImpact: '3', currentLikelihood: '2', currentImpact: '2' },
+    ...{ targetLikelihood: '1', targetImpact: '1' },
+  });
 }

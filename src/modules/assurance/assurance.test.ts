@@ -1,5 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { contextOf, newCase, newOrganisation, newUser } from '../../../test/factories.ts';
+import {
+  contextOf,
+  newCase,
+  newCompletePreventFramework,
+  newOrganisation,
+  newPreventRisk,
+  newUser,
+} from '../../../test/factories.ts';
 import { type TestApp, testApp } from '../../../test/harness.ts';
 import type { RequestContext } from '../../platform/context.ts';
 import { addDays, spokenDate, todayInLondon } from '../../platform/dates.ts';
@@ -7,11 +14,9 @@ import * as concerns from '../concerns/service.ts';
 import * as contracts from '../contracts/service.ts';
 import * as leads from '../leads/service.ts';
 import * as organisations from '../organisations/service.ts';
-import * as policies from '../policies/demo.ts';
 import * as policyService from '../policies/service.ts';
 import * as programme from '../programme/service.ts';
 import * as referrals from '../referrals/service.ts';
-import * as risks from '../risks/service.ts';
 import * as sharing from '../sharing/service.ts';
 import type { RuleId } from '../standards/service.ts';
 import { currentEdition, requirementsFor } from '../standards/service.ts';
@@ -133,28 +138,8 @@ describe('assurance against the core standards, computed from the records', { ti
     await programme.startProgramme(db, trust.ctx, year);
     const { label } = await programme.getProgramme(db, trust.ctx, year);
     const contents = policyService.requiredContentsFor('nhs_trust');
-    const framework = await policyService.createPolicy(
-      db,
-      trust.ctx,
-      {
-        title: 'Prevent framework',
-        kind: 'prevent_framework',
-        version: '1.0',
-        approvedOn: addDays(today, -10),
-        approver: 'Trust board',
-        nextReviewOn: addDays(today, 355),
-        checklist: contents.map((c) => c.key),
-        ...Object.fromEntries(contents.map((c, i) => [policyService.sectionField(c.key), `Section ${i + 1}`])),
-      },
-      { filename: 'framework.pdf', bytes: policies.pdfDocument('Prevent framework'), truncated: false },
-    );
-    await risks.addRisk(db, trust.ctx, {
-      title: 'Staff not trained',
-      category: 'training',
-      owner: 'Pat Lead',
-      ...{ inherentLikelihood: '3', inherentImpact: '3', currentLikelihood: '2', currentImpact: '2' },
-      ...{ targetLikelihood: '1', targetImpact: '1' },
-    });
+    const framework = await newCompletePreventFramework(t.database, trust.ctx, today);
+    await newPreventRisk(t.database, trust.ctx);
 
     const statuses = await assuranceStatus(db, trust.ctx, today);
     const checked = expectOutcomes(statuses, {

@@ -1,12 +1,17 @@
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { contextOf, newCase, newOrganisation, newUser, signedInAs } from '../../../test/factories.ts';
+import {
+  contextOf,
+  newCase,
+  newCompletePreventFramework,
+  newOrganisation,
+  newPreventRisk,
+  newUser,
+  signedInAs,
+} from '../../../test/factories.ts';
 import { type TestApp, testApp, textOf, type Visitor } from '../../../test/harness.ts';
 import { addDays, todayInLondon } from '../../platform/dates.ts';
 import * as leads from '../leads/service.ts';
-import * as policyDemo from '../policies/demo.ts';
-import * as policies from '../policies/service.ts';
-import * as risks from '../risks/service.ts';
 import { providerSections, rollUp } from './service.ts';
 
 const today = todayInLondon();
@@ -89,29 +94,8 @@ describe('oversight: the commissioner’s heat map and the region’s counts', {
     await leads.appoint(db, kept.ctx, { post: 'operational', personName: 'Pat Lead', startsOn: since });
     // The ICB is told of the accountable lead only: the leads' section is partly met.
     await leads.tellCommissioner(t.database, { appointmentId: accountable.id });
-    const contents = policies.requiredContentsFor('nhs_trust');
-    await policies.createPolicy(
-      db,
-      kept.ctx,
-      {
-        title: 'Prevent framework',
-        kind: 'prevent_framework',
-        version: '1.0',
-        approvedOn: addDays(today, -10),
-        approver: 'Trust board',
-        nextReviewOn: addDays(today, 355),
-        checklist: contents.map((c) => c.key),
-        ...Object.fromEntries(contents.map((c, i) => [policies.sectionField(c.key), `Section ${i + 1}`])),
-      },
-      { filename: 'framework.pdf', bytes: policyDemo.pdfDocument('Prevent framework'), truncated: false },
-    );
-    await risks.addRisk(db, kept.ctx, {
-      title: 'Staff not trained',
-      category: 'training',
-      owner: 'Pat Lead',
-      ...{ inherentLikelihood: '3', inherentImpact: '3', currentLikelihood: '2', currentImpact: '2' },
-      ...{ targetLikelihood: '1', targetImpact: '1' },
-    });
+    await newCompletePreventFramework(t.database, kept.ctx, today);
+    await newPreventRisk(t.database, kept.ctx);
     // Six concerns at the kept trust (shown as 5), two at the other (shown as fewer than 5).
     for (let i = 0; i < 6; i += 1) await newCase(t.database, kept.ctx, { observedOn: addDays(today, -1) });
     for (let i = 0; i < 2; i += 1) await newCase(t.database, gaps.ctx, { observedOn: addDays(today, -1) });
