@@ -96,6 +96,21 @@ function withOverdue(action: repository.ActionRow, today: string): Action {
 }
 
 /**
+ * A requirement's result in a version: a frozen version's computed result as stored at sign-off, a draft's
+ * as the records say now (`live`), then the person's answer over it.
+ */
+function resultOf(
+  requirementId: string,
+  answers: readonly repository.AnswerRow[],
+  frozen: boolean,
+  live: RequirementStatus[] | null,
+) {
+  const answer = answers.find((a) => a.requirementId === requirementId);
+  const computed = frozen ? storedComputedOf(answer) : computedOf(live?.find((s) => s.requirement.id === requirementId));
+  return { answer, computed, resolved: resolve(computed, answer ?? null) };
+}
+
+/**
  * A version as its pages show it. A draft's computed results are today's (`live`); a frozen version's are
  * those stored when it was signed off, never recomputed.
  */
@@ -116,9 +131,7 @@ export async function buildVersion(
   const latestDecision = decided ? { ...decided, comments: new Map(comments.map((c) => [c.requirementId, c.comment])) } : null;
   const frozen = isFrozen(row.status);
   const requirements = applicableRequirements(row.edition, org.kind).map((requirement): RequirementView => {
-    const answer = answers.find((a) => a.requirementId === requirement.id);
-    const computed = frozen ? storedComputedOf(answer) : computedOf(live?.find((s) => s.requirement.id === requirement.id));
-    const resolved = resolve(computed, answer ?? null);
+    const { answer, computed, resolved } = resultOf(requirement.id, answers, frozen, live);
     return {
       requirement,
       computed,
@@ -212,11 +225,9 @@ export async function currentStanding(
   const { latest, answers } = found;
   const frozen = isFrozen(latest.status);
   const live = await liveResults(db, ctx, latest, today);
-  const results = applicableRequirements(latest.edition, ctx.user.activeOrg.kind).map((requirement) => {
-    const answer = answers.find((a) => a.requirementId === requirement.id);
-    const computed = frozen ? storedComputedOf(answer) : computedOf(live?.find((s) => s.requirement.id === requirement.id));
-    return resolve(computed, answer ?? null).result;
-  });
+  const results = applicableRequirements(latest.edition, ctx.user.activeOrg.kind).map(
+    (requirement) => resultOf(requirement.id, answers, frozen, live).resolved.result,
+  );
   return { assessment: latest, label: yearLabel(latest.year), notMet: tally(results).not_met };
 }
 
