@@ -26,6 +26,7 @@ import { policiesModule } from './modules/policies/manifest.ts';
 import { programmeModule } from './modules/programme/manifest.ts';
 import { providersModule } from './modules/providers/manifest.ts';
 import { referralsModule } from './modules/referrals/manifest.ts';
+import { reportsModule } from './modules/reports/manifest.ts';
 import { retentionModule } from './modules/retention/manifest.ts';
 import { risksModule } from './modules/risks/manifest.ts';
 import { selfAssessmentModule } from './modules/self-assessment/manifest.ts';
@@ -101,6 +102,8 @@ export function modules(): ModuleManifest[] {
     selfAssessmentModule,
     // After the assurance and self-assessment modules, whose services it uses.
     oversightModule,
+    // Reads almost every module above for the board report and the month-end figures.
+    reportsModule,
   ];
 }
 

@@ -78,6 +78,10 @@ const expectedHolders: Record<Permission, Role[]> = {
   'assurance:region': ['regional_lead'],
   'assessment:read': ['operational_lead', 'accountable_lead', 'board_viewer', 'commissioner_lead'],
   'assessment:edit': ['operational_lead', 'accountable_lead', 'commissioner_lead'],
+  'reports:read': ['operational_lead', 'accountable_lead', 'board_viewer', 'commissioner_lead'],
+  'reports:edit': ['operational_lead', 'accountable_lead', 'commissioner_lead'],
+  'reports:approve': ['accountable_lead'],
+  'reports:providers': ['commissioner_lead', 'regional_lead'],
   'assessment:sign-off': ['accountable_lead'],
   'assessment:review': ['commissioner_lead'],
 };

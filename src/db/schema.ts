@@ -11,6 +11,7 @@ export * from '../modules/organisations/schema.ts';
 export * from '../modules/policies/schema.ts';
 export * from '../modules/programme/schema.ts';
 export * from '../modules/referrals/schema.ts';
+export * from '../modules/reports/schema.ts';
 export * from '../modules/risks/schema.ts';
 export * from '../modules/self-assessment/schema.ts';
 export * from '../modules/sharing/schema.ts';

@@ -25,6 +25,8 @@ const items: NavigationItem[] = [
   { text: 'Policies', href: '/policies', access: 'policies:read' },
   { text: 'Self-assessment', href: '/assurance', access: 'assessment:read' },
   { text: 'Providers’ assessments', href: '/assurance/submissions', access: 'assessment:review' },
+  { text: 'Reports', href: '/reports', access: 'reports:read' },
+  { text: 'Providers’ reports', href: '/reports/providers', access: 'reports:providers' },
   { text: 'Organisations', href: '/organisations', access: 'organisations:read' },
   { text: 'Users', href: '/users', access: 'users:manage' },
   { text: 'Audit trail', href: '/audit', access: 'audit:read' },

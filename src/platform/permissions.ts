@@ -101,6 +101,14 @@ export const permissions = [
   'assessment:sign-off',
   /** At an ICB: read the self-assessments its providers submitted, and accept them or return them with comments. */
   'assessment:review',
+  /** The organisation's annual board reports (every version) and its quarterly data return, to read and download. */
+  'reports:read',
+  /** Draft a board report, write its sections, record when the board saw it, share it, start a new version. */
+  'reports:edit',
+  /** Approve a board report, which freezes it: the accountable lead answers for it and signs the resources statement. */
+  'reports:approve',
+  /** The board reports the providers in reach shared (the ICB's, or the region's), small numbers suppressed. */
+  'reports:providers',
 ] as const;
 export type Permission = (typeof permissions)[number];
 
@@ -142,13 +150,15 @@ const preventLeadPermissions: readonly Permission[] = [
   'contracts:read',
   'assessment:read',
   'assessment:edit',
+  'reports:read',
+  'reports:edit',
 ];
 
 export const rolePermissions: Record<Role, readonly Permission[]> = {
   staff: [],
   safeguarding_practitioner: ['concerns:work'],
   operational_lead: [...preventLeadPermissions],
-  accountable_lead: [...preventLeadPermissions, 'audit:checkpoint', 'ctlp:sign-off', 'assessment:sign-off'],
+  accountable_lead: [...preventLeadPermissions, 'audit:checkpoint', 'ctlp:sign-off', 'assessment:sign-off', 'reports:approve'],
   training_admin: ['training:compliance', 'training:staff', 'training:manage'],
   board_viewer: [
     'organisations:read',
@@ -160,6 +170,7 @@ export const rolePermissions: Record<Role, readonly Permission[]> = {
     'concerns:counts',
     'training:compliance',
     'assessment:read',
+    'reports:read',
   ],
   commissioner_lead: [
     'organisations:read',
@@ -191,6 +202,10 @@ export const rolePermissions: Record<Role, readonly Permission[]> = {
     'assessment:read',
     'assessment:edit',
     'assessment:review',
+    // The ICB's own board report and data return (its providers' combined with its own), and the reports its providers shared.
+    'reports:read',
+    'reports:edit',
+    'reports:providers',
   ],
   regional_lead: [
     'organisations:read',
@@ -200,6 +215,7 @@ export const rolePermissions: Record<Role, readonly Permission[]> = {
     'concerns:providers',
     'training:providers',
     'assurance:region',
+    'reports:providers',
   ],
   system_admin: [
     'organisations:read',

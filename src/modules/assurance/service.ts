@@ -42,7 +42,8 @@ export async function assuranceStatusOf(
   return statusFor(db, { userId: null, orgIds: [org.id] }, org, asAt, edition);
 }
 
-async function statusFor(
+/** The same in a scope the caller chose (the person's, or the organisation's own). */
+export async function statusFor(
   db: Db,
   scope: Scope,
   org: AssuredOrganisation,

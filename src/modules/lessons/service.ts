@@ -400,39 +400,46 @@ export async function lessonsFigures(
 ): Promise<LessonsFigures> {
   const { from, before } = parseInput(periodFields, period);
   if (before <= from) throw new InputError({ before: 'The end of the period must be after its start' });
-  return withScope(db, ctx.scope, async (tx) => {
-    const orgId = ctx.user.activeOrg.id;
-    const reviews = await repository.reviewsStartedBetween(tx, orgId, from, before);
-    const ids = new Set(reviews.map((r) => r.id));
-    const actions = (await repository.actionsOf(tx, orgId, [...ids])).map((a) => actionView(a, today));
-    const studies = (await repository.caseStudiesOf(tx, orgId)).filter((s) => ids.has(s.reviewId));
-    const shared = await repository.sharedCopiesOf(
-      tx,
-      studies.map((s) => s.id),
-    );
-    return {
-      from,
-      before,
-      reviews: {
-        started: reviews.length,
-        fromReferrals: reviews.filter((r) => r.origin === 'referral').length,
-        toDo: reviews.filter((r) => r.status === 'to_do').length,
-        inProgress: reviews.filter((r) => r.status === 'in_progress').length,
-        complete: reviews.filter((r) => r.status === 'complete').length,
-      },
-      actions: {
-        open: actions.filter((a) => a.status === 'open').length,
-        overdue: actions.filter((a) => a.overdue).length,
-        done: actions.filter((a) => a.status === 'done').length,
-      },
-      caseStudies: {
-        draft: studies.filter((s) => s.status === 'draft').length,
-        approved: studies.filter((s) => s.status === 'approved').length,
-        shared: shared.length,
-      },
-      themes: themeCounts(reviews.map((r) => r.themes)),
-    };
-  });
+  return withScope(db, ctx.scope, (tx) => lessonsFiguresIn(tx, ctx.user.activeOrg.id, { from, before }, today));
+}
+
+/** As lessonsFigures, for one organisation inside a transaction already scoped to it (the month-end figures, reports). */
+export async function lessonsFiguresIn(
+  tx: Executor,
+  orgId: string,
+  { from, before }: { from: string; before: string },
+  today: string,
+): Promise<LessonsFigures> {
+  const reviews = await repository.reviewsStartedBetween(tx, orgId, from, before);
+  const ids = new Set(reviews.map((r) => r.id));
+  const actions = (await repository.actionsOf(tx, orgId, [...ids])).map((a) => actionView(a, today));
+  const studies = (await repository.caseStudiesOf(tx, orgId)).filter((s) => ids.has(s.reviewId));
+  const shared = await repository.sharedCopiesOf(
+    tx,
+    studies.map((s) => s.id),
+  );
+  return {
+    from,
+    before,
+    reviews: {
+      started: reviews.length,
+      fromReferrals: reviews.filter((r) => r.origin === 'referral').length,
+      toDo: reviews.filter((r) => r.status === 'to_do').length,
+      inProgress: reviews.filter((r) => r.status === 'in_progress').length,
+      complete: reviews.filter((r) => r.status === 'complete').length,
+    },
+    actions: {
+      open: actions.filter((a) => a.status === 'open').length,
+      overdue: actions.filter((a) => a.overdue).length,
+      done: actions.filter((a) => a.status === 'done').length,
+    },
+    caseStudies: {
+      draft: studies.filter((s) => s.status === 'draft').length,
+      approved: studies.filter((s) => s.status === 'approved').length,
+      shared: shared.length,
+    },
+    themes: themeCounts(reviews.map((r) => r.themes)),
+  };
 }
 
 // ---- the reviews of referred cases, for assurance against the core standards ----

@@ -213,3 +213,8 @@ export async function commissioningAreaOf(
   const commissioner = members.find((o) => o.id === commissionerId);
   return commissioner ? { commissioner, members } : null;
 }
+
+/** Every organisation's id, for work done for each of them with nobody signed in (the month-end figures). */
+export async function allOrganisationIds(db: Executor): Promise<string[]> {
+  return (await repository.all(db)).map((o) => o.id);
+}

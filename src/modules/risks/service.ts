@@ -558,3 +558,14 @@ export async function providerRegister(
     return { org, ...register, ctlp: await ctlpOf(tx, org.id, register.risks, today) };
   });
 }
+
+export const bands: readonly Band[] = ['low', 'moderate', 'high', 'extreme'];
+
+/** How many of the organisation's open risks are in each band now, inside a transaction scoped to it (month-end figures, reports). */
+export async function openRisksByBandIn(tx: Executor, orgId: string): Promise<Record<Band, number>> {
+  const counted: Record<Band, number> = { low: 0, moderate: 0, high: 0, extreme: 0 };
+  for (const row of await repository.scoreCountsOf(tx, [orgId])) {
+    if (row.status === 'open') counted[bandOf(row.score)] += row.count;
+  }
+  return counted;
+}

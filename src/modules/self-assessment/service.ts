@@ -1,12 +1,12 @@
 import { z } from 'zod';
 import type { Db, Executor } from '../../db/client.ts';
-import { withScope } from '../../db/tenancy.ts';
+import { type Scope, withScope } from '../../db/tenancy.ts';
 import { outgoingTextProblems, refuseIdentifyingText } from '../../platform/anonymiser/outgoing.ts';
 import type { OrganisationSummary, RequestContext } from '../../platform/context.ts';
 import { isRealDate, todayInLondon } from '../../platform/dates.ts';
 import { ForbiddenError, InputError, NotFoundError } from '../../platform/errors.ts';
 import { blankToUndefined, parseInput } from '../../platform/validation.ts';
-import { assuranceStatus, type RequirementStatus } from '../assurance/service.ts';
+import { assuranceStatus, type RequirementStatus, statusFor } from '../assurance/service.ts';
 import * as audit from '../audit/service.ts';
 import type { OrganisationKind } from '../organisations/service.ts';
 import { currentEdition, type Edition, editionOf, type Requirement, requirementsFor } from '../standards/service.ts';
@@ -217,18 +217,36 @@ export async function currentStanding(
   ctx: RequestContext,
   today = todayInLondon(),
 ): Promise<{ assessment: Assessment; label: string; notMet: number } | null> {
-  const found = await withScope(db, ctx.scope, async (tx) => {
-    const [latest] = await repository.versionsOf(tx, ctx.user.activeOrg.id, financialYearOf(today));
+  const standing = await yearStandingOf(db, ctx.user.activeOrg, financialYearOf(today), today, ctx.scope);
+  return standing && { assessment: standing.assessment, label: standing.label, notMet: standing.results.not_met };
+}
+
+export type YearStanding = { assessment: Assessment; label: string; results: Record<ShownResult, number> };
+
+/**
+ * The latest version of an organisation's self-assessment for a year and how many requirements it has at
+ * each result, as its page shows them: for the home page and the board report. With nobody signed in (the
+ * command line) the organisation's own scope is used.
+ */
+export async function yearStandingOf(
+  db: Db,
+  org: AssessedOrg,
+  year: number,
+  today = todayInLondon(),
+  scope: Scope = { userId: null, orgIds: [org.id] },
+): Promise<YearStanding | null> {
+  const found = await withScope(db, scope, async (tx) => {
+    const [latest] = await repository.versionsOf(tx, org.id, year);
     return latest ? { latest, answers: await repository.answersOf(tx, latest.id) } : null;
   });
   if (!found) return null;
   const { latest, answers } = found;
   const frozen = isFrozen(latest.status);
-  const live = await liveResults(db, ctx, latest, today);
-  const results = applicableRequirements(latest.edition, ctx.user.activeOrg.kind).map(
+  const live = frozen ? null : await statusFor(db, scope, org, today, editionOf(latest.edition));
+  const results = applicableRequirements(latest.edition, org.kind).map(
     (requirement) => resultOf(requirement.id, answers, frozen, live).resolved.result,
   );
-  return { assessment: latest, label: yearLabel(latest.year), notMet: tally(results).not_met };
+  return { assessment: latest, label: yearLabel(latest.year), results: tally(results) };
 }
 
 function mustEdit(ctx: RequestContext): void {

@@ -50,9 +50,12 @@ export type ComplianceFigures = {
 
 /** The organisation's compliance as at a date, overall and by level, directorate, department and staff group. */
 export async function complianceFigures(db: Db, ctx: RequestContext, asAt: string): Promise<ComplianceFigures> {
-  const rows = await withScope(db, ctx.scope, (tx) =>
-    repository.complianceBreakdown(tx, ctx.user.activeOrg.id, asAt, asAt >= todayInLondon(), expiringSoonDays),
-  );
+  return withScope(db, ctx.scope, (tx) => complianceFiguresIn(tx, ctx.user.activeOrg.id, asAt));
+}
+
+/** As complianceFigures, for one organisation inside a transaction already scoped to it (the board report). */
+export async function complianceFiguresIn(tx: Tx, orgId: string, asAt: string): Promise<ComplianceFigures> {
+  const rows = await repository.complianceBreakdown(tx, orgId, asAt, asAt >= todayInLondon(), expiringSoonDays);
   const of = (breakdown: repository.GroupedCounts['breakdown']) =>
     rows
       .filter((r) => r.breakdown === breakdown)
@@ -153,7 +156,7 @@ export async function levelsBelowTarget(db: Db, ctx: RequestContext, today: stri
   return levels.filter((l) => l.inScope > 0 && l.percent !== null && l.percent < complianceTarget);
 }
 
-/** After a bulk change (an import): every staff member's kept expiries, and no cached past figures. */
+/** After a bulk change (an import): every staff member's kept expiries; past days recounted, past month ends kept as they were. */
 export const refreshFiguresIn = (tx: Tx, orgId: string) => repository.refreshFigures(tx, orgId);
 
 /** For the command line: one organisation's figures per level as at a date, with nobody signed in. */

@@ -58,7 +58,7 @@ const staffAsAt = (orgIds: readonly string[], asAt: string, current: boolean) =>
 
 /**
  * Brings the best expiries kept on staff rows up to date with their records (all the organisation's
- * staff, or those named), and drops the organisation's cached past figures. Call after every change
+ * staff, or those named), and drops the organisation's cached past figures but its month ends. Call after every change
  * to staff, records or required levels.
  */
 export async function refreshFigures(tx: Executor, orgId: string, staffIds?: readonly string[]): Promise<void> {
@@ -73,7 +73,11 @@ export async function refreshFigures(tx: Executor, orgId: string, staffIds?: rea
              group by s.id) b
      where st.id = b.id
        and (st.best_expiry_any is distinct from b.any_level or st.best_expiry_level3 is distinct from b.level3)`);
-  await tx.execute(sql`delete from training_compliance_snapshots where org_id = ${orgId}`);
+  // A past month end is a fixed record (the trend, the month-end figures): only other cached days are recounted.
+  await tx.execute(sql`
+    delete from training_compliance_snapshots
+     where org_id = ${orgId}
+       and as_at <> (date_trunc('month', as_at) + interval '1 month - 1 day')::date`);
 }
 
 const countColumns = (asAt: string, soonDays: number) => sql`

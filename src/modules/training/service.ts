@@ -25,6 +25,7 @@ export {
   asAtOrToday,
   type ComplianceFigures,
   complianceFigures,
+  complianceFiguresIn,
   type Figures,
   type LevelCompliance,
   levelCountsAt,
@@ -49,6 +50,8 @@ export {
   saveNeedsAnalysis,
 } from './needs-service.ts';
 
+export { type Forecast, forecastOf } from './plan/service.ts';
+export { percentOf } from './rules.ts';
 export { levelNames, type TrainingLevel, trainingLevels };
 export type StaffMember = repository.StaffRow;
 export type TrainingRecord = repository.RecordRow;

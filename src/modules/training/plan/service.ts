@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import type { Db, Tx } from '../../../db/client.ts';
-import { withScope } from '../../../db/tenancy.ts';
+import { type Scope, withScope } from '../../../db/tenancy.ts';
 import type { RequestContext } from '../../../platform/context.ts';
 import { addMonths, isRealDate, todayInLondon } from '../../../platform/dates.ts';
 import { InputError, NotFoundError } from '../../../platform/errors.ts';
@@ -206,13 +206,17 @@ export async function forecastFor(
   today = todayInLondon(),
 ): Promise<Forecast> {
   const { asAt, target } = forecastDates(query, today);
+  return forecastOf(db, ctx.scope, ctx.user.activeOrg.id, asAt, target);
+}
+
+/** The forecast of an organisation's compliance from `asAt` to `target`, in the scope given (the person's, or the organisation's own). */
+export async function forecastOf(db: Db, scope: Scope, orgId: string, asAt: string, target: string): Promise<Forecast> {
   const ends = monthEndsAfter(asAt);
   const dates = [asAt, ...ends];
   const lastEnd = ends[ends.length - 1] ?? asAt;
   const last = target > lastEnd ? target : lastEnd;
-  const orgId = ctx.user.activeOrg.id;
   // One transaction, so that the figures, the sessions and the trainers are read at the same moment.
-  const { sessions, trainerList, counts } = await withScope(db, ctx.scope, async (tx) => ({
+  const { sessions, trainerList, counts } = await withScope(db, scope, async (tx) => ({
     sessions: await repository.plannedSessionsBetween(tx, orgId, asAt, last),
     trainerList: await repository.activeTrainers(tx, orgId),
     counts: await levelCountsIn(tx, orgId, [...new Set([...dates, target])]),
