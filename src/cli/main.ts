@@ -16,6 +16,7 @@ import {
 } from './common.ts';
 import { dbGroup } from './db.ts';
 import { orgGroup } from './org.ts';
+import { reportGroup } from './report.ts';
 import { standardsGroup } from './standards.ts';
 import { tokenGroup } from './token.ts';
 import { importGroup } from './training.ts';
@@ -32,6 +33,7 @@ const groups: Group[] = [
   auditGroup,
   trainingGroup,
   importGroup,
+  reportGroup,
   anonymiseGroup,
   standardsGroup,
   assuranceGroup,

@@ -152,12 +152,15 @@ const summaryOf = (row: repository.ReviewRow): ReviewSummary => ({
 
 export type ActionView = repository.ActionRow & { statusName: string; overdue: boolean };
 
+const isOverdue = (row: Pick<repository.ActionRow, 'status' | 'dueOn'>, today: string) =>
+  row.status === 'open' && row.dueOn < today;
+
 const actionView = (row: repository.ActionRow, today: string): ActionView => ({
   ...row,
   description: unsealOrPlain(row.description) ?? '',
   owner: unsealOrPlain(row.owner) ?? '',
   statusName: actionStatusNames[row.status],
-  overdue: row.status === 'open' && row.dueOn < today,
+  overdue: isOverdue(row, today),
 });
 
 export type ReviewList = {
@@ -412,7 +415,11 @@ export async function lessonsFiguresIn(
 ): Promise<LessonsFigures> {
   const reviews = await repository.reviewsStartedBetween(tx, orgId, from, before);
   const ids = new Set(reviews.map((r) => r.id));
-  const actions = (await repository.actionsOf(tx, orgId, [...ids])).map((a) => actionView(a, today));
+  // Counted only: what an action says (sealed) is never read here.
+  const actions = (await repository.actionsOf(tx, orgId, [...ids])).map((a) => ({
+    status: a.status,
+    overdue: isOverdue(a, today),
+  }));
   const studies = (await repository.caseStudiesOf(tx, orgId)).filter((s) => ids.has(s.reviewId));
   const shared = await repository.sharedCopiesOf(
     tx,

@@ -218,3 +218,8 @@ export async function commissioningAreaOf(
 export async function allOrganisationIds(db: Executor): Promise<string[]> {
   return (await repository.all(db)).map((o) => o.id);
 }
+
+/** The providers an ICB commissions, with nobody signed in (the command line's data return). */
+export async function commissionedProviders(db: Executor, icbId: string): Promise<Organisation[]> {
+  return (await repository.commissionedBy(db, icbId)).filter((o) => o.id !== icbId && providerKinds.includes(o.kind));
+}

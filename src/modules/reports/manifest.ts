@@ -1,4 +1,5 @@
 import type { ModuleManifest } from '../../platform/modules.ts';
+import { seedReportsDemo } from './demo.ts';
 import { monthEndSchedule } from './month-end.ts';
 import { reportsRoutes } from './routes.ts';
 
@@ -11,4 +12,5 @@ export const reportsModule: ModuleManifest = {
   name: 'reports',
   routes: [reportsRoutes],
   schedules: [monthEndSchedule],
+  demoSeed: seedReportsDemo,
 };

@@ -15,29 +15,10 @@ import * as organisations from '../organisations/service.ts';
 import type { Pathway } from '../referrals/service.ts';
 import * as risks from '../risks/service.ts';
 import * as training from '../training/service.ts';
+import { type MonthFigures, type Route, routes } from './month-figures.ts';
 import * as repository from './repository.ts';
 
-export type LevelFigures = { inScope: number; compliant: number; expired: number; neverTrained: number };
-
-/** How the cases raised in the month stood when the month was kept. */
-export const routes = ['open', 'referred', 'otherRoute', 'noFurtherAction', 'closed'] as const;
-export type Route = (typeof routes)[number];
-
-export type MonthFigures = {
-  /** Training at the month's last day, per required level. */
-  training: Record<training.TrainingLevel, LevelFigures>;
-  concerns: {
-    raised: number;
-    bySubjectType: Record<concerns.SubjectType, number>;
-    byRoute: Record<Route, number>;
-  };
-  /** Of the concerns raised in the month: referred to police Prevent, and taken to a Channel panel. */
-  referrals: number;
-  channel: number;
-  lessons: { reviewsStarted: number; reviewsComplete: number; actionsOpen: number; actionsDone: number };
-  /** Open risks on the register by band when the month was kept. */
-  risks: Record<risks.Band, number>;
-};
+export { type MonthFigures, type Route, routes };
 
 export type KeptMonth = { month: string; figures: MonthFigures; computedLater: boolean; keptAt: Date | null };
 

@@ -1,6 +1,6 @@
 import { and, desc, eq, inArray, isNotNull } from 'drizzle-orm';
 import type { Executor } from '../../db/client.ts';
-import type { MonthFigures } from './month-end.ts';
+import type { MonthFigures } from './month-figures.ts';
 import { boardReports, monthEndFigures } from './schema.ts';
 
 export type KeptMonthRow = typeof monthEndFigures.$inferSelect;

@@ -2,7 +2,7 @@ import { boolean, date, integer, jsonb, pgTable, primaryKey, text, timestamp, un
 import { organisations } from '../organisations/schema.ts';
 import { users } from '../users/schema.ts';
 import type { ReportDocument } from './document.ts';
-import type { MonthFigures } from './month-end.ts';
+import type { MonthFigures } from './month-figures.ts';
 
 /**
  * An organisation's figures for one month, kept once and never recounted: trends and reports read these,

@@ -16,8 +16,8 @@ import { blankToUndefined, parseInput } from '../../platform/validation.ts';
 import * as audit from '../audit/service.ts';
 import * as organisations from '../organisations/service.ts';
 import { boardReportDocument, type Standing, type WrittenSections } from './content.ts';
-import { type ReportDocument, textsOf } from './document.ts';
-import { reportFiguresOf, yearLabelOf } from './figures.ts';
+import type { ReportDocument } from './document.ts';
+import { type ReportOrganisation, reportFiguresOf, yearLabelOf } from './figures.ts';
 import * as repository from './repository.ts';
 import { resourcesAnswers } from './schema.ts';
 
@@ -221,7 +221,9 @@ export async function approve(db: Db, ctx: RequestContext, id: string, input: un
   const sharedCopy = boardReportDocument(figures, writtenOf(row), standingOf(approved), { audience: 'shared', exact: false });
   const problems = outgoingTextProblems({
     ...writtenTexts(writtenOf(row)),
-    report: { label: 'A text the report takes from the records', text: textsOf(sharedCopy).join('\n') },
+    // Free text the report takes from other records; the leads' names are meant to be there.
+    themes: { label: 'A lessons learned theme in the report', text: figures.lessons.themes.map((t) => t.theme).join('\n') },
+    policies: { label: 'A policy title in the report', text: figures.frameworks.map((f) => f.title).join('\n') },
   });
   if (Object.keys(problems).length) throw new InputError(problems);
   await withScope(db, ctx.scope, async (tx) => {
@@ -340,4 +342,41 @@ export async function sharedReport(
   const found = (await sharedReports(db, ctx)).find((s) => s.report.id === id);
   if (!found) throw new NotFoundError();
   return { ...found, document: frozen(found.report.sharedCopy, found.report.sharedChecksum) };
+}
+
+// ---- with nobody signed in: the command line ----
+
+/**
+ * An organisation's board report for a year as the command line gives it: the latest approved version's
+ * board copy, or with `draft` the current draft generated now (in the organisation's own scope).
+ */
+export async function boardDocumentOf(
+  db: Db,
+  org: ReportOrganisation,
+  year: number,
+  draft: boolean,
+  today = todayInLondon(),
+): Promise<{ report: BoardReport; document: ReportDocument }> {
+  const ofYear = (await withScope(db, { userId: null, orgIds: [org.id] }, (tx) => repository.reportsOf(tx, org.id))).filter(
+    (r) => r.year === year,
+  );
+  if (draft) {
+    const row = ofYear.find((r) => r.status === 'draft');
+    if (!row) throw new InputError({ draft: `${org.odsCode} has no draft board report for ${yearLabelOf(year)}` });
+    const figures = await reportFiguresOf(db, org, year, today);
+    return {
+      report: row,
+      document: boardReportDocument(figures, writtenOf(row), standingOf(row), {
+        audience: 'board',
+        exact: row.exactCountsForBoard,
+      }),
+    };
+  }
+  const row = ofYear.find((r) => r.status === 'approved');
+  if (!row) {
+    throw new InputError({
+      year: `${org.odsCode} has no approved board report for ${yearLabelOf(year)} (add --draft for the draft)`,
+    });
+  }
+  return { report: row, document: frozen(row.boardCopy, row.boardChecksum) };
 }
