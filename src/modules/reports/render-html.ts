@@ -1,7 +1,7 @@
 import type { Block, ReportDocument, Table } from './document.ts';
 import { chartSvg } from './render-svg.ts';
 
-const escape = (text: string) =>
+const escapeHtml = (text: string) =>
   text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c);
 
 /** Print first: A4 margins, headings kept with what follows, tables not split across a row. */
@@ -16,19 +16,19 @@ footer { margin-top: 2em; font-size: 0.9em; color: #4c6272; }
 `;
 
 function table(t: Table): string {
-  const head = t.columns.map((c) => `<th scope="col">${escape(c)}</th>`).join('');
+  const head = t.columns.map((c) => `<th scope="col">${escapeHtml(c)}</th>`).join('');
   const rows = t.rows
-    .map((r) => `<tr>${r.map((c, i) => (i === 0 ? `<th scope="row">${escape(c)}</th>` : `<td>${escape(c)}</td>`)).join('')}</tr>`)
+    .map((r) => `<tr>${r.map((c, i) => (i === 0 ? `<th scope="row">${escapeHtml(c)}</th>` : `<td>${escapeHtml(c)}</td>`)).join('')}</tr>`)
     .join('\n');
-  return `<table><caption>${escape(t.caption)}</caption><thead><tr>${head}</tr></thead><tbody>\n${rows}\n</tbody></table>`;
+  return `<table><caption>${escapeHtml(t.caption)}</caption><thead><tr>${head}</tr></thead><tbody>\n${rows}\n</tbody></table>`;
 }
 
 function block(b: Block): string {
   switch (b.kind) {
     case 'paragraph':
-      return `<p${b.emphasis ? ' class="emphasis"' : ''}>${escape(b.text)}</p>`;
+      return `<p${b.emphasis ? ' class="emphasis"' : ''}>${escapeHtml(b.text)}</p>`;
     case 'list':
-      return `<ul>${b.items.map((i) => `<li>${escape(i)}</li>`).join('')}</ul>`;
+      return `<ul>${b.items.map((i) => `<li>${escapeHtml(i)}</li>`).join('')}</ul>`;
     case 'table':
       return table(b);
     case 'chart':
@@ -39,18 +39,18 @@ function block(b: Block): string {
 /** The report as one self-contained web page (no scripts, no outside files), to keep, send or print. */
 export function reportHtml(document: ReportDocument): string {
   const sections = document.sections
-    .map((s) => `<h${s.level + 1}>${escape(s.heading)}</h${s.level + 1}>\n${s.blocks.map(block).join('\n')}`)
+    .map((s) => `<h${s.level + 1}>${escapeHtml(s.heading)}</h${s.level + 1}>\n${s.blocks.map(block).join('\n')}`)
     .join('\n');
   return `<!DOCTYPE html>
 <html lang="en-GB">
-<head><meta charset="utf-8"><title>${escape(document.title)}</title><meta name="viewport" content="width=device-width, initial-scale=1"><style>${style}</style></head>
+<head><meta charset="utf-8"><title>${escapeHtml(document.title)}</title><meta name="viewport" content="width=device-width, initial-scale=1"><style>${style}</style></head>
 <body>
 <main>
-<h1>${escape(document.title)}</h1>
-${document.subtitle.map((l) => `<p>${escape(l)}</p>`).join('\n')}
+<h1>${escapeHtml(document.title)}</h1>
+${document.subtitle.map((l) => `<p>${escapeHtml(l)}</p>`).join('\n')}
 ${sections}
 </main>
-<footer>${escape(document.footer)}</footer>
+<footer>${escapeHtml(document.footer)}</footer>
 </body>
 </html>
 `;
