@@ -277,6 +277,7 @@ const moreBenchmarks: { name: string; run: () => Promise<string> }[] = [
   { name: 'import', run: async () => (await import('./import.ts')).benchImport() },
   { name: 'compliance', run: async () => (await import('./compliance.ts')).benchCompliance() },
   { name: 'oversight', run: async () => (await import('./oversight.ts')).benchOversight() },
+  { name: 'board-report', run: async () => (await import('./board-report.ts')).benchBoardReport() },
 ];
 
 /**
@@ -294,6 +295,9 @@ const smokeSettings: Record<string, string> = {
   BENCH_REGION_STAFF: '2000',
   BENCH_OVERSIGHT_RUNS: '3',
   BENCH_OVERSIGHT_STAFF: '20',
+  BENCH_REPORT_RUNS: '1',
+  BENCH_REPORT_STAFF: '300',
+  BENCH_REPORT_CONCERNS: '12',
 };
 
 function readArguments(args: string[]): void {
