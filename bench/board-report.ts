@@ -21,7 +21,7 @@ import { reportPdf } from '../src/modules/reports/render-pdf.ts';
 import { financialYearOf } from '../src/modules/reports/service.ts';
 import { demoActingAs } from '../src/modules/users/demo.ts';
 import * as users from '../src/modules/users/service.ts';
-import { londonDateTime, todayInLondon } from '../src/platform/dates.ts';
+import { addDays, londonDateTime, todayInLondon } from '../src/platform/dates.ts';
 import { parseCaseDataKey, useCaseDataKey } from '../src/platform/encryption.ts';
 import { fillOrganisation, time, wholeNumber } from './compliance.ts';
 
@@ -69,7 +69,7 @@ export async function benchBoardReport(): Promise<string> {
           subjectType: i % 4 === 0 ? 'staff' : 'patient',
           subjectName: `Bench Person ${i}`,
           narrative: 'Shared extremist material with others on the ward.',
-          observedAt: `${todayInLondon(raisedAt)}T10:00`,
+          observedAt: `${addDays(todayInLondon(raisedAt), -1)}T10:00`,
           location: 'Ward 1',
           dateOfBirth: '1990-01-02',
         },

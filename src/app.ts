@@ -14,6 +14,7 @@ import { concernFiguresModule } from './modules/concern-figures/manifest.ts';
 import { concernsModule } from './modules/concerns/manifest.ts';
 import { contactsModule } from './modules/contacts/manifest.ts';
 import { contractsModule } from './modules/contracts/manifest.ts';
+import { evidenceModule } from './modules/evidence/manifest.ts';
 import { homeModule } from './modules/home/manifest.ts';
 import { leadsModule } from './modules/leads/manifest.ts';
 import { lessonsModule } from './modules/lessons/manifest.ts';
@@ -104,6 +105,8 @@ export function modules(): ModuleManifest[] {
     oversightModule,
     // Reads almost every module above for the board report and the month-end figures.
     reportsModule,
+    // The CQC evidence reads the reports module's board report, and the others'.
+    evidenceModule,
   ];
 }
 

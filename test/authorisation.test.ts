@@ -25,6 +25,7 @@ const accountFor: Record<Role, string> = {
   commissioner_lead: demo.commissioner,
   regional_lead: demo.regionalLead,
   system_admin: demo.systemAdmin,
+  cqc_inspector: demo.inspector,
 };
 
 /**
@@ -82,6 +83,9 @@ const expectedHolders: Record<Permission, Role[]> = {
   'reports:edit': ['operational_lead', 'accountable_lead', 'commissioner_lead'],
   'reports:approve': ['accountable_lead'],
   'reports:providers': ['commissioner_lead', 'regional_lead'],
+  'evidence:read': ['operational_lead', 'accountable_lead', 'cqc_inspector'],
+  'evidence:inspectors': ['operational_lead', 'accountable_lead'],
+  'evidence:grant': ['accountable_lead'],
   'assessment:sign-off': ['accountable_lead'],
   'assessment:review': ['commissioner_lead'],
 };

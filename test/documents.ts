@@ -57,3 +57,15 @@ export async function docxXml(bytes: Buffer, part = 'word/document.xml'): Promis
   }
   throw new Error(`no ${part} in the package`);
 }
+
+/** Every file in a ZIP (the CQC evidence pack), by name, as bytes. */
+export async function zipFiles(bytes: Buffer): Promise<Map<string, Buffer>> {
+  const zip = await yauzl.fromBufferPromise(bytes, { lazyEntries: true });
+  const files = new Map<string, Buffer>();
+  for await (const entry of zip.eachEntry()) {
+    const chunks: Buffer[] = [];
+    for await (const chunk of await zip.openReadStreamPromise(entry)) chunks.push(chunk as Buffer);
+    files.set(entry.fileName, Buffer.concat(chunks));
+  }
+  return files;
+}

@@ -22,6 +22,7 @@ export const demo = {
   commissioner: 'commissioner@northshire-icb.example',
   icbAdmin: 'admin@northshire-icb.example',
   regionalLead: 'regional@northshire-region.example',
+  inspector: 'inspector@cqc.example',
 } as const;
 
 export const testDatabase = (): Promise<Database> => copyOfTemplate(inject('template'));

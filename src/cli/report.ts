@@ -120,8 +120,39 @@ export const dataReturnCommand: Command = {
   },
 };
 
+/** `report cqc-pack`: the CQC evidence pack as one zip. */
+export const cqcPackCommand: Command = {
+  group: 'report',
+  name: 'cqc-pack',
+  usage: 'report cqc-pack --org ODS --out FILE.zip',
+  summary: 'Write an organisation’s CQC evidence pack for the Prevent duty as a zip',
+  details:
+    'Writes one zip for an inspection: index.html, linking the current self-assessment, the Prevent policy\n' +
+    'and linked policies (with their approved documents), the training compliance summary by level and staff\n' +
+    'group, the latest approved board report (web page and PDF), the risk register summary and CTLP review,\n' +
+    'the multi-agency contacts and the lessons learned summary. No identifiable case data; small numbers\n' +
+    'suppressed. The pack is recorded in the organisation’s audit trail.\n\n' +
+    'Flags:\n' +
+    '  --org ODS       the ODS code of the organisation (see "org list")\n' +
+    '  --out FILE.zip  where to write it; a file that exists is never written over (exit 2)',
+  fieldFlags: { orgId: '--org' },
+  async run(args) {
+    const flags = parseFlags(args, { org: { type: 'string' }, out: { type: 'string' } });
+    requireFlags(flags, ['org', 'out']);
+    const out = outFlag(flags.out);
+    const [evidence, { commandLineActor }] = await Promise.all([import('../modules/evidence/service.ts'), import('./common.ts')]);
+    return withDatabase('current', async (database) => {
+      const org = await organisationByCode(database.db, flags.org);
+      const { zip, contents } = await evidence.packFor(database.db, commandLineActor(), org);
+      writeNew(out, zip);
+      say(`Wrote the CQC evidence pack of ${org.odsCode} (${contents}) to ${out}.`);
+      return 0;
+    });
+  },
+};
+
 export const reportGroup: Group = {
   name: 'report',
-  summary: 'Board reports and data returns',
-  commands: [boardCommand, dataReturnCommand],
+  summary: 'Board reports, data returns and the CQC evidence pack',
+  commands: [boardCommand, dataReturnCommand, cqcPackCommand],
 };

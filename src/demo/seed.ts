@@ -39,6 +39,8 @@ const demoAccounts: { email: string; displayName: string; ods: string; role: Rol
   { email: 'commissioner@northshire-icb.example', displayName: 'Dana Whitfield', ods: 'QZZ', role: 'commissioner_lead' },
   { email: 'admin@northshire-icb.example', displayName: 'Lee Farrow', ods: 'QZZ', role: 'system_admin' },
   { email: 'regional@northshire-region.example', displayName: 'Harper Lowe', ods: 'Y99', role: 'regional_lead' },
+  // Given read-only access to the foundation trust's CQC evidence for 30 days from when the demo is loaded.
+  { email: 'inspector@cqc.example', displayName: 'Alex Rivers', ods: 'RZ1', role: 'cqc_inspector' },
 ];
 
 export type DemoAccount = { email: string; role: string; organisation: string };
@@ -66,7 +68,8 @@ export async function seedDemo(database: Database): Promise<DemoAccount[]> {
   for (const account of demoAccounts) {
     const org = ids.get(account.ods);
     if (!org) throw new Error(`demo organisation ${account.ods} missing`);
-    await users.createAdministrator(database.db, seeder, { ...account, orgId: org.id, password: demoPassword });
+    const forSetTime = account.role === 'cqc_inspector' ? { expiresAt: new Date(Date.now() + 30 * 86_400_000) } : {};
+    await users.createAdministrator(database.db, seeder, { ...account, orgId: org.id, password: demoPassword, ...forSetTime });
     accounts.push({ email: account.email, role: roleNames[account.role], organisation: org.name });
   }
   for (const module of list) await module.demoSeed?.(database, ids);

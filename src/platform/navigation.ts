@@ -27,6 +27,7 @@ const items: NavigationItem[] = [
   { text: 'Providers’ assessments', href: '/assurance/submissions', access: 'assessment:review' },
   { text: 'Reports', href: '/reports', access: 'reports:read' },
   { text: 'Providers’ reports', href: '/reports/providers', access: 'reports:providers' },
+  { text: 'CQC evidence', href: '/evidence', access: 'evidence:read' },
   { text: 'Organisations', href: '/organisations', access: 'organisations:read' },
   { text: 'Users', href: '/users', access: 'users:manage' },
   { text: 'Audit trail', href: '/audit', access: 'audit:read' },

@@ -12,6 +12,8 @@ export const roles = [
   'commissioner_lead',
   'regional_lead',
   'system_admin',
+  /** Read-only access to an organisation's CQC evidence for a set time, given by its accountable lead; never a case. */
+  'cqc_inspector',
 ] as const;
 export type Role = (typeof roles)[number];
 
@@ -25,6 +27,7 @@ export const roleNames: Record<Role, string> = {
   commissioner_lead: 'Commissioner lead',
   regional_lead: 'Regional lead',
   system_admin: 'System administrator',
+  cqc_inspector: 'CQC inspector (for a set time)',
 };
 
 export const permissions = [
@@ -109,6 +112,12 @@ export const permissions = [
   'reports:approve',
   /** The board reports the providers in reach shared (the ICB's, or the region's), small numbers suppressed. */
   'reports:providers',
+  /** The organisation's CQC evidence pages and pack: read only, every page viewed recorded. */
+  'evidence:read',
+  /** Who was given inspector access, until when, and every evidence page they viewed: the Prevent leads. */
+  'evidence:inspectors',
+  /** Give a named inspector time-limited access to the evidence, or end it early: the accountable lead. */
+  'evidence:grant',
 ] as const;
 export type Permission = (typeof permissions)[number];
 
@@ -152,13 +161,22 @@ const preventLeadPermissions: readonly Permission[] = [
   'assessment:edit',
   'reports:read',
   'reports:edit',
+  'evidence:read',
+  'evidence:inspectors',
 ];
 
 export const rolePermissions: Record<Role, readonly Permission[]> = {
   staff: [],
   safeguarding_practitioner: ['concerns:work'],
   operational_lead: [...preventLeadPermissions],
-  accountable_lead: [...preventLeadPermissions, 'audit:checkpoint', 'ctlp:sign-off', 'assessment:sign-off', 'reports:approve'],
+  accountable_lead: [
+    ...preventLeadPermissions,
+    'audit:checkpoint',
+    'ctlp:sign-off',
+    'assessment:sign-off',
+    'reports:approve',
+    'evidence:grant',
+  ],
   training_admin: ['training:compliance', 'training:staff', 'training:manage'],
   board_viewer: [
     'organisations:read',
@@ -235,6 +253,7 @@ export const rolePermissions: Record<Role, readonly Permission[]> = {
     'policies:edit',
     'api-tokens:manage',
   ],
+  cqc_inspector: ['evidence:read'],
 };
 
 export function permissionsOf(held: readonly Role[]): Set<Permission> {

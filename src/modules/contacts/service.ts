@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { Db } from '../../db/client.ts';
+import type { Db, Executor } from '../../db/client.ts';
 import { withScope } from '../../db/tenancy.ts';
 import type { RequestContext } from '../../platform/context.ts';
 import { isRealDate, todayInLondon } from '../../platform/dates.ts';
@@ -65,10 +65,12 @@ function toRow(ctx: RequestContext, input: unknown, today: string): repository.C
 
 /** The organisation's own directory, and what its commissioner shares with it. */
 export async function directory(db: Db, ctx: RequestContext): Promise<{ own: Contact[]; fromCommissioner: Contact[] }> {
-  return withScope(db, ctx.scope, async (tx) => ({
-    own: await repository.ofOrganisation(tx, ctx.user.activeOrg.id),
-    fromCommissioner: await repository.sharedWith(tx, ctx.user.activeOrg.id),
-  }));
+  return withScope(db, ctx.scope, (tx) => directoryIn(tx, ctx.user.activeOrg.id));
+}
+
+/** As directory, for one organisation inside a transaction already scoped to it (the CQC evidence). */
+export async function directoryIn(tx: Executor, orgId: string): Promise<{ own: Contact[]; fromCommissioner: Contact[] }> {
+  return { own: await repository.ofOrganisation(tx, orgId), fromCommissioner: await repository.sharedWith(tx, orgId) };
 }
 
 export async function getContact(db: Db, ctx: RequestContext, id: string): Promise<Contact> {

@@ -405,6 +405,18 @@ export async function register(db: Db, ctx: RequestContext, orgId?: string, toda
   return { org, entries, providers, canEdit: canEditIn(ctx, org.id) };
 }
 
+/** An organisation's register inside a transaction already scoped to it, with nobody signed in (the CQC evidence). */
+export async function registerIn(tx: Executor, org: OrgSummary, today: string): Promise<RegisterEntry[]> {
+  return entriesFor(tx, org, await repository.policiesOf(tx, org.id), today);
+}
+
+/** A version's document inside a transaction scoped to its organisation; the caller records who took it. */
+export async function documentIn(tx: Executor, policyId: string, versionId: string) {
+  const version = await repository.versionWithDocument(tx, policyId, versionId);
+  if (!version) throw new NotFoundError('version');
+  return { name: version.documentName, contentType: version.documentType, bytes: version.document };
+}
+
 export type VersionDetail = PolicyVersion & { checklist: (ChecklistItem & { present: boolean; section: string | null })[] };
 
 function withChecklist(orgKind: OrganisationKind, version: PolicyVersion, rows: repository.ChecklistRow[]): VersionDetail {

@@ -5,7 +5,8 @@
  * worked out from a total.
  */
 import { spokenDate } from '../../platform/dates.ts';
-import { type SharedCount, type Sum, sharedFigures, sharedPercentage, suppressionNote } from '../../platform/suppression.ts';
+import { FigureBook } from '../../platform/figure-book.ts';
+import { suppressionNote } from '../../platform/suppression.ts';
 import * as concerns from '../concerns/service.ts';
 import * as leads from '../leads/service.ts';
 import * as risks from '../risks/service.ts';
@@ -41,54 +42,6 @@ const monthLabel = (month: string) => {
   const [year, m] = month.split('-');
   return `${['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'][Number(m) - 1]} ${year}`;
 };
-
-/**
- * Every count the report shows, named, with the sums between them: shown exactly or through the gate. A
- * section declares its counts and sums before it reads any of them as text.
- */
-class FigureBook {
-  private readonly counts: Record<string, number> = {};
-  private readonly sums: Sum[] = [];
-  private shown: Record<string, SharedCount> | null = null;
-
-  constructor(private readonly exact: boolean) {}
-
-  count(name: string, value: number): string {
-    this.counts[name] = value;
-    this.shown = null;
-    return name;
-  }
-
-  sum(total: string, parts: string[]): void {
-    this.sums.push({ total, parts });
-    this.shown = null;
-  }
-
-  text(name: string): string {
-    if (!this.shown) {
-      this.shown = this.exact
-        ? Object.fromEntries(Object.entries(this.counts).map(([k, v]) => [k, { value: v, text: String(v) }]))
-        : sharedFigures(this.counts, this.sums);
-    }
-    const shown = this.shown[name];
-    if (!shown) throw new Error(`No count called ${name}`);
-    return shown.text;
-  }
-
-  exactCopy(): boolean {
-    return this.exact;
-  }
-
-  value(name: string): number | null {
-    this.text(name);
-    return this.shown?.[name]?.value ?? null;
-  }
-
-  /** A percentage of a group: hidden outside the organisation when the group is small. */
-  percent(percent: number | null, groupSize: number): number | null {
-    return this.exact ? percent : sharedPercentage(percent, groupSize);
-  }
-}
 
 const percentText = (p: number | null) => (p === null ? 'not shown' : `${p}%`);
 const paragraph = (text: string, emphasis = false): Block => ({ kind: 'paragraph', text, ...(emphasis ? { emphasis } : {}) });

@@ -190,8 +190,12 @@ export type Register = { risks: RiskView[]; matrix: Matrix; openCount: number };
 
 /** The organisation's register, highest current score first, and the heat map of its open risks. */
 export async function register(db: Db, ctx: RequestContext): Promise<Register> {
-  const list = await withScope(db, ctx.scope, (tx) => repository.risksOf(tx, ctx.user.activeOrg.id));
-  return registerOf(list);
+  return withScope(db, ctx.scope, (tx) => registerIn(tx, ctx.user.activeOrg.id));
+}
+
+/** As register, for one organisation inside a transaction already scoped to it (the CQC evidence). */
+export async function registerIn(tx: Executor, orgId: string): Promise<Register> {
+  return registerOf(await repository.risksOf(tx, orgId));
 }
 
 /** A register as its pages show it: the risks (already in order), the heat map and the count of open risks. */

@@ -249,6 +249,18 @@ export async function yearStandingOf(
   return { assessment: latest, label: yearLabel(latest.year), results: tally(results) };
 }
 
+/**
+ * The latest version of an organisation's self-assessment for a year, as its page shows it, read in the
+ * organisation's own scope with nobody signed in (the CQC evidence); null before one is started.
+ */
+export async function latestVersionOf(db: Db, org: AssessedOrg, year: number, today = todayInLondon()): Promise<VersionView | null> {
+  const scope = { userId: null, orgIds: [org.id] };
+  const [latest] = await withScope(db, scope, (tx) => repository.versionsOf(tx, org.id, year));
+  if (!latest) return null;
+  const live = isFrozen(latest.status) ? null : await statusFor(db, scope, org, today, editionOf(latest.edition));
+  return withScope(db, scope, (tx) => buildVersion(tx, latest, org, live, today));
+}
+
 function mustEdit(ctx: RequestContext): void {
   if (!ctx.can('assessment:edit')) throw new ForbiddenError('Only the Prevent leads change the self-assessment');
 }

@@ -1,4 +1,4 @@
-import { and, asc, eq, gt, inArray, isNull, sql } from 'drizzle-orm';
+import { and, asc, eq, gt, inArray, isNull, or, sql } from 'drizzle-orm';
 import type { Executor } from '../../db/client.ts';
 import type { Role } from '../../platform/permissions.ts';
 import { organisations } from '../organisations/schema.ts';
@@ -13,6 +13,9 @@ export async function byEmail(tx: Executor, email: string): Promise<UserRow | un
 }
 
 /** What the service shows of a person: never the password hash or the authenticator secret. */
+/** A grant given for a set time stops counting when it ends, as if revoked. */
+const notExpired = or(isNull(roleGrants.expiresAt), gt(roleGrants.expiresAt, sql`now()`));
+
 const personColumns = {
   id: users.id,
   email: users.email,
@@ -77,7 +80,7 @@ export async function activeGrantsOf(tx: Executor, userId: string) {
     })
     .from(roleGrants)
     .innerJoin(organisations, eq(organisations.id, roleGrants.orgId))
-    .where(and(eq(roleGrants.userId, userId), isNull(roleGrants.revokedAt)))
+    .where(and(eq(roleGrants.userId, userId), isNull(roleGrants.revokedAt), notExpired))
     .orderBy(asc(organisations.name), asc(roleGrants.grantedAt));
 }
 
@@ -103,6 +106,7 @@ export async function activeHoldersOf(tx: Executor, orgId: string, held: readonl
         eq(roleGrants.orgId, orgId),
         inArray(roleGrants.role, [...held]),
         isNull(roleGrants.revokedAt),
+        notExpired,
         isNull(users.deactivatedAt),
       ),
     )
@@ -126,7 +130,10 @@ export async function grantsOfUserInOrganisation(tx: Executor, userId: string, o
     .orderBy(asc(roleGrants.grantedAt));
 }
 
-export async function insertGrant(tx: Executor, grant: { orgId: string; userId: string; role: Role; grantedBy: string | null }) {
+export async function insertGrant(
+  tx: Executor,
+  grant: { orgId: string; userId: string; role: Role; grantedBy: string | null; expiresAt?: Date },
+) {
   const [row] = await tx.insert(roleGrants).values(grant).returning();
   if (!row) throw new Error('insert returned nothing');
   return row;

@@ -34,6 +34,8 @@ export const roleGrants = pgTable(
     grantedAt: timestamp('granted_at', { withTimezone: true }).notNull().defaultNow(),
     revokedBy: uuid('revoked_by').references(() => users.id),
     revokedAt: timestamp('revoked_at', { withTimezone: true }),
+    /** When a role given for a set time ends by itself (a CQC inspector's); null for a role held until revoked. */
+    expiresAt: timestamp('expires_at', { withTimezone: true }),
   },
   (t) => [index('role_grants_user_idx').on(t.userId), index('role_grants_org_idx').on(t.orgId)],
 );

@@ -54,7 +54,11 @@ const displayName = z.preprocess(
   blankToUndefined,
   z.string({ error: 'Enter the person’s full name' }).max(120, 'Name must be 120 characters or fewer'),
 );
-const role = z.enum(roles, { error: 'Choose a role' });
+/** Roles an administrator gives until revoked: an inspector's access is given for a set time, from the evidence page. */
+export const timeLimitedRoles: readonly Role[] = ['cqc_inspector'];
+const role = z
+  .enum(roles, { error: 'Choose a role' })
+  .refine((r) => !timeLimitedRoles.includes(r), 'A CQC inspector is given access for a set time by the accountable lead, from the CQC evidence page');
 
 const newUser = z.object({ email, displayName, role });
 
@@ -226,9 +230,9 @@ async function giveRole(tx: Tx, ctx: RequestContext, userId: string, name: strin
 export async function createAdministrator(
   db: Db,
   actor: Actor,
-  input: { email: string; displayName: string; orgId: string; role: Role; password?: string | undefined },
+  input: { email: string; displayName: string; orgId: string; role: Role; password?: string | undefined; expiresAt?: Date },
 ): Promise<{ user: User; invitationPath?: string }> {
-  const fields = parseInput(newUser, input);
+  const fields = parseInput(newUser.extend({ role: input.expiresAt ? z.enum(roles) : role }), input);
   if (input.password !== undefined) {
     const problem = passwordProblem(input.password, [fields.displayName, fields.email.split('@')[0] ?? '']);
     if (problem) throw new InputError({ password: problem });
@@ -239,7 +243,13 @@ export async function createAdministrator(
     }
     const passwordHash = input.password === undefined ? null : await hashPassword(input.password);
     const user = await repository.insert(tx, { email: fields.email, displayName: fields.displayName, passwordHash });
-    await repository.insertGrant(tx, { orgId: input.orgId, userId: user.id, role: fields.role, grantedBy: null });
+    await repository.insertGrant(tx, {
+      orgId: input.orgId,
+      userId: user.id,
+      role: fields.role,
+      grantedBy: null,
+      ...(input.expiresAt ? { expiresAt: input.expiresAt } : {}),
+    });
     await audit.record(tx, actor, {
       orgId: input.orgId,
       action: 'user.created',
@@ -427,3 +437,67 @@ export async function recordOwnAccountChange(tx: Tx, actor: Actor, orgId: string
 
 export const markInvitationUsed = repository.markInvitationUsed;
 export { isRole };
+
+// ---- roles for a set time: a CQC inspector's ----
+
+export type TimeLimitedGrant = repository.GrantRow & { user: { id: string; email: string; displayName: string } };
+
+/**
+ * Gives a named person a role in the organisation until `expiresAt`: a new account with an invitation, or a
+ * role for an existing account (which stays the person's own: nothing about it changes). The caller checks who
+ * may give it. A role already held for a set time is extended, never doubled.
+ */
+export async function grantUntil(
+  tx: Tx,
+  ctx: RequestContext,
+  person: { email: string; displayName: string },
+  grantedRole: Role,
+  expiresAt: Date,
+): Promise<{ grant: repository.GrantRow; invitation: { path: string; expiresAt: Date } | null }> {
+  const orgId = ctx.user.activeOrg.id;
+  const existing = await repository.byEmail(tx, normaliseEmail(person.email));
+  const user = existing ?? (await repository.insert(tx, { email: normaliseEmail(person.email), displayName: person.displayName }));
+  if (existing) {
+    const held = await repository.grantsOfUserInOrganisation(tx, existing.id, orgId);
+    const live = held.filter((g) => g.revokedAt === null && (g.expiresAt === null || g.expiresAt > new Date()));
+    if (live.some((g) => g.expiresAt === null)) {
+      throw new InputError({ email: 'This person already has a role in your organisation' });
+    }
+    for (const g of live) await repository.revokeGrant(tx, g.id, orgId, ctx.user.id);
+  }
+  const grant = await repository.insertGrant(tx, { orgId, userId: user.id, role: grantedRole, grantedBy: ctx.user.id, expiresAt });
+  await recordAccountEvent(tx, ctx.actor, ctx.user.activeOrg, user.id, 'role.granted-until', {
+    role: grantedRole,
+    grantId: grant.id,
+    until: expiresAt.toISOString(),
+  });
+  if (existing) {
+    await enqueueJob(tx, roleGivenJob, { userId: user.id, orgId, role: grantedRole, byUserId: ctx.user.id });
+    return { grant, invitation: null };
+  }
+  return { grant, invitation: await invite(tx, ctx.actor, orgId, user.id) };
+}
+
+/** The organisation's grants of a role for a set time, newest first, with whom each is for. */
+export async function timeLimitedGrantsOf(tx: Tx, orgId: string, ofRole: Role): Promise<TimeLimitedGrant[]> {
+  const members = await repository.usersInOrganisation(tx, orgId);
+  return members
+    .flatMap(({ user, grants }) =>
+      grants
+        .filter((g) => g.role === ofRole && g.expiresAt !== null)
+        .map((g) => ({ ...g, user: { id: user.id, email: user.email, displayName: user.displayName } })),
+    )
+    .sort((a, b) => b.grantedAt.getTime() - a.grantedAt.getTime());
+}
+
+/** Ends a grant given for a set time before its end; false if there is no such grant still running. */
+export async function endGrantEarly(tx: Tx, ctx: RequestContext, grantId: string, ofRole: Role): Promise<boolean> {
+  const orgId = ctx.user.activeOrg.id;
+  const running = (await timeLimitedGrantsOf(tx, orgId, ofRole)).find(
+    (g) => g.id === grantId && g.revokedAt === null && g.expiresAt !== null && g.expiresAt > new Date(),
+  );
+  if (!running) return false;
+  await repository.revokeGrant(tx, grantId, orgId, ctx.user.id);
+  await recordAccountEvent(tx, ctx.actor, ctx.user.activeOrg, running.userId, 'role.ended-early', { role: ofRole, grantId });
+  return true;
+}
