@@ -125,6 +125,13 @@ export const accounts: Account[] = [
     sees: ['Home', 'Concern figures', 'Providers’ training', 'Organisations'],
     never: ['Users', 'Audit trail', 'Concerns', 'Training', 'Risks', 'Lessons learned', 'Learning group', 'Contracts'],
   },
+  {
+    key: 'inspector',
+    role: 'cqc_inspector',
+    name: 'Alex Rivers',
+    sees: ['Home', 'Raise a concern', 'My training', 'CQC evidence'],
+    never: [...noPermissions.never, 'Reports', 'Concern figures', 'Self-assessment', 'Policies'],
+  },
 ];
 
 /** The header navigation a role should get: navigationFor with the role's permissions from rolePermissions. */
@@ -178,7 +185,7 @@ async function linksOn(page: Page, baseUrl: string): Promise<string[]> {
 export const groups = {
   operationalLeads: ['operationalLead', 'otherTrustLead', 'independentLead'],
   administrators: ['systemAdmin', 'icbAdmin', 'accountableLead'],
-  trustStaff: ['staff', 'practitioner', 'boardViewer'],
+  trustStaff: ['staff', 'practitioner', 'boardViewer', 'inspector'],
   partners: ['commissioner', 'regionalLead', 'trainingAdmin'],
 } satisfies Record<string, Account['key'][]>;
 

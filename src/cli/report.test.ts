@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { runCliInProcess } from '../../test/cli.ts';
 import { type DetachedDatabase, detachedCopyOfTemplate, testCaseDataKey } from '../../test/databases.ts';
-import { docxXml, pdfText } from '../../test/documents.ts';
+import { docxXml, pdfText, zipFiles } from '../../test/documents.ts';
 import { columns, quarterContaining } from '../modules/reports/data-return.ts';
 import { financialYearOf } from '../modules/reports/service.ts';
 import { todayInLondon } from '../platform/dates.ts';
@@ -97,5 +97,19 @@ describe('prevent-assure report', { timeout: 120_000 }, () => {
     expect(codes).toContain('RZ1');
     expect(codes[codes.length - 1]).toBe('TOTAL');
     expect(lines.slice(1).every((l) => l.startsWith(`${quarter},`))).toBe(true);
+  });
+
+  it('writes the CQC evidence pack as a zip, and never over a file', async () => {
+    const out = path.join(scratch, 'pack.zip');
+    const written = await run('cqc-pack', '--org', 'RZ1', '--out', out);
+    expect(written.stderr).toBe('');
+    expect(written.code).toBe(0);
+    expect(written.stdout).toMatch(/7 pages/);
+    const files = await zipFiles(fs.readFileSync(out));
+    expect([...files.keys()]).toEqual(expect.arrayContaining(['index.html', 'training.html', 'board-report.pdf']));
+    const again = await run('cqc-pack', '--org', 'RZ1', '--out', out);
+    expect(again.code).toBe(2);
+    expect(again.stderr).toMatch(/already exists/);
+    expect((await run('cqc-pack', '--org', 'RZ1')).stderr).toMatch(/--out/);
   });
 });

@@ -6,7 +6,7 @@ import type { CurrentUser, OrganisationSummary, RequestContext } from '../../pla
 import { InputError, NotFoundError, RefusalWithPage } from '../../platform/errors.ts';
 import { enqueueJob } from '../../platform/jobs/queue.ts';
 import { hashPassword, passwordProblem } from '../../platform/passwords.ts';
-import { caseDataRoles, isRole, permissionsOf, type Role, rolePermissions, roles } from '../../platform/permissions.ts';
+import { caseDataRoles, isRole, type Permission, permissionsOf, type Role, rolePermissions, roles } from '../../platform/permissions.ts';
 import { blankToUndefined, parseInput } from '../../platform/validation.ts';
 import type { Actor } from '../audit/service.ts';
 import * as audit from '../audit/service.ts';
@@ -99,14 +99,19 @@ type AccountReach = { orgIds: string[]; mayChange: boolean };
  * A null actor is the command line's operator, who holds the database itself.
  */
 async function accountReach(tx: Executor, actorUserId: string | null, userId: string): Promise<AccountReach> {
-  const orgIds = [...new Set((await repository.accountRoleGrants(tx, userId)).map((g) => g.orgId))];
+  const held = await repository.accountRoleGrants(tx, userId);
+  const orgIds = [...new Set(held.map((g) => g.orgId))];
   if (actorUserId === null || actorUserId === userId) return { orgIds, mayChange: true };
-  const administered = new Set(
-    (await repository.accountRoleGrants(tx, actorUserId))
-      .filter((g) => isRole(g.role) && permissionsOf([g.role]).has('users:manage'))
-      .map((g) => g.orgId),
+  const actorGrants = await repository.accountRoleGrants(tx, actorUserId);
+  const where = (permission: Permission) =>
+    new Set(actorGrants.filter((g) => isRole(g.role) && permissionsOf([g.role]).has(permission)).map((g) => g.orgId));
+  const administered = where('users:manage');
+  // An accountable lead who gave an inspector access reaches that account while all it holds is such access.
+  const givesInspectors = where('evidence:grant');
+  const mayChange = held.every(
+    (g) => administered.has(g.orgId) || (givesInspectors.has(g.orgId) && timeLimitedRoles.includes(g.role)),
   );
-  return { orgIds, mayChange: orgIds.every((id) => administered.has(id)) };
+  return { orgIds, mayChange };
 }
 
 /** Refuses a change to an account held in organisations the administrator does not administer, saying so plainly. */
