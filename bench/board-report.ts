@@ -81,10 +81,18 @@ export async function benchBoardReport(): Promise<string> {
 
     const org = { id: trust.id, name: trust.name, odsCode: trust.odsCode, kind: trust.kind };
     const year = financialYearOf(today) - (today.slice(5, 7) === '04' ? 1 : 0);
-    const written = { significantIncidents: null, resourcesAnswer: 'adequate' as const, resourcesStatement: null, priorities: null };
+    const written = {
+      significantIncidents: null,
+      resourcesAnswer: 'adequate' as const,
+      resourcesStatement: null,
+      priorities: null,
+    };
     const standing = { version: 1, status: 'draft, not approved', approvedBy: null, approvedOn: null };
     const build = async () =>
-      boardReportDocument(await reportFiguresOf(database.db, org, year, today), written, standing, { audience: 'board', exact: false });
+      boardReportDocument(await reportFiguresOf(database.db, org, year, today), written, standing, {
+        audience: 'board',
+        exact: false,
+      });
 
     const firstStarted = performance.now();
     await build();

@@ -382,7 +382,10 @@ export async function boardDocumentOf(
 }
 
 /** The organisation's latest approved board report, as its shared copy (small numbers suppressed), or null. */
-export async function latestSharedCopyOf(db: Db, orgId: string): Promise<{ report: BoardReport; document: ReportDocument } | null> {
+export async function latestSharedCopyOf(
+  db: Db,
+  orgId: string,
+): Promise<{ report: BoardReport; document: ReportDocument } | null> {
   const rows = await withScope(db, { userId: null, orgIds: [orgId] }, (tx) => repository.reportsOf(tx, orgId));
   const row = rows.find((r) => r.status === 'approved');
   return row ? { report: row, document: frozen(row.sharedCopy, row.sharedChecksum) } : null;

@@ -253,7 +253,12 @@ export async function yearStandingOf(
  * The latest version of an organisation's self-assessment for a year, as its page shows it, read in the
  * organisation's own scope with nobody signed in (the CQC evidence); null before one is started.
  */
-export async function latestVersionOf(db: Db, org: AssessedOrg, year: number, today = todayInLondon()): Promise<VersionView | null> {
+export async function latestVersionOf(
+  db: Db,
+  org: AssessedOrg,
+  year: number,
+  today = todayInLondon(),
+): Promise<VersionView | null> {
   const scope = { userId: null, orgIds: [org.id] };
   const [latest] = await withScope(db, scope, (tx) => repository.versionsOf(tx, org.id, year));
   if (!latest) return null;

@@ -6,7 +6,15 @@ import type { CurrentUser, OrganisationSummary, RequestContext } from '../../pla
 import { InputError, NotFoundError, RefusalWithPage } from '../../platform/errors.ts';
 import { enqueueJob } from '../../platform/jobs/queue.ts';
 import { hashPassword, passwordProblem } from '../../platform/passwords.ts';
-import { caseDataRoles, isRole, type Permission, permissionsOf, type Role, rolePermissions, roles } from '../../platform/permissions.ts';
+import {
+  caseDataRoles,
+  isRole,
+  type Permission,
+  permissionsOf,
+  type Role,
+  rolePermissions,
+  roles,
+} from '../../platform/permissions.ts';
 import { blankToUndefined, parseInput } from '../../platform/validation.ts';
 import type { Actor } from '../audit/service.ts';
 import * as audit from '../audit/service.ts';
@@ -58,7 +66,10 @@ const displayName = z.preprocess(
 export const timeLimitedRoles: readonly Role[] = ['cqc_inspector'];
 const role = z
   .enum(roles, { error: 'Choose a role' })
-  .refine((r) => !timeLimitedRoles.includes(r), 'A CQC inspector is given access for a set time by the accountable lead, from the CQC evidence page');
+  .refine(
+    (r) => !timeLimitedRoles.includes(r),
+    'A CQC inspector is given access for a set time by the accountable lead, from the CQC evidence page',
+  );
 
 const newUser = z.object({ email, displayName, role });
 
@@ -461,7 +472,8 @@ export async function grantUntil(
 ): Promise<{ grant: repository.GrantRow; invitation: { path: string; expiresAt: Date } | null }> {
   const orgId = ctx.user.activeOrg.id;
   const existing = await repository.byEmail(tx, normaliseEmail(person.email));
-  const user = existing ?? (await repository.insert(tx, { email: normaliseEmail(person.email), displayName: person.displayName }));
+  const user =
+    existing ?? (await repository.insert(tx, { email: normaliseEmail(person.email), displayName: person.displayName }));
   if (existing) {
     const held = await repository.grantsOfUserInOrganisation(tx, existing.id, orgId);
     const live = held.filter((g) => g.revokedAt === null && (g.expiresAt === null || g.expiresAt > new Date()));
@@ -470,7 +482,13 @@ export async function grantUntil(
     }
     for (const g of live) await repository.revokeGrant(tx, g.id, orgId, ctx.user.id);
   }
-  const grant = await repository.insertGrant(tx, { orgId, userId: user.id, role: grantedRole, grantedBy: ctx.user.id, expiresAt });
+  const grant = await repository.insertGrant(tx, {
+    orgId,
+    userId: user.id,
+    role: grantedRole,
+    grantedBy: ctx.user.id,
+    expiresAt,
+  });
   await recordAccountEvent(tx, ctx.actor, ctx.user.activeOrg, user.id, 'role.granted-until', {
     role: grantedRole,
     grantId: grant.id,
