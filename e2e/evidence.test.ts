@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import { sql } from 'drizzle-orm';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { zipFiles } from '../test/documents.ts';
@@ -110,5 +111,30 @@ describeInBrowser('CQC evidence and inspector access in the browser', { timeout:
     await inspector.goto('/evidence');
     expect(here(inspector)).toBe('/sign-in');
     expect(browserProblems(director)).toEqual([]);
+  });
+
+  it('access given again ends by itself at its time: the inspector’s next page is the sign-in page', async () => {
+    const director = await b.newPage();
+    await signIn(director, demo.accountableLead);
+    await director.goto('/evidence/inspectors');
+    await director.getByLabel('Inspector’s full name').fill('Morgan Inspector');
+    await director.getByLabel('Inspector’s e-mail address').fill('morgan.inspector@cqc-browser.example');
+    await director.getByLabel('For how many days').fill('1');
+    await clickAndWait(director, button(director, 'Give access'));
+    await expect(main(director)).resolves.toContain('already has an account');
+
+    const inspector = await b.newPage();
+    await signIn(inspector, 'morgan.inspector@cqc-browser.example', 'inspection week in spring');
+    await inspector.goto('/evidence');
+    expect(here(inspector)).toBe('/evidence');
+    // A day passes.
+    await b.database.db.execute(
+      sql`update role_grants set expires_at = now() - interval '1 second', granted_at = now() - interval '1 day' where role = 'cqc_inspector' and revoked_at is null and expires_at > now() and user_id = (select id from users where email = 'morgan.inspector@cqc-browser.example')`,
+    );
+    await inspector.goto('/evidence/training');
+    expect(here(inspector)).toBe('/sign-in');
+    await director.goto('/evidence/inspectors');
+    expect(await textOf(director.getByRole('row').filter({ hasText: 'Ended' }).first())).toContain('Morgan Inspector');
+    await checkAccessibility(director);
   });
 });

@@ -10,6 +10,7 @@ import { apiTokensModule } from './modules/api-tokens/manifest.ts';
 import { assuranceModule } from './modules/assurance/manifest.ts';
 import { useAuditKeys } from './modules/audit/keys.ts';
 import { auditModule } from './modules/audit/manifest.ts';
+import { boardReportsModule } from './modules/board-reports/manifest.ts';
 import { concernFiguresModule } from './modules/concern-figures/manifest.ts';
 import { concernsModule } from './modules/concerns/manifest.ts';
 import { contactsModule } from './modules/contacts/manifest.ts';
@@ -99,6 +100,8 @@ export function modules(): ModuleManifest[] {
     lessonsModule,
     concernFiguresModule,
     trainingModule,
+    // The record of the board reports, before the assurance that reads it (the reports module draws them).
+    boardReportsModule,
     assuranceModule,
     selfAssessmentModule,
     // After the assurance and self-assessment modules, whose services it uses.

@@ -42,7 +42,8 @@ describe('prevent-assure assurance status', { timeout: 120_000 }, () => {
       if (!requirement?.rule) expect(row.result).toBe('not_assessed');
     }
     const board = rows.find((r) => applying.find((a) => a.id === r.id)?.rule === 'board-report');
-    if (board) expect(board.reason).toBe('The annual board report is not yet recorded in Prevent Assure');
+    // Computed from the board reports (the demo's was presented on the day it was loaded, after this as-at date).
+    if (board) expect(board).toMatchObject({ computed: true, reason: expect.stringContaining('presented to the board') });
 
     const text = await run('--org', 'RZ1', '--as-at', '2026-12-01');
     expect(text.code).toBe(0);

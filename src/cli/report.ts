@@ -33,7 +33,7 @@ async function organisationByCode(
   return found;
 }
 
-async function renderAs(format: (typeof formats)[number], document: import('../modules/reports/document.ts').ReportDocument) {
+async function renderAs(format: (typeof formats)[number], document: import('../platform/report-document.ts').ReportDocument) {
   if (format === 'html') return (await import('../modules/reports/render-html.ts')).reportHtml(document);
   if (format === 'pdf') return (await import('../modules/reports/render-pdf.ts')).reportPdf(document);
   return (await import('../modules/reports/render-docx.ts')).reportDocx(document);

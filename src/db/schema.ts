@@ -1,6 +1,7 @@
 // Every table, for Drizzle's typed queries and for drizzle-kit's migrations.
 export * from '../modules/api-tokens/schema.ts';
 export * from '../modules/audit/schema.ts';
+export * from '../modules/board-reports/schema.ts';
 export * from '../modules/concerns/schema.ts';
 export * from '../modules/contacts/schema.ts';
 export * from '../modules/contracts/schema.ts';

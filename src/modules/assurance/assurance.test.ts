@@ -78,7 +78,11 @@ const nothingRecorded = (): Expected => ({
   },
   'lessons-reviews': { result: 'met', reason: `No case was referred ${yearSoFar}, so no lessons learned review was due.` },
   'sharing-decisions': { result: 'met', reason: `No case was referred ${yearSoFar}, so no sharing decision was due.` },
-  'board-report': { result: 'not_assessed', reason: 'The annual board report is not yet recorded in Prevent Assure', links: [] },
+  'board-report': {
+    result: 'not_met',
+    reason: 'No annual Prevent report has been approved and presented to the board.',
+    links: [{ text: 'Board reports', href: '/reports' }],
+  },
 });
 
 describe('assurance against the core standards, computed from the records', { timeout: 120_000 }, () => {
@@ -168,11 +172,7 @@ describe('assurance against the core standards, computed from the records', { ti
       },
       'risk-register-reviewed': { result: 'met', reason: `1 of 1 open risk reviewed in the 12 months to ${spokenDate(today)}.` },
       'ctlp-reviewed': { result: 'not_met' },
-      'board-report': {
-        result: 'not_assessed',
-        reason: 'The annual board report is not yet recorded in Prevent Assure',
-        links: [],
-      },
+      'board-report': { result: 'not_met', reason: 'No annual Prevent report has been approved and presented to the board.' },
     });
     for (const rule of ['accountable-lead-in-post', 'commissioner-told-of-leads', 'prevent-policy'] as const) {
       expect(checked.has(rule), rule).toBe(true);

@@ -2,6 +2,7 @@ import type { Db, Tx } from '../../db/client.ts';
 import { type Scope, withScope } from '../../db/tenancy.ts';
 import { addDays, todayInLondon } from '../../platform/dates.ts';
 import { NotFoundError } from '../../platform/errors.ts';
+import * as boardReports from '../board-reports/service.ts';
 import * as contracts from '../contracts/service.ts';
 import * as leads from '../leads/service.ts';
 import * as lessons from '../lessons/service.ts';
@@ -19,6 +20,16 @@ const leadFigures = (held: leads.Appointment | null): LeadFigures | null =>
         name: held.personName,
         since: held.startsOn,
         commissionerToldOn: held.commissionerNotifiedAt ? todayInLondon(held.commissionerNotifiedAt) : null,
+      }
+    : null;
+
+const boardReportFigures = (held: boardReports.BoardReportStanding | null): AssuranceFigures['boardReport'] =>
+  held
+    ? {
+        yearLabel: `April ${held.year} to March ${held.year + 1}`,
+        version: held.version,
+        presentedOn: held.presentedOn,
+        minuteReference: held.minuteReference,
       }
     : null;
 
@@ -70,6 +81,7 @@ async function figuresOf(
   const frameworksOf = await policies.frameworkStandingOf(tx, orgs);
   const registerOf = await risks.registerStandingOf(tx, ids, asAt);
   const needsOf = await training.approvedNeedsAnalysesOf(tx, ids, asAt);
+  const boardReportOf = await boardReports.boardReportStandingOf(tx, ids, asAt);
   const reviewsOf = await lessons.reviewsOfCasesOf(tx, new Map(ids.map((id) => [id, referredOf.get(id)?.caseIds ?? []])), asAt);
   const figures = new Map<string, AssuranceFigures>();
   for (const org of orgs) {
@@ -105,6 +117,7 @@ async function figuresOf(
         withSharingDecision: referred.withSharingDecision,
         reviews: reviewsOf.get(org.id) as lessons.ReviewsOfCases,
       },
+      boardReport: boardReportFigures(boardReportOf.get(org.id) ?? null),
     });
   }
   return figures;

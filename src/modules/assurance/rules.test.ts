@@ -45,6 +45,7 @@ function meetsEverything(): AssuranceFigures {
       withSharingDecision: 3,
       reviews: { missing: 0, toDo: 0, inProgress: 0, complete: 3, overdueActions: 0 },
     },
+    boardReport: { yearLabel: 'April 2025 to March 2026', version: 2, presentedOn: '2026-05-21', minuteReference: 'BM/26/114' },
   };
 }
 
@@ -55,10 +56,10 @@ const changed = (change: (f: AssuranceFigures) => void): AssuranceFigures => {
 };
 
 describe('the rules that compute a core standard’s result', () => {
-  it('implements every rule id, each met (or not assessed) for an organisation that does everything', () => {
+  it('implements every rule id, each met for an organisation that does everything', () => {
     for (const rule of ruleIds) {
       const { result } = evaluate(rule, meetsEverything(), asAt);
-      expect(result, rule).toBe(rule === 'board-report' ? 'not_assessed' : 'met');
+      expect(result, rule).toBe('met');
     }
   });
 
@@ -447,11 +448,28 @@ describe('the rules that compute a core standard’s result', () => {
     });
   });
 
-  it('the board report is not assessed until the reporting module records it', () => {
+  it('the board report: met when one was presented to the board in the last 12 months, not met otherwise', () => {
+    const link = [{ text: 'Board reports', href: '/reports' }];
     expect(evaluate('board-report', meetsEverything(), asAt)).toEqual({
-      result: 'not_assessed',
-      reason: 'The annual board report is not yet recorded in Prevent Assure',
-      links: [],
+      result: 'met',
+      reason:
+        'The annual Prevent report for April 2025 to March 2026 (version 2) was presented to the board on 21 May 2026, minute BM/26/114.',
+      links: link,
+    });
+    const old = changed((f) => {
+      if (f.boardReport) f.boardReport.presentedOn = '2025-11-30';
+    });
+    expect(evaluate('board-report', old, asAt)).toMatchObject({
+      result: 'not_met',
+      reason: expect.stringContaining('more than 12 months ago'),
+    });
+    const none = changed((f) => {
+      f.boardReport = null;
+    });
+    expect(evaluate('board-report', none, asAt)).toEqual({
+      result: 'not_met',
+      reason: 'No annual Prevent report has been approved and presented to the board.',
+      links: link,
     });
   });
 });

@@ -56,6 +56,8 @@ export type AssuranceFigures = {
     withSharingDecision: number;
     reviews: { missing: number; toDo: number; inProgress: number; complete: number; overdueActions: number };
   };
+  /** The latest annual report to the board approved and presented on or before the as-at date; null if none. */
+  boardReport: { yearLabel: string; version: number; presentedOn: string; minuteReference: string | null } | null;
 };
 
 const outcome = (result: Result, reason: string, ...links: RecordLink[]): RuleOutcome => ({ result, reason, links });
@@ -75,6 +77,7 @@ const links = {
   lessons: { text: 'Lessons learned reviews', href: '/lessons' },
   referred: { text: 'Referred cases', href: '/concerns?status=referred' },
   contracts: { text: 'Contract register', href: '/contracts' },
+  reports: { text: 'Board reports', href: '/reports' },
 } satisfies Record<string, RecordLink>;
 
 const postNames = { accountable: 'accountable Prevent lead', operational: 'operational Prevent lead' } as const;
@@ -264,7 +267,14 @@ function providerContracts(figures: AssuranceFigures): RuleOutcome {
   return outcome(all ? 'met' : none ? 'not_met' : 'partly_met', reason, links.contracts);
 }
 
-const boardReportReason = 'The annual board report is not yet recorded in Prevent Assure';
+/** The standard asks for a report to the board at least once a year: one presented in the last 12 months. */
+function boardReport(figures: AssuranceFigures, asAt: string): RuleOutcome {
+  const b = figures.boardReport;
+  if (!b) return outcome('not_met', 'No annual Prevent report has been approved and presented to the board.', links.reports);
+  const meeting = `The annual Prevent report for ${b.yearLabel} (version ${b.version}) was presented to the board on ${spokenDate(b.presentedOn)}${b.minuteReference ? `, minute ${b.minuteReference}` : ''}`;
+  if (within12Months(b.presentedOn, asAt)) return outcome('met', `${meeting}.`, links.reports);
+  return outcome('not_met', `${meeting}: more than 12 months ago.`, links.reports);
+}
 
 const rules: Record<RuleId, (figures: AssuranceFigures, asAt: string) => RuleOutcome> = {
   'accountable-lead-in-post': (f, asAt) => leadInPost('accountable', f, asAt),
@@ -279,7 +289,7 @@ const rules: Record<RuleId, (figures: AssuranceFigures, asAt: string) => RuleOut
   'lessons-reviews': lessonsReviews,
   'sharing-decisions': sharingDecisions,
   'provider-contracts': providerContracts,
-  'board-report': () => outcome('not_assessed', boardReportReason),
+  'board-report': boardReport,
 };
 
 /** The result of one rule for an organisation's figures as at a date (YYYY-MM-DD). */

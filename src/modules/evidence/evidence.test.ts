@@ -2,7 +2,7 @@ import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pdfText, zipFiles } from '../../../test/documents.ts';
 import { contextOf, newCase, newUser, orgIdOf, signedInAs } from '../../../test/factories.ts';
-import { demo, type TestApp, testApp, textOf } from '../../../test/harness.ts';
+import { demo, signedIn, type TestApp, testApp, textOf } from '../../../test/harness.ts';
 import { ForbiddenError, InputError, NotFoundError } from '../../platform/errors.ts';
 import * as users from '../users/service.ts';
 import { evidenceOf } from './pack.ts';
@@ -72,6 +72,19 @@ describe('the CQC evidence pack', () => {
       sql`select count(*)::int as n from audit_events where org_id = ${rz1} and action = 'evidence.pack.taken'`,
     );
     expect(taken?.n).toBeGreaterThan(0);
+  });
+
+  it('serves only the organisation’s own current policy documents', async () => {
+    const lead = await actingAs(demo.operationalLead);
+    const found = await evidenceOf(t.database.db, lead.user.activeOrg);
+    const [file] = found.policyFiles;
+    if (!file) throw new Error('the demo trust has policies');
+    const own = await signedInAs(t.app, t.database, lead.user, rz1);
+    const path = `/evidence/policies/${file.policyId}/${file.versionId}`;
+    expect((await own.get(path)).statusCode).toBe(200);
+    const stranger = await signedIn(t.app, demo.otherTrustLead);
+    expect((await stranger.get(path)).statusCode).toBe(404);
+    expect((await own.get(`/evidence/policies/${file.policyId}/${file.policyId}`)).statusCode).toBe(404);
   });
 
   it('shows small numbers suppressed', async () => {

@@ -6,13 +6,13 @@
  */
 import { spokenDate } from '../../platform/dates.ts';
 import { FigureBook } from '../../platform/figure-book.ts';
+import type { Block, Chart, ReportDocument, Section, Table } from '../../platform/report-document.ts';
 import { suppressionNote } from '../../platform/suppression.ts';
 import * as concerns from '../concerns/service.ts';
 import * as leads from '../leads/service.ts';
 import * as risks from '../risks/service.ts';
 import * as selfAssessment from '../self-assessment/service.ts';
 import * as training from '../training/service.ts';
-import type { Block, Chart, ReportDocument, Section, Table } from './document.ts';
 import type { ReportFigures } from './figures.ts';
 import { type Route, routes } from './month-end.ts';
 

@@ -1,6 +1,6 @@
 /** The shape of a month's kept figures (the month_end_figures table's JSON), apart from the code that counts them. */
 import type { SubjectType } from '../concerns/schema.ts';
-import type { Band } from '../risks/service.ts';
+import type { Band } from '../risks/schema.ts';
 import type { TrainingLevel } from '../training/schema.ts';
 
 export type LevelFigures = { inScope: number; compliant: number; expired: number; neverTrained: number };

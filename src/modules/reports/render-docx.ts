@@ -17,7 +17,7 @@ import {
   TextRun,
   WidthType,
 } from 'docx';
-import type { Block, Chart, ReportDocument, Section, Table } from './document.ts';
+import type { Block, Chart, ReportDocument, Section, Table } from '../../platform/report-document.ts';
 import { chartDescription, chartSvg, embeddedFonts, fitColumns } from './render-svg.ts';
 
 /**

@@ -1,4 +1,4 @@
-import type { Block, ReportDocument, Table } from './document.ts';
+import type { Block, ReportDocument, Table } from '../../platform/report-document.ts';
 import { chartSvg } from './render-svg.ts';
 
 const escapeHtml = (text: string) =>

@@ -1,6 +1,6 @@
 import PDFDocument from 'pdfkit';
 import SVGtoPDF from 'svg-to-pdfkit';
-import type { Block, Chart, List, Paragraph, ReportDocument, Section, Table } from './document.ts';
+import type { Block, Chart, List, Paragraph, ReportDocument, Section, Table } from '../../platform/report-document.ts';
 import { chartSvg, embeddedFonts, fitColumns } from './render-svg.ts';
 
 /**

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { docxXml, pdfOutline, pdfText, zipParts } from '../../../test/documents.ts';
-import type { Chart, ReportDocument } from './document.ts';
+import type { Chart, ReportDocument } from '../../platform/report-document.ts';
 import { reportDocx } from './render-docx.ts';
 import { reportPdf } from './render-pdf.ts';
 import { chartSvg } from './render-svg.ts';

@@ -6,10 +6,10 @@ import { type TestApp, testApp, textOf } from '../../../test/harness.ts';
 import type { RequestContext } from '../../platform/context.ts';
 import { addDays, addMonths, londonDateTime, todayInLondon } from '../../platform/dates.ts';
 import { ForbiddenError, InputError, NotFoundError } from '../../platform/errors.ts';
+import { textsOf } from '../../platform/report-document.ts';
 import * as concerns from '../concerns/service.ts';
 import * as training from '../training/service.ts';
 import * as dataReturn from './data-return.ts';
-import { textsOf } from './document.ts';
 import { keepLastMonth, lastDayOf, monthFiguresFor, monthOf } from './month-end.ts';
 import { reportDocx } from './render-docx.ts';
 import { reportPdf } from './render-pdf.ts';
@@ -272,6 +272,17 @@ describe('the annual board report', () => {
       expect(xml).toContain(heading);
     }
     expect(text).toContain(w.provider.name);
+    // The figures in the files are the service's: every cell of the training table and the year's concerns.
+    const tables = document.sections
+      .flatMap((s) => s.blocks)
+      .flatMap((b) => (b.kind === 'table' ? [b] : b.kind === 'chart' ? [b.table] : []));
+    const byLevel = tables.find((b) => b.caption.startsWith('Training compliance by level'));
+    const year = tables.find((b) => b.caption === 'Concerns raised, referrals and Channel each month')?.rows.at(-1);
+    expect(year?.[0]).toBe('The year so far');
+    for (const cell of [...(byLevel?.rows.flat() ?? []), ...(year ?? [])]) {
+      expect(text).toContain(cell);
+      expect(xml).toContain(cell);
+    }
     for (const secret of [marker, 'Ottoline', '999 000 0026', '9990000026', 'Zorbanite', 'Thistledown']) {
       expect(text).not.toContain(secret);
       expect(xml).not.toContain(secret);

@@ -12,16 +12,15 @@ import { outgoingTextProblems, refuseIdentifyingText } from '../../platform/anon
 import type { RequestContext } from '../../platform/context.ts';
 import { isRealDate, spokenDate, todayInLondon } from '../../platform/dates.ts';
 import { ForbiddenError, InputError, NotFoundError } from '../../platform/errors.ts';
+import type { ReportDocument } from '../../platform/report-document.ts';
 import { blankToUndefined, parseInput } from '../../platform/validation.ts';
 import * as audit from '../audit/service.ts';
+import * as boardReports from '../board-reports/service.ts';
 import * as organisations from '../organisations/service.ts';
 import { boardReportDocument, type Standing, type WrittenSections } from './content.ts';
-import type { ReportDocument } from './document.ts';
 import { type ReportOrganisation, reportFiguresOf, yearLabelOf } from './figures.ts';
-import * as repository from './repository.ts';
-import { resourcesAnswers } from './schema.ts';
 
-export type BoardReport = repository.BoardReportRow;
+export type BoardReport = boardReports.BoardReport;
 
 /** How many financial years a report can be started for: this one and the two before. */
 const yearsOffered = 3;
@@ -64,13 +63,13 @@ function mustEdit(ctx: RequestContext): void {
 
 async function ownReport(db: Db, ctx: RequestContext, id: string): Promise<BoardReport> {
   if (!z.uuid().safeParse(id).success) throw new NotFoundError();
-  const row = await withScope(db, ctx.scope, (tx) => repository.reportById(tx, ctx.user.activeOrg.id, id));
+  const row = await withScope(db, ctx.scope, (tx) => boardReports.reportById(tx, ctx.user.activeOrg.id, id));
   if (!row) throw new NotFoundError();
   return row;
 }
 
 export async function reportList(db: Db, ctx: RequestContext, today = todayInLondon()) {
-  const reports = await withScope(db, ctx.scope, (tx) => repository.reportsOf(tx, ctx.user.activeOrg.id));
+  const reports = await withScope(db, ctx.scope, (tx) => boardReports.reportsOf(tx, ctx.user.activeOrg.id));
   return { reports: reports.map((r) => ({ ...r, yearLabel: yearLabelOf(r.year) })), years: yearsToChoose(today) };
 }
 
@@ -88,11 +87,11 @@ export async function startDraft(db: Db, ctx: RequestContext, input: unknown, to
   const { year } = parseInput(yearField(today), input);
   const orgId = ctx.user.activeOrg.id;
   return withScope(db, ctx.scope, async (tx) => {
-    const ofYear = (await repository.reportsOf(tx, orgId)).filter((r) => r.year === year);
+    const ofYear = (await boardReports.reportsOf(tx, orgId)).filter((r) => r.year === year);
     const draft = ofYear.find((r) => r.status === 'draft');
     if (draft) return draft;
     const latest = ofYear[0];
-    const row = await repository.insertReport(tx, {
+    const row = await boardReports.insertReport(tx, {
       orgId,
       year,
       version: (latest?.version ?? 0) + 1,
@@ -119,7 +118,7 @@ const writtenFields = z.object({
   significantIncidents: text('Significant incidents', 4000),
   resourcesAnswer: z.preprocess(
     blankToUndefined,
-    z.enum(resourcesAnswers, { error: 'Choose whether the resources are adequate' }).optional(),
+    z.enum(boardReports.resourcesAnswers, { error: 'Choose whether the resources are adequate' }).optional(),
   ),
   resourcesStatement: text('The statement on resources', 4000),
   priorities: text('The priorities for next year', 4000),
@@ -156,7 +155,7 @@ export async function saveWritten(db: Db, ctx: RequestContext, id: string, input
   };
   refuseIdentifyingText(writtenTexts(written));
   await withScope(db, ctx.scope, async (tx) => {
-    await repository.updateReport(tx, row.orgId, row.id, written);
+    await boardReports.updateReport(tx, row.orgId, row.id, written);
     await audit.record(tx, ctx.actor, {
       orgId: row.orgId,
       action: 'board-report.written',
@@ -227,7 +226,7 @@ export async function approve(db: Db, ctx: RequestContext, id: string, input: un
   });
   if (Object.keys(problems).length) throw new InputError(problems);
   await withScope(db, ctx.scope, async (tx) => {
-    await repository.updateReport(tx, row.orgId, row.id, {
+    await boardReports.updateReport(tx, row.orgId, row.id, {
       status: 'approved',
       exactCountsForBoard: exactCounts,
       approvedByUserId: ctx.user.id,
@@ -272,7 +271,7 @@ export async function recordPresented(db: Db, ctx: RequestContext, id: string, i
   const fields = parseInput(presentedFields(todayInLondon(row.approvedAt), today), input);
   refuseIdentifyingText({ minuteReference: { label: 'The minute reference', text: fields.minuteReference } });
   await withScope(db, ctx.scope, async (tx) => {
-    await repository.updateReport(tx, row.orgId, row.id, fields);
+    await boardReports.updateReport(tx, row.orgId, row.id, fields);
     await audit.record(tx, ctx.actor, {
       orgId: row.orgId,
       action: 'board-report.presented',
@@ -291,7 +290,7 @@ export async function share(db: Db, ctx: RequestContext, id: string): Promise<vo
   if (!row.presentedOn) throw new InputError({ share: 'Record when the board saw the report before sharing it' });
   if (row.sharedAt) return;
   await withScope(db, ctx.scope, async (tx) => {
-    await repository.updateReport(tx, row.orgId, row.id, { sharedAt: new Date() });
+    await boardReports.updateReport(tx, row.orgId, row.id, { sharedAt: new Date() });
     await audit.record(tx, ctx.actor, {
       orgId: row.orgId,
       action: 'board-report.shared',
@@ -320,7 +319,7 @@ export async function sharedReports(db: Db, ctx: RequestContext): Promise<Shared
   if (providers.length === 0) return [];
   // The scope is widened to the providers in reach, which the line above limited to those the person may see.
   const rows = await withScope(db, { userId: ctx.user.id, orgIds: providers.map((p) => p.id) }, (tx) =>
-    repository.sharedReportsOf(
+    boardReports.sharedReportsOf(
       tx,
       providers.map((p) => p.id),
     ),
@@ -357,7 +356,7 @@ export async function boardDocumentOf(
   draft: boolean,
   today = todayInLondon(),
 ): Promise<{ report: BoardReport; document: ReportDocument }> {
-  const ofYear = (await withScope(db, { userId: null, orgIds: [org.id] }, (tx) => repository.reportsOf(tx, org.id))).filter(
+  const ofYear = (await withScope(db, { userId: null, orgIds: [org.id] }, (tx) => boardReports.reportsOf(tx, org.id))).filter(
     (r) => r.year === year,
   );
   if (draft) {
@@ -386,7 +385,7 @@ export async function latestSharedCopyOf(
   db: Db,
   orgId: string,
 ): Promise<{ report: BoardReport; document: ReportDocument } | null> {
-  const rows = await withScope(db, { userId: null, orgIds: [orgId] }, (tx) => repository.reportsOf(tx, orgId));
+  const rows = await withScope(db, { userId: null, orgIds: [orgId] }, (tx) => boardReports.reportsOf(tx, orgId));
   const row = rows.find((r) => r.status === 'approved');
   return row ? { report: row, document: frozen(row.sharedCopy, row.sharedChecksum) } : null;
 }

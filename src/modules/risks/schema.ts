@@ -16,6 +16,9 @@ export const riskCategories = [
 ] as const;
 export type RiskCategory = (typeof riskCategories)[number];
 
+/** A score's band on the usual NHS 5 × 5 matrix (see bandOf). */
+export type Band = 'low' | 'moderate' | 'high' | 'extreme';
+
 export const riskStatuses = ['open', 'closed'] as const;
 export type RiskStatus = (typeof riskStatuses)[number];
 

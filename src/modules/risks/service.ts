@@ -11,7 +11,7 @@ import * as organisations from '../organisations/service.ts';
 import { type LinkableItem, linkableItems } from '../programme/service.ts';
 import { type CtlpStatus, ctlpStatusOf, financialYearOf, yearLabel } from './ctlp-status.ts';
 import * as repository from './repository.ts';
-import { type RiskCategory, type RiskStatus, riskCategories, riskStatuses } from './schema.ts';
+import { type Band, type RiskCategory, type RiskStatus, riskCategories, riskStatuses } from './schema.ts';
 
 export {
   type CtlpStanding,
@@ -44,7 +44,7 @@ export const impactNames = ['Negligible', 'Minor', 'Moderate', 'Major', 'Catastr
 
 // ---- scores ----
 
-export type Band = 'low' | 'moderate' | 'high' | 'extreme';
+export type { Band };
 export const bandNames: Record<Band, string> = { low: 'Low', moderate: 'Moderate', high: 'High', extreme: 'Extreme' };
 
 export const score = (likelihood: number, impact: number) => likelihood * impact;
