@@ -141,8 +141,9 @@ export const cqcPackCommand: Command = {
     requireFlags(flags, ['org', 'out']);
     const out = outFlag(flags.out);
     const [evidence, { commandLineActor }] = await Promise.all([import('../modules/evidence/service.ts'), import('./common.ts')]);
-    return withDatabase('current', async (database) => {
+    return withDatabase('migrate', async (database) => {
       const org = await organisationByCode(database.db, flags.org);
+      // Taking the pack is recorded in the audit trail: a change, so the database is brought up to date and the audit key is needed.
       const { zip, contents } = await evidence.packFor(database.db, commandLineActor(), org);
       writeNew(out, zip);
       say(`Wrote the CQC evidence pack of ${org.odsCode} (${contents}) to ${out}.`);
