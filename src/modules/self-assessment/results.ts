@@ -2,6 +2,8 @@
  * The self-assessment's rules about results, as pure functions: what a requirement's result is (computed,
  * overridden or a person's), what it is called and coloured, and what sign-off needs. No database here.
  */
+import type { RequirementStatus } from '../assurance/service.ts';
+import type { AnswerRow } from './repository.ts';
 import type { AssessmentStatus, PersonResult, StoredLink } from './schema.ts';
 
 /** A result as the pages show it: a person's results, and `not_assessed` for what nobody has answered yet. */
@@ -98,4 +100,32 @@ export const isFrozen = (status: AssessmentStatus) => status !== 'draft';
 /** A link to a record in this service: a path of our own, never another site (or `//host`, which is one). */
 export function isOwnPath(href: string): boolean {
   return /^\/(?!\/)[^\s\\]*$/.test(href) && !href.startsWith('/\\');
+}
+
+export const computedOf = (status: RequirementStatus | undefined): Computed | null =>
+  status?.computed ? { result: status.outcome.result, reason: status.outcome.reason, links: status.outcome.links } : null;
+
+/** The rule's result as stored at sign-off; a version signed off before any rule existed has none. */
+const storedComputedOf = (answer: AnswerRow | undefined): Computed | null =>
+  answer?.computedResult
+    ? {
+        result: answer.computedResult as Computed['result'],
+        reason: answer.computedReason ?? '',
+        links: answer.computedLinks ?? [],
+      }
+    : null;
+
+/**
+ * A requirement's result in a version: a frozen version's computed result as stored at sign-off, a draft's
+ * as the records say now (`live`), then the person's answer over it.
+ */
+export function resultOf(
+  requirementId: string,
+  answers: readonly AnswerRow[],
+  frozen: boolean,
+  live: RequirementStatus[] | null,
+) {
+  const answer = answers.find((a) => a.requirementId === requirementId);
+  const computed = frozen ? storedComputedOf(answer) : computedOf(live?.find((s) => s.requirement.id === requirementId));
+  return { answer, computed, resolved: resolve(computed, answer ?? null) };
 }

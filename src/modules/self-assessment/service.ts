@@ -13,6 +13,7 @@ import { currentEdition, type Edition, editionOf, type Requirement, requirements
 import * as repository from './repository.ts';
 import {
   type Computed,
+  computedOf,
   financialYearOf,
   hasComputedResult,
   isFrozen,
@@ -21,6 +22,7 @@ import {
   resolve,
   resultColours,
   resultNames,
+  resultOf,
   type ShownResult,
   statusColours,
   statusNames,
@@ -78,36 +80,8 @@ export function applicableRequirements(edition: string, kind: OrganisationKind):
   return requirementsFor(editionOf(edition), kind);
 }
 
-const computedOf = (status: RequirementStatus | undefined): Computed | null =>
-  status?.computed ? { result: status.outcome.result, reason: status.outcome.reason, links: status.outcome.links } : null;
-
-/** The rule's result as stored at sign-off; a version signed off before any rule existed has none. */
-const storedComputedOf = (answer: repository.AnswerRow | undefined): Computed | null =>
-  answer?.computedResult
-    ? {
-        result: answer.computedResult as Computed['result'],
-        reason: answer.computedReason ?? '',
-        links: answer.computedLinks ?? [],
-      }
-    : null;
-
 function withOverdue(action: repository.ActionRow, today: string): Action {
   return { ...action, overdue: action.status !== 'done' && action.dueOn < today, statusName: actionStatusNames[action.status] };
-}
-
-/**
- * A requirement's result in a version: a frozen version's computed result as stored at sign-off, a draft's
- * as the records say now (`live`), then the person's answer over it.
- */
-function resultOf(
-  requirementId: string,
-  answers: readonly repository.AnswerRow[],
-  frozen: boolean,
-  live: RequirementStatus[] | null,
-) {
-  const answer = answers.find((a) => a.requirementId === requirementId);
-  const computed = frozen ? storedComputedOf(answer) : computedOf(live?.find((s) => s.requirement.id === requirementId));
-  return { answer, computed, resolved: resolve(computed, answer ?? null) };
 }
 
 /**
