@@ -305,38 +305,83 @@ function lessonsSections(figures: lessons.LessonsFigures): Section[] {
   ];
 }
 
-/** Everything the inspector reads, gathered in the organisation's own scope with nobody signed in. */
+type Base = Pick<Evidence, 'org' | 'generatedOn'>;
+type Built = { document: ReportDocument; policyFiles?: PolicyFile[]; boardReport?: Evidence['boardReport'] };
+
+/** In the organisation's own scope, with nobody signed in: what the evidence is built from. */
+const ownScope = (org: EvidenceOrganisation) => ({ userId: null, orgIds: [org.id] });
+
+/** Each page built on its own, so that a page viewed reads only what it shows. */
+const builders: Record<PageSlug, (db: Db, base: Base) => Promise<Built>> = {
+  'self-assessment': async (db, base) => {
+    const version = await selfAssessment.latestVersionOf(
+      db,
+      base.org,
+      reports.financialYearOf(base.generatedOn),
+      base.generatedOn,
+    );
+    return { document: page(base, 'self-assessment', selfAssessmentSections(version)) };
+  },
+  policies: async (db, base) => {
+    const entries = await withScope(db, ownScope(base.org), (tx) =>
+      policies.registerIn(tx, { ...base.org, commissionerId: base.org.commissionerId ?? null }, base.generatedOn),
+    );
+    const built = policySections(entries);
+    return { document: page(base, 'policies', built.sections), policyFiles: built.files };
+  },
+  training: async (db, base) => {
+    const figures = await withScope(db, ownScope(base.org), (tx) =>
+      training.complianceFiguresIn(tx, base.org.id, base.generatedOn),
+    );
+    return { document: page(base, 'training', trainingSections(figures)) };
+  },
+  'board-report': async (db, base) => {
+    const board = await reports.latestSharedCopyOf(db, base.org.id);
+    if (!board) {
+      const none: Section = {
+        heading: 'Not yet approved',
+        level: 1,
+        blocks: [paragraph('No board report has been approved.', true)],
+      };
+      return { document: page(base, 'board-report', [none]), boardReport: null };
+    }
+    return { document: board.document, boardReport: { version: board.report.version, year: board.report.year } };
+  },
+  risks: async (db, base) => {
+    const { register, ctlp } = await withScope(db, ownScope(base.org), async (tx) => ({
+      register: await risks.registerIn(tx, base.org.id),
+      ctlp: (await risks.ctlpStandingOf(tx, [base.org.id], base.generatedOn)).get(base.org.id) ?? null,
+    }));
+    return { document: page(base, 'risks', riskSections(register, ctlp)) };
+  },
+  contacts: async (db, base) => {
+    const directory = await withScope(db, ownScope(base.org), (tx) => contacts.directoryIn(tx, base.org.id));
+    return { document: page(base, 'contacts', contactSections(directory)) };
+  },
+  lessons: async (db, base) => {
+    const today = base.generatedOn;
+    const figures = await withScope(db, ownScope(base.org), (tx) =>
+      lessons.lessonsFiguresIn(tx, base.org.id, { from: addDays(today, -365), before: addDays(today, 1) }, today),
+    );
+    return { document: page(base, 'lessons', lessonsSections(figures)) };
+  },
+};
+
+/** One page of the evidence, with the policy documents it lists (the policies page). */
+export async function evidencePageOf(db: Db, org: EvidenceOrganisation, slug: PageSlug, today = todayInLondon()): Promise<Built> {
+  return builders[slug](db, { org, generatedOn: today });
+}
+
+/** Everything the inspector reads (the pack). */
 export async function evidenceOf(db: Db, org: EvidenceOrganisation, today = todayInLondon()): Promise<Evidence> {
-  const scope = { userId: null, orgIds: [org.id] };
   const base = { org, generatedOn: today };
-  const gathered = await withScope(db, scope, async (tx) => ({
-    policies: await policies.registerIn(tx, { ...org, commissionerId: org.commissionerId ?? null }, today),
-    training: await training.complianceFiguresIn(tx, org.id, today),
-    register: await risks.registerIn(tx, org.id),
-    ctlp: (await risks.ctlpStandingOf(tx, [org.id], today)).get(org.id) ?? null,
-    directory: await contacts.directoryIn(tx, org.id),
-    lessons: await lessons.lessonsFiguresIn(tx, org.id, { from: addDays(today, -365), before: addDays(today, 1) }, today),
-  }));
-  const version = await selfAssessment.latestVersionOf(db, org, reports.financialYearOf(today), today);
-  const board = await reports.latestSharedCopyOf(db, org.id);
-  const policyPage = policySections(gathered.policies);
+  const built = {} as Record<PageSlug, Built>;
+  for (const slug of pageSlugs) built[slug] = await builders[slug](db, base);
   return {
     ...base,
-    pages: {
-      'self-assessment': page(base, 'self-assessment', selfAssessmentSections(version)),
-      policies: page(base, 'policies', policyPage.sections),
-      training: page(base, 'training', trainingSections(gathered.training)),
-      'board-report': board
-        ? board.document
-        : page(base, 'board-report', [
-            { heading: 'Not yet approved', level: 1, blocks: [paragraph('No board report has been approved.', true)] },
-          ]),
-      risks: page(base, 'risks', riskSections(gathered.register, gathered.ctlp)),
-      contacts: page(base, 'contacts', contactSections(gathered.directory)),
-      lessons: page(base, 'lessons', lessonsSections(gathered.lessons)),
-    },
-    policyFiles: policyPage.files,
-    boardReport: board ? { version: board.report.version, year: board.report.year } : null,
+    pages: Object.fromEntries(pageSlugs.map((slug) => [slug, built[slug].document])) as Record<PageSlug, ReportDocument>,
+    policyFiles: built.policies.policyFiles ?? [],
+    boardReport: built['board-report'].boardReport ?? null,
   };
 }
 

@@ -12,7 +12,7 @@ export function evidenceRoutes(app: FastifyInstance, { database }: AppDeps): voi
     const ctx = contextOf(request);
     const found = await evidence.evidenceIndex(db, ctx);
     return reply.page('evidence/views/index.njk', {
-      evidence: found,
+      ...found,
       slugs: evidence.pageSlugs,
       titles: evidence.pageTitles,
       canSeeInspectors: ctx.can('evidence:inspectors'),
@@ -75,10 +75,6 @@ export function evidenceRoutes(app: FastifyInstance, { database }: AppDeps): voi
   app.get('/evidence/:page', { config: { access: 'evidence:read' } }, async (request, reply) => {
     const { page } = request.params as { page: string };
     const shown = await evidence.evidencePage(db, contextOf(request), page);
-    return reply.page('evidence/views/page.njk', {
-      ...shown,
-      svg: chartSvg,
-      policyFiles: page === 'policies' ? shown.evidence.policyFiles : [],
-    });
+    return reply.page('evidence/views/page.njk', { ...shown, svg: chartSvg });
   });
 }

@@ -11,7 +11,16 @@ import { blankToUndefined, parseInput } from '../../platform/validation.ts';
 import * as audit from '../audit/service.ts';
 import * as policies from '../policies/service.ts';
 import * as users from '../users/service.ts';
-import { type Evidence, type EvidenceOrganisation, evidenceOf, type PageSlug, packZip, pageSlugs, pageTitles } from './pack.ts';
+import {
+  type Evidence,
+  type EvidenceOrganisation,
+  evidenceOf,
+  evidencePageOf,
+  type PageSlug,
+  packZip,
+  pageSlugs,
+  pageTitles,
+} from './pack.ts';
 
 export { type Evidence, type PageSlug, pageSlugs, pageTitles };
 
@@ -39,10 +48,9 @@ export async function packFor(db: Db, actor: Actor, org: EvidenceOrganisation): 
 const ownOrg = (ctx: RequestContext): EvidenceOrganisation => ctx.user.activeOrg;
 
 /** The index: what the evidence holds. Viewing it is recorded. */
-export async function evidenceIndex(db: Db, ctx: RequestContext): Promise<Evidence> {
-  const evidence = await evidenceOf(db, ownOrg(ctx));
+export async function evidenceIndex(db: Db, ctx: RequestContext): Promise<{ org: EvidenceOrganisation }> {
   await recordView(db, ctx.actor, ctx.user.activeOrg.id, 'evidence.viewed', { page: 'index' });
-  return evidence;
+  return { org: ownOrg(ctx) };
 }
 
 export function isPageSlug(value: string): value is PageSlug {
@@ -52,15 +60,15 @@ export function isPageSlug(value: string): value is PageSlug {
 /** One page of the evidence; viewing it is recorded. */
 export async function evidencePage(db: Db, ctx: RequestContext, slug: string) {
   if (!isPageSlug(slug)) throw new NotFoundError();
-  const evidence = await evidenceOf(db, ownOrg(ctx));
+  const built = await evidencePageOf(db, ownOrg(ctx), slug);
   await recordView(db, ctx.actor, ctx.user.activeOrg.id, 'evidence.viewed', { page: slug });
-  return { evidence, slug, document: evidence.pages[slug] };
+  return { slug, document: built.document, policyFiles: built.policyFiles ?? [] };
 }
 
 /** A policy document the evidence lists (a current version of the organisation's own); anything else is not found. */
 export async function policyDocument(db: Db, ctx: RequestContext, policyId: string, versionId: string) {
-  const evidence = await evidenceOf(db, ownOrg(ctx));
-  const file = evidence.policyFiles.find((f) => f.policyId === policyId && f.versionId === versionId);
+  const { policyFiles = [] } = await evidencePageOf(db, ownOrg(ctx), 'policies');
+  const file = policyFiles.find((f) => f.policyId === policyId && f.versionId === versionId);
   if (!file) throw new NotFoundError();
   const document = await withScope(db, { userId: null, orgIds: [ctx.user.activeOrg.id] }, (tx) =>
     policies.documentIn(tx, policyId, versionId),
