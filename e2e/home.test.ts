@@ -27,6 +27,17 @@ describeInBrowser('the home page in the browser', { timeout: 300_000 }, () => {
   });
   afterAll(() => b?.close());
 
+  it('the accessibility check finds a violation when there is one (it is not silently passing)', async () => {
+    const page = await b.newPage();
+    await page.goto('/sign-in');
+    await page.evaluate(() => {
+      const image = document.createElement('img');
+      image.src = '/assets/images/favicon.svg';
+      document.querySelector('main')?.append(image);
+    });
+    await expect(checkAccessibility(page)).rejects.toThrow(/image-alt/);
+  });
+
   it('a Prevent lead sees what needs attention first, and each line leads to the page to act on it', async () => {
     const page = await b.newPage();
     await signIn(page, demo.operationalLead);
