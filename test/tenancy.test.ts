@@ -5,19 +5,10 @@ import { withScope } from '../src/db/tenancy.ts';
 import * as organisations from '../src/modules/organisations/service.ts';
 import * as users from '../src/modules/users/service.ts';
 import { demo, signedIn, type TestApp, testApp, textOf } from './harness.ts';
+import { databaseRefusal } from './refusals.ts';
 
 type Rows<T> = { rows: T[] };
 
-/** The database's own message: Drizzle wraps it in "Failed query: …" with the original as the cause. */
-async function databaseRefusal(work: Promise<unknown>): Promise<string> {
-  try {
-    await work;
-  } catch (error) {
-    const cause = (error as { cause?: { message?: string } }).cause;
-    return cause?.message ?? (error as Error).message;
-  }
-  return 'no error';
-}
 const rowsOf = <T>(result: unknown) => (result as Rows<T>).rows;
 
 describe('tenancy', () => {

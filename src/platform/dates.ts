@@ -116,3 +116,12 @@ export function londonDateTime(day: string, time: string): Date {
   const wall = new Date(`${parts.year}-${parts.month}-${parts.day}T${parts.hour}:${parts.minute}:00Z`);
   return new Date(asIfUtc.getTime() - (wall.getTime() - asIfUtc.getTime()));
 }
+
+/** The NHS financial year (1 April to 31 March) a day falls in, named by the year it starts. */
+export function financialYearOf(day: string): number {
+  const year = Number(day.slice(0, 4));
+  return Number(day.slice(5, 7)) >= 4 ? year : year - 1;
+}
+
+/** A financial year in words: April 2026 to March 2027. */
+export const financialYearLabel = (year: number) => `April ${year} to March ${year + 1}`;

@@ -1,6 +1,6 @@
 import type { Db, Tx } from '../../db/client.ts';
 import { type Scope, withScope } from '../../db/tenancy.ts';
-import { addDays, todayInLondon } from '../../platform/dates.ts';
+import { addDays, financialYearLabel, todayInLondon } from '../../platform/dates.ts';
 import { NotFoundError } from '../../platform/errors.ts';
 import * as boardReports from '../board-reports/service.ts';
 import * as contracts from '../contracts/service.ts';
@@ -26,7 +26,7 @@ const leadFigures = (held: leads.Appointment | null): LeadFigures | null =>
 const boardReportFigures = (held: boardReports.BoardReportStanding | null): AssuranceFigures['boardReport'] =>
   held
     ? {
-        yearLabel: `April ${held.year} to March ${held.year + 1}`,
+        yearLabel: financialYearLabel(held.year),
         version: held.version,
         presentedOn: held.presentedOn,
         minuteReference: held.minuteReference,

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { Db } from '../../db/client.ts';
 import { withScope } from '../../db/tenancy.ts';
 import type { RequestContext } from '../../platform/context.ts';
-import { londonDateTime, todayInLondon } from '../../platform/dates.ts';
+import { financialYearOf, londonDateTime, todayInLondon } from '../../platform/dates.ts';
 import { type SharedCount, type Sum, sharedFigures, suppressionNote } from '../../platform/suppression.ts';
 import { blankToUndefined, parseInput } from '../../platform/validation.ts';
 import * as concerns from '../concerns/service.ts';
@@ -12,11 +12,7 @@ import type { Pathway } from '../referrals/service.ts';
 /** How many financial years can be chosen, the current one included. */
 const yearsShown = 3;
 
-/** The financial year (1 April to 31 March) a day falls in, by the year it starts. */
-export function financialYearOf(day: string): number {
-  const year = Number(day.slice(0, 4));
-  return Number(day.slice(5, 7)) >= 4 ? year : year - 1;
-}
+export { financialYearOf };
 
 export type Period = { startYear: number; label: string; from: Date; before: Date };
 

@@ -3,20 +3,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pdfText, zipFiles } from '../../../test/documents.ts';
 import { contextOf, newCase, newUser, orgIdOf, signedInAs } from '../../../test/factories.ts';
 import { demo, signedIn, type TestApp, testApp, textOf } from '../../../test/harness.ts';
-import { ForbiddenError, InputError, NotFoundError } from '../../platform/errors.ts';
+import { fieldErrors } from '../../../test/refusals.ts';
+import { ForbiddenError, NotFoundError } from '../../platform/errors.ts';
 import * as users from '../users/service.ts';
 import { evidenceOf } from './pack.ts';
 import * as evidence from './service.ts';
-
-async function fieldErrors(promise: Promise<unknown>): Promise<Record<string, string>> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof InputError) return error.fieldErrors;
-    throw error;
-  }
-  throw new Error('expected bad input to be refused');
-}
 
 const rows = async <T>(t: TestApp, query: ReturnType<typeof sql>) =>
   ((await t.database.db.execute(query)) as unknown as { rows: T[] }).rows;

@@ -16,7 +16,7 @@ import { suppressionNote } from '../../platform/suppression.ts';
 import * as contacts from '../contacts/service.ts';
 import * as lessons from '../lessons/service.ts';
 import * as policies from '../policies/service.ts';
-import { reportHtml } from '../reports/render-html.ts';
+import { escapeHtml, reportHtml } from '../reports/render-html.ts';
 import { reportPdf } from '../reports/render-pdf.ts';
 import * as reports from '../reports/service.ts';
 import * as risks from '../risks/service.ts';
@@ -384,9 +384,6 @@ export async function evidenceOf(db: Db, org: EvidenceOrganisation, today = toda
     boardReport: built['board-report'].boardReport ?? null,
   };
 }
-
-const escapeHtml = (text: string) =>
-  text.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c] ?? c);
 
 /** The pack's first page: what it holds, each a link to its file. */
 function indexHtml(evidence: Evidence): string {

@@ -4,7 +4,7 @@
  * otherwise through the small-number gate with the sums a reader knows, so that no hidden count can be
  * worked out from a total.
  */
-import { spokenDate } from '../../platform/dates.ts';
+import { monthNames, spokenDate } from '../../platform/dates.ts';
 import { FigureBook } from '../../platform/figure-book.ts';
 import type { Block, Chart, ReportDocument, Section, Table } from '../../platform/report-document.ts';
 import { suppressionNote } from '../../platform/suppression.ts';
@@ -38,10 +38,8 @@ const routeNames: Record<Route, string> = {
   closed: 'Closed',
 };
 
-const monthLabel = (month: string) => {
-  const [year, m] = month.split('-');
-  return `${['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'][Number(m) - 1]} ${year}`;
-};
+/** A month as a chart's label: Apr 2026. */
+const monthLabel = (month: string) => `${monthNames[Number(month.slice(5, 7)) - 1]?.slice(0, 3)} ${month.slice(0, 4)}`;
 
 const percentText = (p: number | null) => (p === null ? 'not shown' : `${p}%`);
 const paragraph = (text: string, emphasis = false): Block => ({ kind: 'paragraph', text, ...(emphasis ? { emphasis } : {}) });

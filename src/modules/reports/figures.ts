@@ -5,7 +5,7 @@
 import type { Db } from '../../db/client.ts';
 import { type Scope, withScope } from '../../db/tenancy.ts';
 import type { OrganisationSummary } from '../../platform/context.ts';
-import { addDays, addMonths, todayInLondon } from '../../platform/dates.ts';
+import { addDays, addMonths, financialYearLabel, todayInLondon } from '../../platform/dates.ts';
 import * as leads from '../leads/service.ts';
 import * as lessons from '../lessons/service.ts';
 import * as policies from '../policies/service.ts';
@@ -37,8 +37,6 @@ export type ReportFigures = {
   ctlp: risks.CtlpStanding | null;
   selfAssessment: selfAssessment.YearStanding | null;
 };
-
-export const yearLabelOf = (year: number) => `April ${year} to March ${year + 1}`;
 
 /** The months of a financial year that have ended by `today`. */
 export function endedMonthsOf(year: number, today: string): string[] {
@@ -77,7 +75,7 @@ export async function reportFiguresOf(
   return {
     org,
     year,
-    yearLabel: yearLabelOf(year),
+    yearLabel: financialYearLabel(year),
     asAt,
     yearEnded,
     leads: gathered.leads ?? { accountable: null, operational: null },

@@ -1,7 +1,8 @@
 import type { Block, ReportDocument, Table } from '../../platform/report-document.ts';
 import { chartSvg } from './render-svg.ts';
 
-const escapeHtml = (text: string) =>
+/** Text made safe to put in HTML. */
+export const escapeHtml = (text: string) =>
   text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c);
 
 /** Print first: A4 margins, headings kept with what follows, tables not split across a row. */

@@ -3,9 +3,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { docxXml, pdfOutline, pdfText } from '../../../test/documents.ts';
 import { contextOf, newCase, newOrganisation, newUser, signedInAs } from '../../../test/factories.ts';
 import { type TestApp, testApp, textOf } from '../../../test/harness.ts';
+import { databaseRefusal, fieldErrors } from '../../../test/refusals.ts';
 import type { RequestContext } from '../../platform/context.ts';
 import { addDays, addMonths, londonDateTime, todayInLondon } from '../../platform/dates.ts';
-import { ForbiddenError, InputError, NotFoundError } from '../../platform/errors.ts';
+import { ForbiddenError, NotFoundError } from '../../platform/errors.ts';
 import { textsOf } from '../../platform/report-document.ts';
 import * as concerns from '../concerns/service.ts';
 import * as training from '../training/service.ts';
@@ -14,28 +15,6 @@ import { keepLastMonth, lastDayOf, monthFiguresFor, monthOf } from './month-end.
 import { reportDocx } from './render-docx.ts';
 import { reportPdf } from './render-pdf.ts';
 import * as reports from './service.ts';
-
-/** What a thrown InputError says, by field. */
-async function fieldErrors(promise: Promise<unknown>): Promise<Record<string, string>> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof InputError) return error.fieldErrors;
-    throw error;
-  }
-  throw new Error('expected bad input to be refused');
-}
-
-/** The database's own message: Drizzle wraps it in "Failed query: …" with the original as the cause. */
-async function databaseRefusal(work: Promise<unknown>): Promise<string> {
-  try {
-    await work;
-  } catch (error) {
-    const cause = (error as { cause?: { message?: string } }).cause;
-    return cause?.message ?? (error as Error).message;
-  }
-  return 'no error';
-}
 
 const alphabet = 'ABCDEFGHJKLMNPSTUVWX0123456789';
 let counter = Math.floor(Math.random() * 200);

@@ -10,7 +10,7 @@ import type { Db } from '../../db/client.ts';
 import { withScope } from '../../db/tenancy.ts';
 import { outgoingTextProblems, refuseIdentifyingText } from '../../platform/anonymiser/outgoing.ts';
 import type { RequestContext } from '../../platform/context.ts';
-import { isRealDate, spokenDate, todayInLondon } from '../../platform/dates.ts';
+import { financialYearLabel, financialYearOf, isRealDate, spokenDate, todayInLondon } from '../../platform/dates.ts';
 import { ForbiddenError, InputError, NotFoundError } from '../../platform/errors.ts';
 import type { ReportDocument } from '../../platform/report-document.ts';
 import { blankToUndefined, parseInput } from '../../platform/validation.ts';
@@ -18,22 +18,19 @@ import * as audit from '../audit/service.ts';
 import * as boardReports from '../board-reports/service.ts';
 import * as organisations from '../organisations/service.ts';
 import { boardReportDocument, type Standing, type WrittenSections } from './content.ts';
-import { type ReportOrganisation, reportFiguresOf, yearLabelOf } from './figures.ts';
+import { type ReportOrganisation, reportFiguresOf } from './figures.ts';
 
 export type BoardReport = boardReports.BoardReport;
 
 /** How many financial years a report can be started for: this one and the two before. */
 const yearsOffered = 3;
 
-export function financialYearOf(day: string): number {
-  const year = Number(day.slice(0, 4));
-  return Number(day.slice(5, 7)) >= 4 ? year : year - 1;
-}
+export { financialYearOf };
 
 export const yearsToChoose = (today = todayInLondon()) =>
   Array.from({ length: yearsOffered }, (_, i) => financialYearOf(today) - i).map((year) => ({
     year,
-    label: yearLabelOf(year),
+    label: financialYearLabel(year),
   }));
 
 /**
@@ -70,7 +67,7 @@ async function ownReport(db: Db, ctx: RequestContext, id: string): Promise<Board
 
 export async function reportList(db: Db, ctx: RequestContext, today = todayInLondon()) {
   const reports = await withScope(db, ctx.scope, (tx) => boardReports.reportsOf(tx, ctx.user.activeOrg.id));
-  return { reports: reports.map((r) => ({ ...r, yearLabel: yearLabelOf(r.year) })), years: yearsToChoose(today) };
+  return { reports: reports.map((r) => ({ ...r, yearLabel: financialYearLabel(r.year) })), years: yearsToChoose(today) };
 }
 
 const yearField = (today: string) =>
@@ -193,7 +190,7 @@ export async function reportPage(db: Db, ctx: RequestContext, id: string, today 
   const row = await ownReport(db, ctx, id);
   const document =
     row.status === 'approved' ? frozen(row.boardCopy, row.boardChecksum) : await draftDocument(db, ctx, row, 'board', today);
-  return { report: row, yearLabel: yearLabelOf(row.year), document };
+  return { report: row, yearLabel: financialYearLabel(row.year), document };
 }
 
 const approvalFields = z.object({
@@ -327,7 +324,7 @@ export async function sharedReports(db: Db, ctx: RequestContext): Promise<Shared
   return rows.flatMap((report) => {
     const org = providers.find((p) => p.id === report.orgId);
     return org
-      ? [{ report, org: { id: org.id, name: org.name, odsCode: org.odsCode }, yearLabel: yearLabelOf(report.year) }]
+      ? [{ report, org: { id: org.id, name: org.name, odsCode: org.odsCode }, yearLabel: financialYearLabel(report.year) }]
       : [];
   });
 }
@@ -361,7 +358,7 @@ export async function boardDocumentOf(
   );
   if (draft) {
     const row = ofYear.find((r) => r.status === 'draft');
-    if (!row) throw new InputError({ draft: `${org.odsCode} has no draft board report for ${yearLabelOf(year)}` });
+    if (!row) throw new InputError({ draft: `${org.odsCode} has no draft board report for ${financialYearLabel(year)}` });
     const figures = await reportFiguresOf(db, org, year, today);
     return {
       report: row,
@@ -374,7 +371,7 @@ export async function boardDocumentOf(
   const row = ofYear.find((r) => r.status === 'approved');
   if (!row) {
     throw new InputError({
-      year: `${org.odsCode} has no approved board report for ${yearLabelOf(year)} (add --draft for the draft)`,
+      year: `${org.odsCode} has no approved board report for ${financialYearLabel(year)} (add --draft for the draft)`,
     });
   }
   return { report: row, document: frozen(row.boardCopy, row.boardChecksum) };

@@ -1,15 +1,10 @@
-import { addMonths } from '../../platform/dates.ts';
+import { addMonths, financialYearLabel, financialYearOf } from '../../platform/dates.ts';
 import type { CtlpRow } from './repository.ts';
 
 /* The annual CTLP review's year and status: worked out from the records alone, without the database. */
 
-/** The NHS financial year (from April) that a day falls in, named by the year it starts. */
-export function financialYearOf(day: string): number {
-  const [year, month] = day.split('-').map(Number) as [number, number];
-  return month >= 4 ? year : year - 1;
-}
-
-export const yearLabel = (year: number) => `April ${year} to March ${year + 1}`;
+export { financialYearOf };
+export const yearLabel = financialYearLabel;
 
 export type CtlpStatus = {
   /** The latest sign-off of any year. */

@@ -86,13 +86,7 @@ export function tally(results: ShownResult[]): Record<ShownResult, number> {
   return counts;
 }
 
-/** The NHS financial year (from April) that a day falls in, named by the year it starts. */
-export function financialYearOf(day: string): number {
-  const [year, month] = day.split('-').map(Number) as [number, number];
-  return month >= 4 ? year : year - 1;
-}
-
-export const yearLabel = (year: number) => `April ${year} to March ${year + 1}`;
+export { financialYearLabel as yearLabel, financialYearOf } from '../../platform/dates.ts';
 
 /** A version can be changed only while it is a draft; anything signed off is frozen. */
 export const isFrozen = (status: AssessmentStatus) => status !== 'draft';

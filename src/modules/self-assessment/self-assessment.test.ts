@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { contextOf, newOrganisation, newUser, signedInAs } from '../../../test/factories.ts';
 import { type TestApp, testApp, textOf } from '../../../test/harness.ts';
 import { runDueJobs } from '../../../test/modules.ts';
+import { fieldErrors } from '../../../test/refusals.ts';
 import { withScope } from '../../db/tenancy.ts';
 import type { RequestContext } from '../../platform/context.ts';
 import { addDays, todayInLondon } from '../../platform/dates.ts';
@@ -17,17 +18,6 @@ import * as submissions from './submissions.ts';
 
 const rows = async <T>(t: TestApp, query: ReturnType<typeof sql>) =>
   ((await t.database.db.execute(query)) as unknown as { rows: T[] }).rows;
-
-/** What a thrown InputError says, by field. */
-async function fieldErrors(promise: Promise<unknown>): Promise<Record<string, string>> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof InputError) return error.fieldErrors;
-    throw error;
-  }
-  throw new Error('expected bad input to be refused');
-}
 
 // Two characters unique within the file's run, for the ODS codes and e-mails of each test's own organisations.
 const alphabet = 'ABCDEFGHJKLMNPSTUVWX0123456789';

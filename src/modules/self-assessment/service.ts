@@ -19,7 +19,6 @@ import {
   isFrozen,
   type PersonAnswer,
   type Resolved,
-  resolve,
   resultColours,
   resultNames,
   resultOf,
