@@ -101,7 +101,21 @@ describeInBrowser('training compliance in the browser', { timeout: 600_000 }, ()
     const csvLink = admin.getByRole('link', { name: /download/i });
     expect(await csvLink.getAttribute('href')).toMatch(/\/errors\.csv$/);
 
+    // Four people in the file: everyone else in the demo would become a leaver, so the import asks for the number first.
     await upload(admin, 'esr-fixed.csv');
+    const unconfirmed = await main(admin);
+    expect(unconfirmed).toContain('Nothing was imported: confirm the leavers');
+    const leavers = /This file would make (\d+) of \1 staff leavers \(100%\)/.exec(unconfirmed)?.[1] ?? '';
+    expect(Number(leavers)).toBeGreaterThan(100);
+    await checkAccessibility(admin);
+    await admin.getByLabel('To import it anyway, enter the number of staff who will become leavers').fill('4');
+    await clickAndWait(admin, button(admin, `Import and mark ${leavers} staff as leavers`));
+    expect(await main(admin)).toContain(`Enter ${leavers}, the number of staff this file makes leavers: you entered 4`);
+    await checkAccessibility(admin);
+    await admin.getByLabel('To import it anyway, enter the number of staff who will become leavers').fill(leavers);
+    await clickAndWait(admin, button(admin, `Import and mark ${leavers} staff as leavers`));
+    await runDueJobs(b.database);
+    await admin.reload();
     expect(await main(admin)).toMatch(/imported/i);
     await checkAccessibility(admin);
 
@@ -111,6 +125,8 @@ describeInBrowser('training compliance in the browser', { timeout: 600_000 }, ()
     expect(dashboard).toMatch(/Staff in scope\s*4/);
     expect(dashboard).toMatch(/Up to date\s*3/);
     expect(dashboard).toContain('75% · Below target');
+    expect(dashboard).toMatch(/Staff in scope fell sharply\s*Staff in scope fell from \d+ on \d+ \w+ \d{4} to 4\./);
+    await checkAccessibility(admin);
     await screenshot(admin, 'training-dashboard');
 
     await clickAndWait(admin, admin.getByRole('link', { name: 'Staff list, with each person’s status' }));
@@ -164,6 +180,10 @@ describeInBrowser('training compliance in the browser', { timeout: 600_000 }, ()
     const text = await main(commissioner);
     expect(text).toContain('Dales Community and Mental Health NHS Trust (RZ2)');
     expect(text).not.toContain('Okafor');
+    // The first test's import left the foundation trust 4 staff in scope: the view says the headcount fell.
+    expect(text).toMatch(
+      /Staff in scope fell sharply at one provider[\s\S]*\(RZ1\): from \d+ on \d+ \w+ \d{4} to fewer than \d+/,
+    );
     await checkAccessibility(commissioner);
   });
 });

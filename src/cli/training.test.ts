@@ -105,10 +105,28 @@ describe('prevent-assure import training', { timeout: 600_000 }, () => {
     expect(checked).toMatchObject({ code: 0, stderr: '' });
     expect(checked.stdout).toContain('no problems in 3 rows. Nothing was imported');
     expect(checked.stdout).toMatch(/staff added: +2\n/);
-    expect(checked.stdout).toMatch(new RegExp(`staff marked as leavers: +${before.active}\\n`));
+    expect(checked.stdout).toMatch(
+      new RegExp(
+        `staff marked as leavers: +${before.active} \\(${before.active} of the ${before.active} staff recorded before\\)\\n`,
+      ),
+    );
+    expect(checked.stdout).toMatch(/staff in scope: +\d+ before, 2 after\n/);
     expect(await inDatabase(countsAtNZ3)).toEqual(before);
 
-    const imported = await cli(db, ['import', 'training', clean, '--org', 'NZ3']);
+    // A file of 2 staff would make every one of the trust's staff a leaver: it needs that number confirmed.
+    const unconfirmed = await run(db, ['import', 'training', clean, '--org', 'NZ3']);
+    expect(unconfirmed.code).toBe(2);
+    expect(unconfirmed.stderr).toContain(`would make ${before.active} of ${before.active} staff leavers (100%)`);
+    expect(unconfirmed.stderr).toContain(`run again with --confirm-leavers ${before.active}.`);
+    const wrongNumber = await run(db, ['import', 'training', clean, '--org', 'NZ3', '--confirm-leavers', '3']);
+    expect(wrongNumber.code).toBe(2);
+    expect(wrongNumber.stderr).toContain(`--confirm-leavers 3 does not match: the file makes ${before.active}.`);
+    const notANumber = await run(db, ['import', 'training', clean, '--org', 'NZ3', '--confirm-leavers', 'all']);
+    expect(notANumber.code).toBe(2);
+    expect(notANumber.stderr).toContain('--confirm-leavers takes the number of staff who will become leavers');
+    expect(await inDatabase(countsAtNZ3)).toEqual(before);
+
+    const imported = await cli(db, ['import', 'training', clean, '--org', 'NZ3', '--confirm-leavers', String(before.active)]);
     expect(imported).toMatchObject({ code: 0, stderr: '' });
     expect(imported.stdout).toContain('Imported');
     expect(imported.stdout).toMatch(/training records added: +2\n/);
@@ -116,9 +134,10 @@ describe('prevent-assure import training', { timeout: 600_000 }, () => {
 
     const again = await run(db, ['import', 'training', clean, '--org', 'NZ3']);
     expect(again.code).toBe(0);
-    for (const counted of ['staff added', 'staff whose details changed', 'staff marked as leavers', 'training records added']) {
+    for (const counted of ['staff added', 'staff whose details changed', 'training records added']) {
       expect(again.stdout).toMatch(new RegExp(`${counted}: +0\\n`));
     }
+    expect(again.stdout).toMatch(/staff marked as leavers: +0 \(0 of the 2 staff recorded before\)\n/);
     const actions = await inDatabase((database) =>
       database.execute(sql`select action, actor_label from audit_events where action = 'training.imported'`),
     );
@@ -134,6 +153,8 @@ describe('prevent-assure import training', { timeout: 600_000 }, () => {
     expect(help.code).toBe(0);
     expect(help.stdout).toContain('import training');
     expect(commandHelp.code).toBe(0);
-    expect(commandHelp.stdout).toContain('Usage: prevent-assure import training FILE --org ODS [--dry-run]');
+    expect(commandHelp.stdout).toContain(
+      'Usage: prevent-assure import training FILE --org ODS [--dry-run] [--confirm-leavers N]',
+    );
   });
 });

@@ -17,14 +17,20 @@ import {
 /** At most this many problems are printed; the rest are counted. */
 const shownProblems = 50;
 
-function readArgs(args: string[]): { file: string; org: string; dryRun: boolean } {
-  let parsed: ReturnType<
-    typeof parseArgs<{ options: { org: { type: 'string' }; 'dry-run': { type: 'boolean' } }; allowPositionals: true }>
-  >;
+const options = {
+  org: { type: 'string' },
+  'dry-run': { type: 'boolean' },
+  'confirm-leavers': { type: 'string' },
+} as const;
+
+type ImportArgs = { file: string; org: string; dryRun: boolean; confirmedLeavers: number | null };
+
+function readArgs(args: string[]): ImportArgs {
+  let parsed: ReturnType<typeof parseArgs<{ options: typeof options; allowPositionals: true }>>;
   try {
     parsed = parseArgs({
       args,
-      options: { org: { type: 'string' }, 'dry-run': { type: 'boolean' } },
+      options,
       allowPositionals: true,
       strict: true,
     });
@@ -43,7 +49,15 @@ function readArgs(args: string[]): { file: string; org: string; dryRun: boolean 
   if (file === undefined) throw new UsageError('Say which file to import');
   if (extra.length > 0) throw new UsageError(`Unexpected word "${extra[0]}": give one file (in quotes if its name has spaces)`);
   if (parsed.values.org === undefined) throw new UsageError('Missing --org');
-  return { file, org: parsed.values.org, dryRun: parsed.values['dry-run'] === true };
+  const confirm = parsed.values['confirm-leavers'];
+  if (confirm !== undefined && !/^\d{1,9}$/.test(confirm))
+    throw new UsageError(`--confirm-leavers takes the number of staff who will become leavers, such as 235 (not "${confirm}")`);
+  return {
+    file,
+    org: parsed.values.org,
+    dryRun: parsed.values['dry-run'] === true,
+    confirmedLeavers: confirm === undefined ? null : Number(confirm),
+  };
 }
 
 const megabytes = (bytes: number) => `${(bytes / (1024 * 1024)).toFixed(1)} MB`;
@@ -77,7 +91,7 @@ function progressReporter(): { update(p: { bytesRead: number; bytesTotal: number
 const importTrainingCommand: Command = {
   group: 'import',
   name: 'training',
-  usage: 'import training FILE --org ODS [--dry-run]',
+  usage: 'import training FILE --org ODS [--dry-run] [--confirm-leavers N]',
   summary: 'Import staff and Prevent training records from a staff record (ESR) export',
   details:
     'Imports the statutory and mandatory training compliance export of the Electronic Staff Record\n' +
@@ -86,14 +100,20 @@ const importTrainingCommand: Command = {
     'problem is printed to standard error as "line N, COLUMN: problem (value "…")" (the first 50, then a\n' +
     "count); the full list is kept with the import in the app. Staff in the organisation's records but not\n" +
     'in the file are marked as leavers. Importing the same file again changes nothing.\n\n' +
+    'A file that would make more staff leavers than the import settings allow without confirmation (10% of\n' +
+    'the staff unless changed) is not imported: the command names the number and exits 2. Check the file\n' +
+    'holds the whole organisation; to import it anyway, run it again with --confirm-leavers and that number.\n\n' +
     'On a terminal a progress bar is drawn on standard error; in a log, a line every 10 seconds.\n\n' +
     'Flags:\n' +
     '  --org ODS     the ODS code of the organisation the staff belong to (see "org list")\n' +
-    '  --dry-run     check the file and print what it would change, without importing it\n\n' +
-    'Exit code 2 also when any row has a problem or the file cannot be read: nothing was imported.',
+    '  --dry-run     check the file and print what it would change, without importing it\n' +
+    '  --confirm-leavers N\n' +
+    '                import even though N staff become leavers (N must be the number the import finds)\n\n' +
+    'Exit code 2 also when any row has a problem, the file cannot be read or the leavers need confirming:\n' +
+    'nothing was imported.',
   fieldFlags: { orgId: '--org', file: 'FILE' },
   async run(args) {
-    const { file, org: ods, dryRun } = readArgs(args);
+    const { file, org: ods, dryRun, confirmedLeavers } = readArgs(args);
     // Checked before the database is opened, so that a typing mistake never waits for (or holds) its lock.
     let bytes: number;
     try {
@@ -125,6 +145,7 @@ const importTrainingCommand: Command = {
           importId: started.id,
           filePath: file,
           dryRun,
+          confirmedLeavers,
           actor: commandLineActor(),
           scope: { userId: null, orgIds: [org.id] },
           onProgress: (p) => progress.update(p),
@@ -145,6 +166,20 @@ const importTrainingCommand: Command = {
         );
       }
       const s = outcome.summary;
+      if (outcome.status === 'unconfirmed' && s) {
+        const percent = s.staffBefore > 0 ? Math.round((s.staffLeaving * 1000) / s.staffBefore) / 10 : 0;
+        const wrong =
+          confirmedLeavers === null
+            ? ''
+            : `--confirm-leavers ${confirmedLeavers} does not match: the file makes ${s.staffLeaving}.\n`;
+        throw new CommandFailed(
+          `${wrong}${file} would make ${s.staffLeaving} of ${s.staffBefore} staff leavers (${percent}%), more than the ` +
+            `${s.leaverConfirmationPercent}% the import settings allow without confirmation; staff in scope would fall ` +
+            `from ${s.inScopeBefore} to ${s.inScopeAfter}.\nNothing was imported. Check the file holds the whole ` +
+            `organisation; to import it anyway, run again with --confirm-leavers ${s.staffLeaving}.`,
+          2,
+        );
+      }
       say(
         dryRun
           ? `Checked ${file} for ${org.name} (${org.odsCode}): no problems in ${outcome.rowsRead} rows. Nothing was imported; importing it would change:`
@@ -154,7 +189,8 @@ const importTrainingCommand: Command = {
         say(`  staff in the file:           ${s.staffInFile}`);
         say(`  staff added:                 ${s.staffAdded}`);
         say(`  staff whose details changed: ${s.staffUpdated}`);
-        say(`  staff marked as leavers:     ${s.staffLeft}`);
+        say(`  staff marked as leavers:     ${s.staffLeft} (${s.staffLeaving} of the ${s.staffBefore} staff recorded before)`);
+        say(`  staff in scope:              ${s.inScopeBefore} before, ${s.inScopeAfter} after`);
         say(`  leavers back in the file:    ${s.staffReturned}`);
         say(`  Prevent course rows:         ${s.preventRows} (other courses: ${s.otherCourses}, not kept)`);
         say(`  training records added:      ${s.recordsAdded}`);

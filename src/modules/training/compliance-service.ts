@@ -5,7 +5,7 @@ import { addDays, addMonths, isRealDate, todayInLondon } from '../../platform/da
 import { InputError } from '../../platform/errors.ts';
 import { type SharedCount, sharedCount, sharedPercentage } from '../../platform/suppression.ts';
 import * as repository from './repository.ts';
-import { complianceTarget, expiringSoonDays, percentOf, type Rag, ragOf } from './rules.ts';
+import { complianceTarget, expiringSoonDays, headcountFellSharply, percentOf, type Rag, ragOf } from './rules.ts';
 import { type TrainingLevel, trainingLevels } from './schema.ts';
 
 export type Figures = repository.ComplianceCounts & { percent: number | null; rag: Rag | null };
@@ -39,8 +39,28 @@ export function trendDates(asAt: string, count = 12): string[] {
 
 // ---- compliance ----
 
+/** Staff in scope at the last month end before a date and on the date: set only when it fell sharply. */
+export type HeadcountFall = { monthEnd: string; before: number; now: number };
+
+/** The month end before the date's month. */
+export const lastMonthEnd = (asAt: string) => monthEnd(addMonths(`${asAt.slice(0, 7)}-01`, -1));
+
+const totalInScope = (levels: readonly LevelCompliance[]) => levels.reduce((sum, l) => sum + l.inScope, 0);
+
+function headcountFall(
+  monthEndLevels: readonly LevelCompliance[],
+  nowLevels: readonly LevelCompliance[],
+  asAt: string,
+): HeadcountFall | null {
+  const before = totalInScope(monthEndLevels);
+  const now = totalInScope(nowLevels);
+  return headcountFellSharply(before, now) ? { monthEnd: lastMonthEnd(asAt), before, now } : null;
+}
+
 export type ComplianceFigures = {
   asAt: string;
+  /** A partial import shows here first: staff in scope fell sharply since the last month end. */
+  headcountFall: HeadcountFall | null;
   total: Figures;
   byLevel: LevelCompliance[];
   byDirectorate: (Figures & { name: string })[];
@@ -62,13 +82,16 @@ export async function complianceFiguresIn(tx: Tx, orgId: string, asAt: string): 
       .map(({ breakdown: _b, key, ...counts }) => ({ name: key, ...withFigures(counts) }))
       .sort((a, b) => a.name.localeCompare(b.name));
   const total = rows.find((r) => r.breakdown === 'total');
+  const byLevel = trainingLevels.map((lvl) => {
+    const found = rows.find((r) => r.breakdown === 'level' && r.key === lvl);
+    return { level: lvl, ...withFigures(found ? pickCounts(found) : emptyCounts) };
+  });
+  const monthEndLevels = (await levelCountsIn(tx, orgId, [lastMonthEnd(asAt)])).get(lastMonthEnd(asAt)) ?? [];
   return {
     asAt,
+    headcountFall: headcountFall(monthEndLevels, byLevel, asAt),
     total: withFigures(total ? { ...emptyCounts, ...pickCounts(total) } : emptyCounts),
-    byLevel: trainingLevels.map((lvl) => {
-      const found = rows.find((r) => r.breakdown === 'level' && r.key === lvl);
-      return { level: lvl, ...withFigures(found ? pickCounts(found) : emptyCounts) };
-    }),
+    byLevel,
     byDirectorate: of('directorate'),
     byDepartment: of('department'),
     byStaffGroup: of('staffGroup'),
@@ -192,6 +215,8 @@ function sharedLevel(figures: LevelCompliance): SharedLevelCompliance {
 export type ProviderCompliance = {
   org: { id: string; name: string; odsCode: string };
   now: SharedLevelCompliance[];
+  /** Staff in scope fell sharply since the last month end (the counts through the small-number gate). */
+  headcountFall: { monthEnd: string; before: SharedCount; now: SharedCount } | null;
   trend: { asAt: string; levels: SharedLevelCompliance[] }[];
 };
 
@@ -215,9 +240,14 @@ export async function providersCompliance(
       dates,
     ),
   );
-  return providers.map((org) => ({
-    org,
-    now: levelsAt(rows, org.id, asAt).map(sharedLevel),
-    trend: dates.map((date) => ({ asAt: date, levels: levelsAt(rows, org.id, date).map(sharedLevel) })),
-  }));
+  const previous = lastMonthEnd(asAt);
+  return providers.map((org) => {
+    const fall = headcountFall(levelsAt(rows, org.id, previous), levelsAt(rows, org.id, asAt), asAt);
+    return {
+      org,
+      now: levelsAt(rows, org.id, asAt).map(sharedLevel),
+      headcountFall: fall && { monthEnd: fall.monthEnd, before: sharedCount(fall.before), now: sharedCount(fall.now) },
+      trend: dates.map((date) => ({ asAt: date, levels: levelsAt(rows, org.id, date).map(sharedLevel) })),
+    };
+  });
 }

@@ -1,7 +1,7 @@
 import type { Database } from '../../db/client.ts';
 import { addDays, todayInLondon } from '../../platform/dates.ts';
 import * as repository from './repository.ts';
-import { defaultNeedsAnalysis, isLongTermAbsence, requiredLevelFor } from './rules.ts';
+import { defaultNeedsAnalysis, defaultStatusMapping, requiredLevelFor, scopeOfStatus } from './rules.ts';
 import type { TrainingLevel } from './schema.ts';
 
 /*
@@ -118,7 +118,7 @@ export async function seedTrainingDemo(
           positionTitle: group.position,
           staffGroup: group.staffGroup,
           assignmentStatus: status,
-          longTermAbsence: isLongTermAbsence(status),
+          longTermAbsence: scopeOfStatus(defaultStatusMapping, status) === 'long_term_absence',
           startedOn: addDays(today, -Math.floor(200 + random() * 4000)),
           leftOn: i % 53 === 7 ? addDays(today, -Math.floor(10 + random() * 200)) : null,
           requiredLevel,

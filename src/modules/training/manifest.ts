@@ -1,7 +1,7 @@
 import type { ModuleManifest } from '../../platform/modules.ts';
 import { trainingAttention } from './attention.ts';
 import { seedTrainingDemo } from './demo.ts';
-import { importJob, importJobKind } from './import/service.ts';
+import { discardJob, discardJobKind, importJob, importJobKind } from './import/service.ts';
 import { trainingRoutes } from './routes.ts';
 import { expiryReminders } from './service.ts';
 
@@ -12,7 +12,7 @@ import { expiryReminders } from './service.ts';
 export const trainingModule: ModuleManifest = {
   name: 'training',
   routes: [trainingRoutes],
-  jobHandlers: { [importJobKind]: importJob },
+  jobHandlers: { [importJobKind]: importJob, [discardJobKind]: discardJob },
   reminders: { 'training-expiry': expiryReminders },
   attention: trainingAttention,
   demoSeed: seedTrainingDemo,

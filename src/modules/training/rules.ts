@@ -117,19 +117,76 @@ export const defaultColumnMapping: ColumnMapping = {
   managerEmail: '',
 };
 
-/** ESR assignment statuses that mean a long-term absence: out of scope for compliance until the person is back. */
-const absenceStatuses = ['maternity', 'adoption', 'career break', 'external secondment', 'suspend', 'long term sick'];
-/** ESR assignment statuses that mean the person has left. */
-const leaverStatuses = ['terminate', 'terminated', 'leaver'];
+/** Where an assignment status puts a person: counted, away for a long time, or gone. */
+export const statusScopes = ['in_scope', 'long_term_absence', 'leaver'] as const;
+export type StatusScope = (typeof statusScopes)[number];
+/** The assignment statuses the import knows, by where they put a person. */
+export type StatusMapping = Record<StatusScope, string[]>;
 
-export function isLongTermAbsence(assignmentStatus: string): boolean {
-  const status = fold(assignmentStatus);
-  return absenceStatuses.some((word) => status.includes(word));
+export const statusScopeNames: Record<StatusScope, string> = {
+  in_scope: 'In scope',
+  long_term_absence: 'Long-term absence (out of scope until back)',
+  leaver: 'Leaver',
+};
+
+/**
+ * The statuses ESR's exports use, and common local variants. A status not listed here (or in the
+ * organisation's settings) stops the import until someone says where it belongs: guessing put
+ * "Long Term Absence" in scope when only a few words were recognised.
+ */
+export const defaultStatusMapping: StatusMapping = {
+  in_scope: ['Active Assignment', 'Active', 'Acting Up', 'Internal Secondment', 'Phased Return'],
+  long_term_absence: [
+    'Suspend Assignment',
+    'Suspended',
+    'Maternity & Adoption',
+    'Maternity and Adoption',
+    'Maternity Leave',
+    'Adoption Leave',
+    'Shared Parental Leave',
+    'Career Break',
+    'Long Term Absence',
+    'Long Term Sickness',
+    'Long Term Sick',
+    'Out on External Secondment',
+    'External Secondment',
+  ],
+  leaver: ['Terminate Assignment', 'Terminated', 'Leaver', 'Left'],
+};
+
+/** A status as the mapping compares it: capital letters, spaces at the ends and runs of spaces do not matter. */
+export const foldStatus = (status: string) => status.trim().toLowerCase().replace(/\s+/g, ' ');
+
+/** Where the mapping puts this status; undefined when it does not know it. */
+export function scopeOfStatus(mapping: StatusMapping, assignmentStatus: string): StatusScope | undefined {
+  const status = foldStatus(assignmentStatus);
+  return statusScopes.find((scope) => mapping[scope].some((known) => foldStatus(known) === status));
 }
 
-export function isLeaverStatus(assignmentStatus: string): boolean {
-  const status = fold(assignmentStatus);
-  return leaverStatuses.some((word) => status.includes(word));
+/** A lookup for many rows: one map built from the mapping. */
+export function statusLookup(mapping: StatusMapping): (assignmentStatus: string) => StatusScope | undefined {
+  const known = new Map<string, StatusScope>();
+  for (const scope of statusScopes) for (const status of mapping[scope]) known.set(foldStatus(status), scope);
+  return (assignmentStatus) => known.get(foldStatus(assignmentStatus));
+}
+
+/**
+ * An import that would make more than this share of the organisation's staff leavers asks for the
+ * number to be confirmed first (the import settings can change it): a partial file must not empty the trust.
+ */
+export const defaultLeaverConfirmationPercent = 10;
+
+/** Whether so many leavers out of so many staff needs the number confirmed. */
+export function leaversNeedConfirmation(leavers: number, staffBefore: number, percent: number): boolean {
+  return leavers > 0 && leavers * 100 > staffBefore * percent;
+}
+
+/** A headcount in scope this much below the last month end's is flagged on the compliance pages. */
+export const headcountFallPercent = 10;
+
+/** Whether the headcount in scope fell sharply from `before` to `now`. */
+export function headcountFellSharply(before: number, now: number): boolean {
+  return before > 0 && (before - now) * 100 > before * headcountFallPercent;
 }
 
 export type Rag = 'red' | 'amber' | 'green';

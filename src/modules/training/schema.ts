@@ -135,10 +135,14 @@ export const trainingImportSettings = pgTable('training_import_settings', {
     .references(() => organisations.id),
   columnMapping: jsonb('column_mapping').$type<ColumnMapping>().notNull(),
   competenceRules: jsonb('competence_rules').$type<CompetenceRule[]>().notNull(),
+  /** Assignment statuses by where they put a person; null: the defaults. */
+  statusMapping: jsonb('status_mapping').$type<Record<string, string[]>>(),
+  /** Leavers above this percentage of the staff need confirming; null: the default. */
+  leaverConfirmationPercent: integer('leaver_confirmation_percent'),
   updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
 });
 
-export const importStatuses = ['waiting', 'checking', 'invalid', 'checked', 'imported', 'failed'] as const;
+export const importStatuses = ['waiting', 'checking', 'invalid', 'checked', 'unconfirmed', 'imported', 'failed'] as const;
 export type ImportStatus = (typeof importStatuses)[number];
 
 /** One upload of a staff record export, checked or imported, with its counts and progress. */

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { Database, Db } from '../../db/client.ts';
+import type { Database, Db, Executor } from '../../db/client.ts';
 import { withScope } from '../../db/tenancy.ts';
 import type { RequestContext } from '../../platform/context.ts';
 import { csvCell } from '../../platform/csv.ts';
@@ -10,9 +10,18 @@ import type { Actor } from '../audit/service.ts';
 import * as audit from '../audit/service.ts';
 import type { Reminder } from '../notifications/service.ts';
 import { dateField, emailField, level, shortText } from './fields.ts';
+import { importSettingsIn } from './import/settings-service.ts';
 import { needsAnalysisIn } from './needs-service.ts';
 import * as repository from './repository.ts';
-import { defaultExpiry, expiringSoonDays, isLongTermAbsence, levelNames, reminderDays, requiredLevelFor } from './rules.ts';
+import {
+  defaultExpiry,
+  expiringSoonDays,
+  levelNames,
+  reminderDays,
+  requiredLevelFor,
+  type StatusMapping,
+  scopeOfStatus,
+} from './rules.ts';
 import { type NeedsAnalysisRules, type RecordSource, type TrainingLevel, trainingLevels } from './schema.ts';
 
 /*
@@ -238,10 +247,24 @@ const staffInput = z.object({
   leftOn: dateField('Leaving date'),
 });
 
-function staffFields(fields: z.infer<typeof staffInput>, analysis: NeedsAnalysisRules): repository.StaffFields {
+/** The rules a staff member's fields are read with: the training needs analysis and the import settings' statuses. */
+type StaffRules = { analysis: NeedsAnalysisRules; statuses: StatusMapping };
+
+async function staffRulesIn(tx: Executor, orgId: string): Promise<StaffRules> {
+  return { analysis: await needsAnalysisIn(tx, orgId), statuses: (await importSettingsIn(tx, orgId)).statusMapping };
+}
+
+function staffFields(fields: z.infer<typeof staffInput>, { analysis, statuses }: StaffRules): repository.StaffFields {
   if (fields.startedOn && fields.leftOn && fields.leftOn < fields.startedOn)
     throw new InputError({ leftOn: 'The leaving date must be on or after the start date' });
   const status = fields.assignmentStatus ?? 'Active Assignment';
+  const scope = scopeOfStatus(statuses, status);
+  if (!scope)
+    throw new InputError({
+      assignmentStatus: `“${status}” is not an assignment status in the import settings: use one that is, such as Active Assignment or Long Term Absence, or add it there first`,
+    });
+  if (scope === 'leaver' && !fields.leftOn)
+    throw new InputError({ leftOn: `Enter the leaving date: the status “${status}” means the person has left` });
   return {
     employeeNumber: fields.employeeNumber,
     assignmentNumber: fields.assignmentNumber,
@@ -254,7 +277,7 @@ function staffFields(fields: z.infer<typeof staffInput>, analysis: NeedsAnalysis
     positionTitle: fields.positionTitle ?? '',
     staffGroup: fields.staffGroup ?? '',
     assignmentStatus: status,
-    longTermAbsence: isLongTermAbsence(status),
+    longTermAbsence: scope === 'long_term_absence',
     startedOn: fields.startedOn ?? null,
     leftOn: fields.leftOn ?? null,
     requiredLevel: requiredLevelFor(analysis, fields.staffGroup ?? '', fields.positionTitle ?? ''),
@@ -267,7 +290,7 @@ export async function addStaff(db: Db, ctx: RequestContext, input: unknown): Pro
     const orgId = ctx.user.activeOrg.id;
     if (await repository.staffByAssignment(tx, orgId, fields.assignmentNumber))
       throw new InputError({ assignmentNumber: 'A staff member with this assignment number is already recorded' });
-    const created = await repository.insertStaff(tx, orgId, staffFields(fields, await needsAnalysisIn(tx, orgId)));
+    const created = await repository.insertStaff(tx, orgId, staffFields(fields, await staffRulesIn(tx, orgId)));
     await repository.refreshFigures(tx, orgId, [created.id]);
     await audit.record(tx, ctx.actor, {
       orgId,
@@ -286,7 +309,7 @@ export async function updateStaff(db: Db, ctx: RequestContext, id: string, input
     if (!(await repository.staffById(tx, orgId, id))) throw new NotFoundError('staff member');
     const other = await repository.staffByAssignment(tx, orgId, fields.assignmentNumber);
     if (other && other.id !== id) throw new InputError({ assignmentNumber: 'Another staff member has this assignment number' });
-    await repository.updateStaff(tx, orgId, id, staffFields(fields, await needsAnalysisIn(tx, orgId)));
+    await repository.updateStaff(tx, orgId, id, staffFields(fields, await staffRulesIn(tx, orgId)));
     await repository.refreshFigures(tx, orgId, [id]);
     await audit.record(tx, ctx.actor, { orgId, action: 'training.staff.updated', recordType: 'staff', recordId: id });
   });

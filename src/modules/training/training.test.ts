@@ -368,6 +368,32 @@ describe('training compliance on known data', () => {
     expect(textOf(twice.body)).toContain('already recorded as completed on that date');
   });
 
+  it('adds staff by hand only with a status the import settings know, and a leaving date for a leaver', async () => {
+    const { trainer: admin } = await knownTrust('RT5', 'Statuses By Hand NHS Trust');
+    await admin.get('/training/staff/new');
+    const unknown = await admin.post('/training/staff', {
+      ...staffForm('A', 'rt5-extra'),
+      assignmentNumber: 'X1-1',
+      assignmentStatus: 'Gardening Leave',
+    });
+    expect(unknown.statusCode).toBe(400);
+    expect(textOf(unknown.body)).toContain('“Gardening Leave” is not an assignment status in the import settings');
+    const leaver = await admin.post('/training/staff', {
+      ...staffForm('A', 'rt5-extra'),
+      assignmentNumber: 'X2-1',
+      assignmentStatus: 'Terminate Assignment',
+    });
+    expect(leaver.statusCode).toBe(400);
+    expect(textOf(leaver.body)).toContain('Enter the leaving date: the status “Terminate Assignment” means the person has left');
+    const absent = await admin.post('/training/staff', {
+      ...staffForm('A', 'rt5-extra'),
+      assignmentNumber: 'X3-1',
+      assignmentStatus: 'long term  absence',
+    });
+    expect(absent.statusCode).toBe(303);
+    expect(textOf((await admin.get(String(absent.headers.location))).body)).toContain('Long-term absence');
+  });
+
   it('reminds the member of staff and their manager 60 days before expiry, once', async () => {
     // C's level 3 record expires on 2026-08-01: within 60 days of 2026-06-15, not of 2026-05-01.
     const early = await training.expiryReminders(t.database, '2026-05-01');

@@ -6,7 +6,7 @@ import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demo, signedIn, type TestApp, testApp, textOf, type Visitor } from '../../../../test/harness.ts';
 import { runDueJobs } from '../../../../test/modules.ts';
-import { defaultColumnMapping, defaultCompetenceRules, levelOfCourse } from '../rules.ts';
+import { defaultColumnMapping, defaultCompetenceRules, defaultStatusMapping, levelOfCourse } from '../rules.ts';
 import { EsrFileError, parseEsrDate, type ReadItem, readEsrRows } from './esr-csv.ts';
 import * as imports from './service.ts';
 
@@ -239,7 +239,7 @@ describe('importing a staff record export', () => {
       )) as unknown as { rows: { id: string }[] }
     ).rows[0]?.id ?? '';
 
-  async function importFile(file: string, options: { dryRun?: boolean; today: string; org?: string }) {
+  async function importFile(file: string, options: { dryRun?: boolean; today: string; org?: string; confirmedLeavers?: number }) {
     const org = options.org ?? orgId;
     const dryRun = options.dryRun ?? false;
     const row = await imports.startDirectImport(t.database.db, org, {
@@ -253,6 +253,7 @@ describe('importing a staff record export', () => {
       importId: row.id,
       filePath: file,
       dryRun,
+      confirmedLeavers: options.confirmedLeavers ?? null,
       actor: { userId: null, label: 'import test', ip: null },
       scope: { userId: null, orgIds: [org] },
       today: options.today,
@@ -306,6 +307,12 @@ describe('importing a staff record export', () => {
       recordsInFile: 5,
       recordsAdded: 5,
       conflictingDetails: 1,
+      // Eve arrives as a leaver: no one recorded becomes one. Cat is on maternity leave, out of scope.
+      staffLeaving: 0,
+      staffBefore: 0,
+      inScopeBefore: 0,
+      inScopeAfter: 3,
+      leaverConfirmationPercent: 10,
     };
     const checked = await importFile(file, { dryRun: true, today: '2026-06-01' });
     expect(checked).toMatchObject({ status: 'checked', errorCount: 0, summary: expected });
@@ -365,7 +372,7 @@ describe('importing a staff record export', () => {
     expect(await staffNow(org)).toEqual(before);
   });
 
-  it('updates from a newer file: changes, leavers, returners and new records; a check first gives the same counts', async () => {
+  it('updates from a newer file: changes, leavers, returners and new records; a check first gives the same counts; 1 leaver of 4 staff is confirmed first', async () => {
     // The newer file follows the first, imported on 1 June.
     const org = await aTrust('ZT3');
     await importFile(esrFile(first), { today: '2026-06-01', org });
@@ -383,6 +390,11 @@ describe('importing a staff record export', () => {
       recordsInFile: 7,
       recordsAdded: 2,
       conflictingDetails: 0,
+      staffLeaving: 1,
+      staffBefore: 4,
+      inScopeBefore: 3,
+      inScopeAfter: 5,
+      leaverConfirmationPercent: 10,
     };
     expect(await importFile(file, { dryRun: true, today: '2026-07-01', org })).toMatchObject({
       status: 'checked',
@@ -390,7 +402,17 @@ describe('importing a staff record export', () => {
     });
     expect(await staffNow(org)).toEqual(before);
 
-    expect(await importFile(file, { today: '2026-07-01', org })).toMatchObject({ status: 'imported', summary: expected });
+    // Ben leaving is 25 % of the staff, above the 10 % that needs confirming: without the number (or with
+    // another one) nothing is imported, and the summary says what it would have done.
+    for (const confirmedLeavers of [undefined, 2]) {
+      const unconfirmed = await importFile(file, { today: '2026-07-01', org, ...(confirmedLeavers ? { confirmedLeavers } : {}) });
+      expect(unconfirmed).toMatchObject({ status: 'unconfirmed', summary: expected });
+      expect(await staffNow(org)).toEqual(before);
+    }
+    expect(await importFile(file, { today: '2026-07-01', org, confirmedLeavers: 1 })).toMatchObject({
+      status: 'imported',
+      summary: expected,
+    });
     const after = await staffNow(org);
     expect(after.map(({ updated: _, ...s }) => s)).toEqual([
       { assignment: '100-1', first: 'Annie', dept: 'Ward 2', level: 'level3', absent: false, left: null },
@@ -451,7 +473,7 @@ describe('importing a staff record export', () => {
     // The six staff of the two good files, to be left as they are.
     const org = await aTrust('ZT5');
     await importFile(esrFile(first), { today: '2026-06-01', org });
-    await importFile(esrFile(second), { today: '2026-07-01', org });
+    await importFile(esrFile(second), { today: '2026-07-01', org, confirmedLeavers: 1 });
     const before = await staffNow(org);
     const outcome = await importFile(
       fileOf(`${headings.replace(',Expiry Date', '')}\n1,1-1,A,B,T,D,Dep,P,Admin,Active,${basic},\n`),
@@ -463,6 +485,110 @@ describe('importing a staff record export', () => {
     expect(outcome).toMatchObject({ status: 'failed', failure: expect.stringContaining('no column headed "Expiry Date"') });
     expect((await staffNow(org)).length).toBe(6);
     expect(await staffNow(org)).toEqual(before);
+  });
+
+  it('reads ESR’s own absence statuses as out of scope: “Long Term Absence” is not counted', async () => {
+    const org = await aTrust('ZT6');
+    const statuses = [
+      'Long Term Absence',
+      'Long Term Sickness',
+      'Career Break',
+      'Out on External Secondment',
+      'Suspend Assignment',
+    ];
+    const rows: Fields[] = [
+      ...statuses.map((status, i) => ({ emp: String(700 + i), first: 'Al', last: 'Away', group: admin, status, course: basic })),
+      { emp: '790', first: 'Ida', last: 'Here', group: admin, status: 'Acting Up', course: basic },
+      { emp: '791', first: 'Ira', last: 'Gone', group: admin, status: 'terminate  assignment', course: basic },
+    ];
+    const outcome = await importFile(esrFile(rows), { today: '2026-06-01', org });
+    expect(outcome).toMatchObject({ status: 'imported', summary: { inScopeAfter: 1 } });
+    expect((await staffNow(org)).map((s) => [s.assignment, s.absent, s.left])).toEqual([
+      ...statuses.map((_, i) => [`${700 + i}-1`, true, null]),
+      ['790-1', false, null],
+      ['791-1', false, '2026-06-01'],
+    ]);
+  });
+
+  it('refuses a file with statuses the settings do not know, naming each with its rows; once mapped, the file goes in', async () => {
+    const org = await aTrust('ZT7');
+    const rows: Fields[] = [
+      { emp: '800', first: 'Al', last: 'One', group: admin, status: 'Gardening Leave', course: basic },
+      { emp: '801', first: 'Bo', last: 'Two', group: admin, course: basic },
+      ...Array.from({ length: 12 }, (_, i) => ({
+        emp: String(810 + i),
+        first: 'Cy',
+        last: `Three ${i}`,
+        group: admin,
+        status: i % 2 ? 'Long Term Absense' : 'long term absense',
+        course: basic,
+      })),
+    ];
+    const file = esrFile(rows);
+    for (const dryRun of [true, false]) {
+      const outcome = await importFile(file, { dryRun, today: '2026-06-01', org });
+      expect(outcome).toMatchObject({ status: 'invalid', errorCount: 2, summary: null });
+      expect(outcome.problems).toEqual([
+        {
+          line: 2,
+          column: 'Assignment Status',
+          value: 'Gardening Leave',
+          message: expect.stringContaining(
+            '“Gardening Leave” is not an assignment status the import settings know (1 row: line 2)',
+          ),
+        },
+        {
+          line: 4,
+          column: 'Assignment Status',
+          value: 'long term absense',
+          message: expect.stringContaining(
+            '(12 rows: lines 4, 5, 6, 7, 8, 9, 10, 11, 12, 13 and 2 more). Add it to the import settings',
+          ),
+        },
+      ]);
+      expect(await staffNow(org)).toEqual([]);
+    }
+    const statusMapping = {
+      ...defaultStatusMapping,
+      long_term_absence: [...defaultStatusMapping.long_term_absence, 'Gardening Leave', 'Long Term Absense'],
+    };
+    await t.database.db.execute(sql`insert into training_import_settings (org_id, column_mapping, competence_rules, status_mapping)
+      values (${org}, ${JSON.stringify(defaultColumnMapping)}::jsonb, ${JSON.stringify(defaultCompetenceRules)}::jsonb, ${JSON.stringify(statusMapping)}::jsonb)`);
+    expect(await importFile(file, { today: '2026-06-01', org })).toMatchObject({
+      status: 'imported',
+      summary: { staffAdded: 14, inScopeAfter: 1 },
+    });
+  });
+
+  it('asks for the leavers of a partial file to be confirmed, saying how the headcount in scope falls', async () => {
+    const org = await aTrust('ZT8');
+    const staffOf = (count: number): Fields[] =>
+      Array.from({ length: count }, (_, i) => ({
+        emp: String(900 + i),
+        first: 'Pat',
+        last: `P${i}`,
+        group: admin,
+        course: basic,
+      }));
+    await importFile(esrFile(staffOf(40)), { today: '2026-06-01', org });
+    // 4 of 40 leaving is exactly 10 %: no confirmation. 5 of the remaining 36 is more than 10 %.
+    expect(await importFile(esrFile(staffOf(36)), { today: '2026-06-02', org })).toMatchObject({
+      status: 'imported',
+      summary: { staffLeaving: 4, staffBefore: 40 },
+    });
+    const partial = esrFile(staffOf(4));
+    const checked = await importFile(partial, { dryRun: true, today: '2026-06-03', org });
+    expect(checked).toMatchObject({
+      status: 'checked',
+      summary: { staffLeaving: 32, staffBefore: 36, inScopeBefore: 36, inScopeAfter: 4 },
+    });
+    const refused = await importFile(partial, { today: '2026-06-03', org });
+    expect(refused).toMatchObject({ status: 'unconfirmed', summary: { staffLeaving: 32, inScopeAfter: 4 } });
+    expect((await staffNow(org)).filter((s) => s.left === null)).toHaveLength(36);
+    const stored = await query<{ status: string }>(sql`select status from training_imports where id = ${refused.id}`);
+    expect(stored.rows[0]?.status).toBe('unconfirmed');
+    expect(await importFile(partial, { today: '2026-06-03', org, confirmedLeavers: 32 })).toMatchObject({ status: 'imported' });
+    expect((await staffNow(org)).filter((s) => s.left === null)).toHaveLength(4);
   });
 });
 
@@ -579,13 +705,36 @@ describe('the import pages', () => {
     expect(checkText).toContain(`Staff marked as leavers ${before}`);
     expect(await activeStaffOf(orgId)).toBe(before);
 
+    expect(checkText).toContain(`${before} of ${before} staff would become leavers`);
+
+    // Importing it stops until the number of leavers is confirmed; the file waits for that.
     const real = await upload(trainer, { name: 'esr.csv', content: good });
+    const realPage = real.headers.location ?? '';
     await runDueJobs(t.database);
-    const done = textOf((await trainer.get(real.headers.location ?? '')).body);
+    const unconfirmed = textOf((await trainer.get(realPage)).body);
+    expect(unconfirmed).toContain('Nothing was imported: confirm the leavers');
+    expect(unconfirmed).toContain(`This file would make ${before} of ${before} staff leavers (100%), more than the 10%`);
+    expect(unconfirmed).toMatch(/Staff in scope would fall from \d+ to 2\./);
+    expect(await activeStaffOf(orgId)).toBe(before);
+    expect(fs.readdirSync(path.join(uploads, 'imports'))).toHaveLength(1);
+    for (const [typed, message] of [
+      ['', `Enter the number of staff who will become leavers (${before})`],
+      ['12', `Enter ${before}, the number of staff this file makes leavers: you entered 12`],
+    ] as const) {
+      const wrong = await trainer.post(`${realPage}/confirm-leavers`, { confirmLeavers: typed });
+      expect(wrong.statusCode).toBe(400);
+      expect(textOf(wrong.body)).toContain(message);
+    }
+    expect(await activeStaffOf(orgId)).toBe(before);
+    const confirmed = await trainer.post(`${realPage}/confirm-leavers`, { confirmLeavers: String(before) });
+    expect(confirmed.statusCode).toBe(303);
+    await runDueJobs(t.database);
+    const done = textOf((await trainer.get(realPage)).body);
     expect(done).toContain('Imported');
     expect(done).toContain('Staff added 2');
     expect(done).toContain('Prevent training records added 2');
     expect(await activeStaffOf(orgId)).toBe(2);
+    expect(fs.readdirSync(path.join(uploads, 'imports'))).toEqual([]);
     const list = textOf((await trainer.get('/training/import')).body);
     expect(list).toContain('esr.csv');
     expect(list).toContain('esr export.csv');
@@ -624,6 +773,13 @@ describe('the import pages', () => {
     fields['rule-1-level'] = 'basic';
     fields['rule-2-phrases'] = '';
     fields['rule-2-level'] = 'basic';
+    fields['statuses-in_scope'] = 'Active Assignment\r\nActing Up';
+    fields['statuses-long_term_absence'] = 'Long Term Absence\r\n  Gardening   Leave \r\n';
+    fields['statuses-leaver'] = 'Terminate Assignment';
+    // The file below holds one person: the trust's other staff leave without a confirmation at 100 %.
+    fields.leaverConfirmationPercent = '100';
+    expect(form.body).toContain('Out on External Secondment');
+    expect(form.body).toContain('value="10"');
     const saved = await trainer.post('/training/import/settings', fields);
     expect(saved.statusCode).toBe(303);
     const orgId = await rz1();
@@ -635,6 +791,12 @@ describe('the import pages', () => {
         { phrases: ['Prevent WRAP'], level: 'level3' },
         { phrases: ['Preventing Radicalisation'], level: 'basic' },
       ],
+      statusMapping: {
+        in_scope: ['Active Assignment', 'Acting Up'],
+        long_term_absence: ['Long Term Absence', 'Gardening   Leave'],
+        leaver: ['Terminate Assignment'],
+      },
+      leaverConfirmationPercent: 100,
     });
     // Another organisation still has the defaults.
     const other = (
@@ -661,9 +823,15 @@ describe('the import pages', () => {
       'column-lastName': '',
       'column-firstName': 'course title',
       'rule-0-level': '',
+      'statuses-leaver': 'Terminate Assignment\nacting up',
+      'statuses-in_scope': 'Acting Up',
+      leaverConfirmationPercent: 'ten',
     });
     expect(wrong.statusCode).toBe(400);
     const problems = textOf(wrong.body);
+    expect(problems).toContain('Leaver: “acting up” is also under in scope: a status can be in one list only');
+    expect(problems).toContain('The percentage must be a whole number from 0 to 100');
+    expect((await imports.importSettingsIn(t.database.db, orgId)).leaverConfirmationPercent).toBe(100);
     expect(problems).toContain('Enter the heading of the column that holds the last name');
     expect(problems).toContain('“Course Title” is already the heading for first name');
     expect(problems).toContain('Rule 1: choose the Prevent level these courses give');

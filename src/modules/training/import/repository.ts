@@ -18,14 +18,7 @@ import type pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import type { Database, Db, Executor } from '../../../db/client.ts';
 import * as schema from '../../../db/schema.ts';
-import {
-  type ColumnMapping,
-  type CompetenceRule,
-  type ImportStatus,
-  trainingImportErrors,
-  trainingImportSettings,
-  trainingImports,
-} from '../schema.ts';
+import { type ImportStatus, trainingImportErrors, trainingImportSettings, trainingImports } from '../schema.ts';
 
 export type ImportRow = typeof trainingImports.$inferSelect;
 export type ImportErrorRow = typeof trainingImportErrors.$inferSelect;
@@ -40,19 +33,16 @@ export async function settingsOf(tx: Executor, orgId: string): Promise<SettingsR
   return row;
 }
 
-export async function saveSettings(
-  tx: Executor,
-  orgId: string,
-  columnMapping: ColumnMapping,
-  competenceRules: CompetenceRule[],
-): Promise<void> {
+export type SavedSettings = Pick<
+  SettingsRow,
+  'columnMapping' | 'competenceRules' | 'statusMapping' | 'leaverConfirmationPercent'
+>;
+
+export async function saveSettings(tx: Executor, orgId: string, settings: SavedSettings): Promise<void> {
   await tx
     .insert(trainingImportSettings)
-    .values({ orgId, columnMapping, competenceRules })
-    .onConflictDoUpdate({
-      target: trainingImportSettings.orgId,
-      set: { columnMapping, competenceRules, updatedAt: new Date() },
-    });
+    .values({ orgId, ...settings })
+    .onConflictDoUpdate({ target: trainingImportSettings.orgId, set: { ...settings, updatedAt: new Date() } });
 }
 
 export async function removeSettings(tx: Executor, orgId: string): Promise<void> {
@@ -296,7 +286,16 @@ export async function analyseStaging(staging: Staging): Promise<void> {
   await staging.db.execute(sql.raw(`analyze ${staging.recordsTable}`));
 }
 
-export type StaffMergeCounts = { added: number; updated: number; leftNow: number; returned: number; inFile: number };
+export type StaffMergeCounts = {
+  added: number;
+  updated: number;
+  /** Marked as leavers now: staff who were not, and new rows that arrive as leavers. */
+  leftNow: number;
+  /** Of leftNow, the staff who were already recorded and not leavers. */
+  staffLeaving: number;
+  returned: number;
+  inFile: number;
+};
 
 /**
  * Staff upserted by assignment number, the last row of the file winning. A row changes only where
@@ -352,11 +351,12 @@ export async function mergeStaff(
     select count(*) filter (where u.inserted)::int as added,
            count(*) filter (where not u.inserted)::int as updated,
            count(*) filter (where u.left_on is not null and b.left_on is null)::int as "leftNow",
+           count(*) filter (where not u.inserted and u.left_on is not null and b.left_on is null)::int as "staffLeaving",
            count(*) filter (where not u.inserted and u.left_on is null and b.left_on is not null)::int as returned,
            (select count(*)::int from incoming) as "inFile"
       from upserted u left join before b using (assignment_number)`);
   const [counts] = rowsOf<StaffMergeCounts>(result);
-  return counts ?? { added: 0, updated: 0, leftNow: 0, returned: 0, inFile: 0 };
+  return counts ?? { added: 0, updated: 0, leftNow: 0, staffLeaving: 0, returned: 0, inFile: 0 };
 }
 
 /** Staff of the organisation the file no longer lists are leavers from the import date: kept, never deleted. */
@@ -398,4 +398,16 @@ export async function mergeRecords(
     )
     select count(*)::int as n from added`);
   return rowsOf<{ n: number }>(result)[0]?.n ?? 0;
+}
+
+export type Headcount = { staff: number; inScope: number };
+
+/** Staff not marked as leavers, and of them those in scope (started, not on long-term absence) on the day. */
+export async function headcountOf(tx: Executor, orgId: string, today: string): Promise<Headcount> {
+  const result = await tx.execute(sql`
+    select count(*)::int as staff,
+           count(*) filter (where (started_on is null or started_on <= ${today}::date) and not long_term_absence)::int as "inScope"
+      from staff
+     where org_id = ${orgId} and (left_on is null or left_on > ${today}::date)`);
+  return rowsOf<Headcount>(result)[0] ?? { staff: 0, inScope: 0 };
 }

@@ -3,10 +3,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import multipart from '@fastify/multipart';
-import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AppDeps } from '../../../platform/deps.ts';
 import { InputError } from '../../../platform/errors.ts';
-import { contextOf, idParam, showFormErrors } from '../../../platform/web.ts';
+import { contextOf, formBody, idParam, showFormErrors } from '../../../platform/web.ts';
 import * as imports from './service.ts';
 import { importSettingsRoutes } from './settings-routes.ts';
 import { notMultipart, receiveUpload, uploadLimits } from './upload.ts';
@@ -19,9 +19,25 @@ const statusTagColour: Record<string, string> = {
   checking: 'nhsuk-tag--blue',
   invalid: 'nhsuk-tag--red',
   checked: 'nhsuk-tag--green',
+  unconfirmed: 'nhsuk-tag--orange',
   imported: 'nhsuk-tag--green',
   failed: 'nhsuk-tag--red',
 };
+
+/** What the summary says about leavers and the headcount, in the words of the status page (older imports did not count it). */
+function leaversOf(summary: imports.ImportSummary | null) {
+  if (!summary || summary.staffBefore === undefined) return null;
+  const percentOfStaff = summary.staffBefore > 0 ? Math.round((summary.staffLeaving * 1000) / summary.staffBefore) / 10 : 0;
+  return {
+    count: summary.staffLeaving,
+    staffBefore: summary.staffBefore,
+    percentOfStaff,
+    inScopeBefore: summary.inScopeBefore,
+    inScopeAfter: summary.inScopeAfter,
+    threshold: summary.leaverConfirmationPercent,
+    needsConfirmation: !imports.leaversAllowed(summary, null),
+  };
+}
 
 const megabytes = (bytes: number) => (bytes / (1024 * 1024)).toFixed(bytes < 10 * 1024 * 1024 ? 1 : 0);
 
@@ -89,13 +105,13 @@ function uploadRoutes(app: FastifyInstance, { database, config }: AppDeps): void
     return reply.redirect(`/training/imports/${created.id}`, 303);
   });
 
-  app.get('/training/imports/:id', { config: { access: 'training:manage' } }, async (request, reply) => {
+  const statusPage = async (request: FastifyRequest, reply: FastifyReply, error?: InputError) => {
     const ctx = contextOf(request);
     const page = await imports.importPage(db, ctx, idParam(request), shownErrors);
     const i = page.trainingImport;
     const running = i.status === 'waiting' || i.status === 'checking';
     const percent = i.bytesTotal > 0 ? Math.min(100, Math.floor((i.bytesRead * 100) / i.bytesTotal)) : 0;
-    return reply.page('training/import/views/status.njk', {
+    const data = {
       ...page,
       running,
       // Saving starts once the whole file is read; the page says so rather than sitting at 100 %.
@@ -105,7 +121,25 @@ function uploadRoutes(app: FastifyInstance, { database, config }: AppDeps): void
       statusName: imports.statusNames[i.status],
       statusClass: statusTagColour[i.status],
       summary: i.summary ?? null,
-    });
+      leavers: leaversOf(i.summary as imports.ImportSummary | null),
+      values: error ? formBody(request) : {},
+    };
+    if (error) return showFormErrors(reply, error, 'training/import/views/status.njk', data);
+    return reply.page('training/import/views/status.njk', data);
+  };
+
+  app.get('/training/imports/:id', { config: { access: 'training:manage' } }, statusPage);
+
+  app.post('/training/imports/:id/confirm-leavers', { config: { access: 'training:manage' } }, async (request, reply) => {
+    const ctx = contextOf(request);
+    const id = idParam(request);
+    try {
+      await imports.confirmLeavers(db, ctx, id, formBody(request), config.dataDir);
+    } catch (error) {
+      if (!(error instanceof InputError)) throw error;
+      return statusPage(request, reply, error);
+    }
+    return reply.redirect(`/training/imports/${id}`, 303);
   });
 
   app.get('/training/imports/:id/errors.csv', { config: { access: 'training:manage' } }, async (request, reply) => {

@@ -16,14 +16,21 @@ import { type Scope, withScope } from '../../../db/tenancy.ts';
 import type { RequestContext } from '../../../platform/context.ts';
 import { csvCell } from '../../../platform/csv.ts';
 import { todayInLondon } from '../../../platform/dates.ts';
-import { NotFoundError } from '../../../platform/errors.ts';
+import { InputError, NotFoundError } from '../../../platform/errors.ts';
 import { enqueueJob } from '../../../platform/jobs/queue.ts';
 import type { Actor } from '../../audit/service.ts';
 import * as audit from '../../audit/service.ts';
 import * as users from '../../users/service.ts';
 import { refreshFiguresIn } from '../compliance-service.ts';
 import { needsAnalysisIn } from '../needs-service.ts';
-import { isLeaverStatus, isLongTermAbsence, levelOfCourse, refresherYears, requiredLevelFor } from '../rules.ts';
+import {
+  leaversNeedConfirmation,
+  levelOfCourse,
+  refresherYears,
+  requiredLevelFor,
+  type StatusScope,
+  statusLookup,
+} from '../rules.ts';
 import type { ImportStatus, NeedsAnalysisRules, TrainingLevel } from '../schema.ts';
 import { EsrFileError, type EsrRow, expiryOf, type ReadProgress, type RowProblem, readEsrRows } from './esr-csv.ts';
 import * as repository from './repository.ts';
@@ -50,6 +57,7 @@ export const statusNames: Record<ImportStatus, string> = {
   checking: 'Checking',
   invalid: 'Not imported: rows with errors',
   checked: 'Checked: no errors',
+  unconfirmed: 'Not imported: confirm the leavers',
   imported: 'Imported',
   failed: 'Could not be read',
 };
@@ -68,10 +76,18 @@ export type ImportSummary = {
   recordsAdded: number;
   /** Rows whose personal details differ from the row before for the same assignment (the last one is used). */
   conflictingDetails: number;
+  /** Of staffLeft, the staff already recorded and not leavers: the number a large import must have confirmed. */
+  staffLeaving: number;
+  /** Staff not marked as leavers before the import, and staff in scope (not left, not on long-term absence) before and after it. */
+  staffBefore: number;
+  inScopeBefore: number;
+  inScopeAfter: number;
+  /** Leavers above this percentage of staffBefore need the number confirmed (the settings when the import ran). */
+  leaverConfirmationPercent: number;
 };
 
 export type ImportOutcome = {
-  status: Extract<ImportStatus, 'imported' | 'checked' | 'invalid' | 'failed'>;
+  status: Extract<ImportStatus, 'imported' | 'checked' | 'unconfirmed' | 'invalid' | 'failed'>;
   bytesRead: number;
   bytesTotal: number;
   rowsRead: number;
@@ -90,6 +106,11 @@ export type ImportRun = {
   importId: string;
   filePath: string;
   dryRun: boolean;
+  /**
+   * The number of leavers the person confirmed: an import that would make more leavers than the
+   * settings allow goes ahead only when this is exactly that number.
+   */
+  confirmedLeavers?: number | null;
   actor: Actor;
   scope: Scope;
   today?: string;
@@ -106,10 +127,13 @@ export class ImportAlreadyRunning extends Error {
   }
 }
 
-/** Thrown inside the merge transaction of a check-only run, to undo it once the counts are known. */
-class CheckedOnly extends Error {
+/**
+ * Thrown inside the merge transaction to undo it once the counts are known: a check-only run, or an
+ * import whose leavers need confirming.
+ */
+class MergeUndone extends Error {
   constructor(readonly summary: ImportSummary) {
-    super('checked only');
+    super('merge undone');
   }
 }
 
@@ -144,14 +168,22 @@ type Importing = {
 type FileCounts = { preventRows: number; otherCourses: number; recordsInFile: number; conflictingDetails: number };
 
 /** The file after the stage step: invalid (nothing was staged), or staged for the merge. */
-type Staged = { invalid: boolean; counts: FileCounts; withEmail: { email: boolean; managerEmail: boolean } };
+type Staged = {
+  invalid: boolean;
+  counts: FileCounts;
+  withEmail: { email: boolean; managerEmail: boolean };
+  leaverConfirmationPercent: number;
+};
+
+/** An assignment status the settings do not know: how many rows have it, and the first of their lines. */
+type UnknownStatus = { status: string; rows: number; lines: number[] };
+const linesNamed = 10;
 
 /** The answers a row needs from the settings and the needs analysis, remembered because a file asks the same few a million times. */
 type RowAnswers = {
   levelOf: (course: string) => TrainingLevel | null;
   requiredLevel: (groupAndPosition: string) => TrainingLevel;
-  absence: (assignmentStatus: string) => boolean;
-  leaver: (assignmentStatus: string) => boolean;
+  statusScope: (assignmentStatus: string) => StatusScope | undefined;
 };
 
 function rowAnswers(settings: ImportSettings, analysis: NeedsAnalysisRules): RowAnswers {
@@ -161,8 +193,7 @@ function rowAnswers(settings: ImportSettings, analysis: NeedsAnalysisRules): Row
       const [staffGroup = '', positionTitle = ''] = key.split('\u0000');
       return requiredLevelFor(analysis, staffGroup, positionTitle);
     }),
-    absence: remembered(isLongTermAbsence),
-    leaver: remembered(isLeaverStatus),
+    statusScope: statusLookup(settings.statusMapping),
   };
 }
 
@@ -183,7 +214,7 @@ function detailsOf(row: EsrRow): string {
 }
 
 /** A row of the staff staging table, in COPY text form (repository.stagedStaffColumns). */
-function staffLineOf(row: EsrRow, answers: RowAnswers): string {
+function staffLineOf(row: EsrRow, answers: RowAnswers, scope: StatusScope): string {
   return [
     row.line,
     f(row.assignmentNumber),
@@ -197,8 +228,8 @@ function staffLineOf(row: EsrRow, answers: RowAnswers): string {
     f(row.positionTitle),
     f(row.staffGroup),
     f(row.assignmentStatus),
-    answers.absence(row.assignmentStatus),
-    answers.leaver(row.assignmentStatus),
+    scope === 'long_term_absence',
+    scope === 'leaver',
     answers.requiredLevel(`${row.staffGroup}\u0000${row.positionTitle}`),
   ].join('\t');
 }
@@ -273,6 +304,7 @@ async function stage(importing: Importing): Promise<Staged> {
   let lastAssignment = '';
   let lastDetails = '';
   let invalid = false;
+  const unknownStatuses = new Map<string, UnknownStatus>();
   await report(true);
 
   for await (const items of readEsrRows(run.filePath, { mapping, today, progress })) {
@@ -284,6 +316,11 @@ async function stage(importing: Importing): Promise<Staged> {
         continue;
       }
       const row = item.row;
+      const scope = answers.statusScope(row.assignmentStatus);
+      if (!scope) {
+        invalid = true;
+        noteUnknownStatus(unknownStatuses, row);
+      }
       const level = answers.levelOf(row.competenceName);
       if (level) counts.preventRows++;
       else counts.otherCourses++;
@@ -295,7 +332,7 @@ async function stage(importing: Importing): Promise<Staged> {
       // An export has a row per competence: a person's details are staged once, unless they change.
       if (row.assignmentNumber !== lastAssignment || details !== lastDetails) {
         if (row.assignmentNumber === lastAssignment) counts.conflictingDetails++;
-        staffLines.push(staffLineOf(row, answers));
+        staffLines.push(staffLineOf(row, answers, scope ?? 'in_scope'));
         lastAssignment = row.assignmentNumber;
         lastDetails = details;
       }
@@ -316,12 +353,44 @@ async function stage(importing: Importing): Promise<Staged> {
     await report();
   }
   await report(true);
+  reportUnknownStatuses(importing, unknownStatuses, mapping.assignmentStatus);
 
-  if (invalid) return { invalid, counts, withEmail };
+  const staged = { invalid, counts, withEmail, leaverConfirmationPercent: settings.leaverConfirmationPercent };
+  if (invalid) return staged;
   if (staffLines.length > 0) await copier.send(staging.copyStaff, staffLines);
   if (recordLines.length > 0) await copier.send(staging.copyRecords, recordLines);
   await copier.done();
-  return { invalid, counts, withEmail };
+  return staged;
+}
+
+function noteUnknownStatus(unknown: Map<string, UnknownStatus>, row: EsrRow): void {
+  const key = row.assignmentStatus.trim().toLowerCase();
+  const found = unknown.get(key) ?? { status: row.assignmentStatus.trim(), rows: 0, lines: [] };
+  found.rows++;
+  if (found.lines.length < linesNamed) found.lines.push(row.line);
+  unknown.set(key, found);
+}
+
+/**
+ * One problem per status the settings do not know, with how many rows have it and on which lines; kept
+ * ahead of the row problems, so that a file with thousands of those still names every unknown status.
+ */
+function reportUnknownStatuses(importing: Importing, unknown: Map<string, UnknownStatus>, column: string): void {
+  if (unknown.size === 0) return;
+  const problems = [...unknown.values()].map(({ status, rows, lines }): RowProblem => {
+    const more = rows > lines.length ? ` and ${rows - lines.length} more` : '';
+    const where = `${rows === 1 ? 'line' : 'lines'} ${lines.join(', ')}${more}`;
+    return {
+      line: lines[0] ?? 0,
+      column,
+      value: status,
+      message:
+        `“${status}” is not an assignment status the import settings know (${rows} ${rows === 1 ? 'row' : 'rows'}: ${where}). ` +
+        'Add it to the import settings as in scope, long-term absence or leaver, then import the file again',
+    };
+  });
+  importing.errorCount += problems.length;
+  importing.problems = [...problems, ...importing.problems].slice(0, keptErrors);
 }
 
 /** Runs one step of the merge, telling the benchmark how long it took. */
@@ -335,9 +404,11 @@ async function timed<T>(run: ImportRun, step: string, work: () => Promise<T>): P
 /** Merge step: applies the staged file to the organisation's staff and records, in `tx`, and says what changed. */
 async function merge(tx: Tx, { run, staging, today, progress }: Importing, staged: Staged): Promise<ImportSummary> {
   const { orgId, importId } = run;
+  const before = await repository.headcountOf(tx, orgId, today);
   const merged = await timed(run, 'staff', () => repository.mergeStaff(tx, staging, orgId, today, staged.withEmail));
   const missing = await timed(run, 'leavers', () => repository.markMissingAsLeft(tx, staging, orgId, today));
   const recordsAdded = await timed(run, 'records', () => repository.mergeRecords(tx, staging, orgId, importId));
+  const after = await repository.headcountOf(tx, orgId, today);
   // The figures kept on staff rows follow the change; a check only is undone, and an unchanged file changed nothing.
   if (!run.dryRun && merged.added + merged.updated + missing + recordsAdded > 0) {
     await timed(run, 'figures', () => refreshFiguresIn(tx, orgId));
@@ -348,22 +419,42 @@ async function merge(tx: Tx, { run, staging, today, progress }: Importing, stage
     staffAdded: merged.added,
     staffUpdated: merged.updated,
     staffLeft: merged.leftNow + missing,
+    staffLeaving: merged.staffLeaving + missing,
     staffReturned: merged.returned,
     preventRows: staged.counts.preventRows,
     otherCourses: staged.counts.otherCourses,
     recordsInFile: staged.counts.recordsInFile,
     recordsAdded,
     conflictingDetails: staged.counts.conflictingDetails,
+    staffBefore: before.staff,
+    inScopeBefore: before.inScope,
+    inScopeAfter: after.inScope,
+    leaverConfirmationPercent: staged.leaverConfirmationPercent,
   };
 }
 
-/** A check only: the merge runs in a transaction that is then undone, for its counts. */
-async function mergeUndone(importing: Importing, staged: Staged): Promise<ImportSummary> {
-  return withScope(importing.staging.db, importing.run.scope, async (tx) => {
-    throw new CheckedOnly(await merge(tx, importing, staged));
+/** Whether an import with this summary may go ahead: its leavers are few enough, or their number was confirmed. */
+export function leaversAllowed(summary: ImportSummary, confirmedLeavers: number | null | undefined): boolean {
+  return (
+    !leaversNeedConfirmation(summary.staffLeaving, summary.staffBefore, summary.leaverConfirmationPercent) ||
+    confirmedLeavers === summary.staffLeaving
+  );
+}
+
+/**
+ * The merge in one transaction, recorded as imported; undone for a check only, and for an import whose
+ * leavers need a confirmation it does not have (the summary then says how many).
+ */
+async function mergeOrUndo(importing: Importing, staged: Staged): Promise<{ summary: ImportSummary; kept: boolean }> {
+  const { run } = importing;
+  return withScope(importing.staging.db, run.scope, async (tx) => {
+    const summary = await merge(tx, importing, staged);
+    if (run.dryRun || !leaversAllowed(summary, run.confirmedLeavers)) throw new MergeUndone(summary);
+    await recordImported(tx, importing, summary);
+    return { summary, kept: true };
   }).catch((error: unknown) => {
-    if (!(error instanceof CheckedOnly)) throw error;
-    return error.summary;
+    if (!(error instanceof MergeUndone)) throw error;
+    return { summary: error.summary, kept: false };
   });
 }
 
@@ -433,13 +524,8 @@ export async function runImport(run: ImportRun): Promise<ImportOutcome> {
     const staged = await stage(importing);
     if (staged.invalid) return await recordOutcome(importing, { status: 'invalid', summary: null, failure: null });
     await timed(run, 'analyse staging', () => repository.analyseStaging(staging));
-    if (run.dryRun)
-      return await recordOutcome(importing, { status: 'checked', summary: await mergeUndone(importing, staged), failure: null });
-    const summary = await withScope(staging.db, run.scope, async (tx) => {
-      const done = await merge(tx, importing, staged);
-      await recordImported(tx, importing, done);
-      return done;
-    });
+    const { summary, kept } = await mergeOrUndo(importing, staged);
+    if (!kept) return await recordOutcome(importing, { status: run.dryRun ? 'checked' : 'unconfirmed', summary, failure: null });
     return { status: 'imported', ...importing.progress, errorCount: 0, problems: [], summary, failure: null };
   } catch (error) {
     if (error instanceof EsrFileError)
@@ -503,6 +589,7 @@ export async function importJob(database: Database, payload: Record<string, unkn
   const importId = String(payload.importId ?? '');
   const orgId = String(payload.orgId ?? '');
   const filePath = String(payload.file ?? '');
+  const confirmedLeavers = typeof payload.confirmedLeavers === 'number' ? payload.confirmedLeavers : null;
   const scopeOf = (userId: string | null): Scope => ({ userId, orgIds: [orgId] });
   const found = await withScope(database.db, scopeOf(null), (tx) => repository.importById(tx, orgId, importId));
   // Already finished (a retry after the end): nothing to do.
@@ -524,14 +611,88 @@ export async function importJob(database: Database, payload: Record<string, unkn
     );
     return;
   }
+  let outcome: ImportOutcome;
   try {
-    await runImport({ database, orgId, importId, filePath, dryRun: found.dryRun, actor, scope: scopeOf(found.startedBy) });
+    outcome = await runImport({
+      database,
+      orgId,
+      importId,
+      filePath,
+      dryRun: found.dryRun,
+      confirmedLeavers,
+      actor,
+      scope: scopeOf(found.startedBy),
+    });
   } catch (error) {
     if (error instanceof ImportAlreadyRunning) return;
     throw error;
   }
-  // The upload holds staff names: it is kept no longer than the import needs it.
-  fs.rmSync(filePath, { force: true });
+  // The upload holds staff names: it is kept no longer than the import needs it. When its leavers need
+  // confirming it waits a day for that (discardJob), then goes.
+  if (outcome.status !== 'unconfirmed') fs.rmSync(filePath, { force: true });
+  else {
+    const due = new Date(Date.now() + unconfirmedKeptHours * 3600_000);
+    await withScope(database.db, scopeOf(null), (tx) => enqueueJob(tx, discardJobKind, { importId, orgId, file: filePath }, due));
+  }
+}
+
+export const discardJobKind = 'training.import.discard';
+
+/** Removes the file of an import still waiting for its leavers to be confirmed (discardJobKind). */
+export async function discardJob(database: Database, payload: Record<string, unknown>): Promise<void> {
+  const orgId = String(payload.orgId ?? '');
+  const importId = String(payload.importId ?? '');
+  const found = await withScope(database.db, { userId: null, orgIds: [orgId] }, (tx) =>
+    repository.importById(tx, orgId, importId),
+  );
+  // Confirmed since (and so running or done with the file): the import's own job removes it.
+  if (found && found.status !== 'unconfirmed') return;
+  const file = String(payload.file ?? '');
+  if (file !== '') fs.rmSync(file, { force: true });
+}
+
+/** How long an import waits for its leavers to be confirmed before its file is removed. */
+export const unconfirmedKeptHours = 24;
+
+/**
+ * Confirms the number of leavers an import needs confirming and runs it again. The number must be the
+ * one the import found; the run checks it again, so a file that now makes a different number stops again.
+ */
+export async function confirmLeavers(
+  db: Db,
+  ctx: RequestContext,
+  id: string,
+  body: Record<string, unknown>,
+  dataDir: string,
+): Promise<void> {
+  const orgId = ctx.user.activeOrg.id;
+  await withScope(db, ctx.scope, async (tx) => {
+    const found = await repository.importById(tx, orgId, id);
+    if (!found) throw new NotFoundError('import');
+    const leavers = (found.summary as ImportSummary | null)?.staffLeaving;
+    if (found.status !== 'unconfirmed' || leavers === undefined)
+      throw new InputError({ confirmLeavers: 'This import is not waiting for its leavers to be confirmed' });
+    const typed = typeof body.confirmLeavers === 'string' ? body.confirmLeavers.trim() : '';
+    if (typed === '') throw new InputError({ confirmLeavers: `Enter the number of staff who will become leavers (${leavers})` });
+    if (!/^\d+$/.test(typed) || Number(typed) !== leavers)
+      throw new InputError({
+        confirmLeavers: `Enter ${leavers}, the number of staff this file makes leavers: you entered ${typed.slice(0, 20)}`,
+      });
+    const filePath = path.join(uploadDirectory(dataDir), `${id}.csv`);
+    if (!fs.existsSync(filePath))
+      throw new InputError({
+        confirmLeavers: `The file is no longer kept (files wait ${unconfirmedKeptHours} hours for a confirmation): upload it again`,
+      });
+    await repository.setProgress(tx, orgId, id, { status: 'waiting', bytesRead: 0, rowsRead: 0 });
+    await enqueueJob(tx, importJobKind, { importId: id, orgId, file: filePath, confirmedLeavers: leavers });
+    await audit.record(tx, ctx.actor, {
+      orgId,
+      action: 'training.import.leavers-confirmed',
+      recordType: 'training_import',
+      recordId: id,
+      details: { leavers },
+    });
+  });
 }
 
 // ---- pages ----

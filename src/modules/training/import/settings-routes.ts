@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { AppDeps } from '../../../platform/deps.ts';
 import { InputError } from '../../../platform/errors.ts';
 import { contextOf, formBody, showFormErrors } from '../../../platform/web.ts';
-import { importFields, levelNames } from '../rules.ts';
+import { importFields, levelNames, statusScopeNames, statusScopes } from '../rules.ts';
 import { trainingLevels } from '../schema.ts';
 import * as setup from './settings-service.ts';
 
@@ -15,6 +15,8 @@ function settingsValues(settings: Omit<setup.ImportSettings, 'isDefault'>) {
     values[names.phrases] = rule.phrases.join(', ');
     values[names.level] = rule.level;
   });
+  for (const scope of statusScopes) values[setup.statusFieldName(scope)] = settings.statusMapping[scope].join('\n');
+  values[setup.leaverPercentFieldName] = String(settings.leaverConfirmationPercent);
   return values;
 }
 
@@ -43,7 +45,7 @@ function ruleRows(values: Record<string, unknown>, errors: Record<string, string
   });
 }
 
-/** The organisation's import settings: the column headings and the course rules, saved or reset to the defaults. */
+/** The organisation's import settings: the column headings, the course rules, the assignment statuses and the leavers' threshold. */
 export function importSettingsRoutes(app: FastifyInstance, { database }: AppDeps): void {
   const db = database.db;
 
@@ -61,6 +63,8 @@ export function importSettingsRoutes(app: FastifyInstance, { database }: AppDeps
         label: setup.fieldNames[field],
       })),
       rules: ruleRows(values, error?.fieldErrors),
+      statusBoxes: statusScopes.map((scope) => ({ name: setup.statusFieldName(scope), label: statusScopeNames[scope] })),
+      leaverPercentName: setup.leaverPercentFieldName,
       ...extra,
     };
     if (error) return showFormErrors(reply, error, 'training/import/views/settings.njk', data);

@@ -9,7 +9,18 @@ import { withScope } from '../../../db/tenancy.ts';
 import type { RequestContext } from '../../../platform/context.ts';
 import { InputError } from '../../../platform/errors.ts';
 import * as audit from '../../audit/service.ts';
-import { defaultColumnMapping, defaultCompetenceRules, type ImportField, importFields } from '../rules.ts';
+import {
+  defaultColumnMapping,
+  defaultCompetenceRules,
+  defaultLeaverConfirmationPercent,
+  defaultStatusMapping,
+  foldStatus,
+  type ImportField,
+  importFields,
+  type StatusMapping,
+  statusScopeNames,
+  statusScopes,
+} from '../rules.ts';
 import { type CompetenceRule, type TrainingLevel, trainingLevels } from '../schema.ts';
 import * as repository from './repository.ts';
 
@@ -35,6 +46,10 @@ const optionalFields: readonly ImportField[] = ['email', 'managerEmail'];
 export type ImportSettings = {
   columnMapping: Record<ImportField, string>;
   competenceRules: CompetenceRule[];
+  /** Where each assignment status puts a person; a status not in it stops the import. */
+  statusMapping: StatusMapping;
+  /** An import whose leavers are more than this percentage of the staff needs the number confirmed. */
+  leaverConfirmationPercent: number;
   /** No settings saved: the defaults apply. */
   isDefault: boolean;
 };
@@ -52,8 +67,17 @@ export async function importSettingsIn(tx: Executor, orgId: string): Promise<Imp
   return {
     columnMapping,
     competenceRules: saved ? saved.competenceRules : defaultCompetenceRules.map((r) => ({ ...r, phrases: [...r.phrases] })),
+    statusMapping: savedStatusMapping(saved?.statusMapping),
+    leaverConfirmationPercent: saved?.leaverConfirmationPercent ?? defaultLeaverConfirmationPercent,
     isDefault: !saved,
   };
+}
+
+/** Settings saved before statuses were part of them take the defaults. */
+function savedStatusMapping(saved: Record<string, string[]> | null | undefined): StatusMapping {
+  const mapping = {} as StatusMapping;
+  for (const scope of statusScopes) mapping[scope] = [...(saved?.[scope] ?? (saved ? [] : defaultStatusMapping[scope]))];
+  return mapping;
 }
 
 export async function importSettings(db: Db, ctx: RequestContext): Promise<ImportSettings> {
@@ -64,6 +88,9 @@ export async function importSettings(db: Db, ctx: RequestContext): Promise<Impor
 export const columnFieldName = (field: ImportField) => `column-${field}`;
 export const ruleFieldNames = (index: number) => ({ phrases: `rule-${index}-phrases`, level: `rule-${index}-level` });
 export const maxRules = 50;
+export const statusFieldName = (scope: (typeof statusScopes)[number]) => `statuses-${scope}`;
+export const leaverPercentFieldName = 'leaverConfirmationPercent';
+const maxStatuses = 200;
 
 const heading = z.string().trim().max(100, 'Must be 100 characters or fewer');
 
@@ -118,15 +145,60 @@ export function settingsFromForm(body: Record<string, unknown>): Omit<ImportSett
   if (competenceRules.length === 0 && Object.keys(errors).every((k) => !k.startsWith('rule-'))) {
     errors[ruleFieldNames(0).phrases] = 'Give at least one rule, or reset the settings to the defaults';
   }
+  const statusMapping = statusMappingFromForm(body, errors);
+  const leaverConfirmationPercent = leaverPercentFromForm(body, errors);
   if (Object.keys(errors).length > 0) throw new InputError(errors);
-  return { columnMapping, competenceRules };
+  return { columnMapping, competenceRules, statusMapping, leaverConfirmationPercent };
+}
+
+/** One status per line in each of the three boxes; a status may be in only one. */
+function statusMappingFromForm(body: Record<string, unknown>, errors: Record<string, string>): StatusMapping {
+  const mapping = {} as StatusMapping;
+  const seen = new Map<string, (typeof statusScopes)[number]>();
+  for (const scope of statusScopes) {
+    const name = statusFieldName(scope);
+    const text = typeof body[name] === 'string' ? (body[name] as string) : '';
+    const statuses = text
+      .split(/\r?\n/)
+      .map((line) => line.trim())
+      .filter((line) => line !== '');
+    mapping[scope] = statuses;
+    const label = statusScopeNames[scope];
+    if (statuses.length > maxStatuses) errors[name] = `${label}: give ${maxStatuses} statuses or fewer`;
+    const long = statuses.find((status) => status.length > 100);
+    if (long) errors[name] = `${label}: “${long.slice(0, 40)}…” is longer than 100 characters`;
+    for (const status of statuses) {
+      const earlier = seen.get(foldStatus(status));
+      if (earlier && earlier !== scope && !errors[name])
+        errors[name] =
+          `${label}: “${status}” is also under ${statusScopeNames[earlier].toLowerCase()}: a status can be in one list only`;
+      seen.set(foldStatus(status), scope);
+    }
+  }
+  if (mapping.in_scope.length === 0 && !errors[statusFieldName('in_scope')])
+    errors[statusFieldName('in_scope')] = 'Give at least one status that counts as in scope, such as Active Assignment';
+  return mapping;
+}
+
+function leaverPercentFromForm(body: Record<string, unknown>, errors: Record<string, string>): number {
+  const text = typeof body[leaverPercentFieldName] === 'string' ? (body[leaverPercentFieldName] as string).trim() : '';
+  if (text === '') {
+    errors[leaverPercentFieldName] = 'Enter the percentage of staff above which leavers need confirming, such as 10';
+    return defaultLeaverConfirmationPercent;
+  }
+  const value = Number(text);
+  if (!/^\d{1,3}$/.test(text) || value > 100) {
+    errors[leaverPercentFieldName] = 'The percentage must be a whole number from 0 to 100';
+    return defaultLeaverConfirmationPercent;
+  }
+  return value;
 }
 
 export async function saveImportSettings(db: Db, ctx: RequestContext, body: Record<string, unknown>): Promise<void> {
   const settings = settingsFromForm(body);
   const orgId = ctx.user.activeOrg.id;
   await withScope(db, ctx.scope, async (tx) => {
-    await repository.saveSettings(tx, orgId, settings.columnMapping, settings.competenceRules);
+    await repository.saveSettings(tx, orgId, settings);
     await audit.record(tx, ctx.actor, {
       orgId,
       action: 'training.import-settings.saved',
