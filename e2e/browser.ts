@@ -5,6 +5,7 @@
  * Without Chromium the browser test files are skipped with a warning, except on CI
  * (CI=true), where a missing browser fails the run so that it cannot pass without them.
  */
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
@@ -17,7 +18,7 @@ import {
   type Locator,
   type Page,
 } from 'playwright-core';
-import { describe } from 'vitest';
+import { describe, inject } from 'vitest';
 import { buildApp } from '../src/app.ts';
 import type { Config } from '../src/config.ts';
 import type { Database } from '../src/db/client.ts';
@@ -154,16 +155,79 @@ type AxeViolation = {
 };
 
 /**
+ * The page's structure, without its words: each element with its tag and the attributes that change how
+ * it is read (class, role, type, aria-*, and whether the others are empty), each piece of text as "T",
+ * and a run of identical siblings (table rows, list items) as one. Two pages alike in this are alike to
+ * axe, which judges markup, not what the words say: the same template with other records, or for
+ * another role. The main part and the rest (header, footer) are taken apart, as every role has its own
+ * header and each header is checked with its first page.
+ */
+async function structureOf(page: Page): Promise<{ main: string; around: string }> {
+  const { main, around } = await page.evaluate(() => {
+    const valued =
+      /^(class|role|type|scope|colspan|rowspan|lang|open|hidden|disabled|checked|selected|multiple|tabindex|autocomplete|inputmode|aria-(?!describedby$|labelledby$|controls$|owns$).*)$/;
+    const mainElement = document.querySelector('main');
+    const skeleton = (node: Node, skipMain: boolean): string => {
+      if (node.nodeType === Node.TEXT_NODE) return node.textContent?.trim() ? 'T' : '';
+      if (node.nodeType !== Node.ELEMENT_NODE) return '';
+      const element = node as Element;
+      if (skipMain && element === mainElement) return '<main/>';
+      const attributes = [...element.attributes]
+        .map((a) => (valued.test(a.name) ? `${a.name}=${a.value}` : a.value ? a.name : `${a.name}=""`))
+        .sort()
+        .join(' ');
+      const children: string[] = [];
+      for (const child of element.childNodes) {
+        const part = skeleton(child, skipMain);
+        if (part && part !== children[children.length - 1]) children.push(part);
+      }
+      return `<${element.tagName} ${attributes}>${children.join('')}</>`;
+    };
+    const page = `${document.documentElement.lang}|${document.title.trim() ? 'T' : ''}|`;
+    return {
+      main: mainElement ? skeleton(mainElement, false) : '',
+      around: page + skeleton(document.documentElement, true),
+    };
+  });
+  const hash = (text: string) => createHash('sha256').update(text).digest('hex').slice(0, 32);
+  return { main: hash(main), around: hash(around) };
+}
+
+/** Where this run notes the structures axe has passed: shared by the browser files running side by side. */
+const checkedFolder = (() => {
+  try {
+    return inject('axeChecked');
+  } catch {
+    return undefined;
+  }
+})();
+
+/**
  * Runs axe on the page as it is now and fails with a readable list of every violation.
  * No rules or elements are excluded: fix the template instead. (If one ever must be, add
  * `rules: { id: { enabled: false } }` or an `exclude` to the run here with the reason written beside it.)
+ *
+ * A page whose main part and surroundings have both passed already in this run, on any page of any test
+ * (structureOf), is not checked again: the crawl of every role's pages spent most of its time checking the
+ * same templates over and over. Pass `always` to check regardless.
  *
  * axe-core runs in the page itself (put there through the browser's own channel, so the app's CSP does not
  * apply): the same checks as @axe-core/playwright's AxeBuilder in its legacy mode, without its setup on
  * every call, which was half the time on an ordinary page. The app has no frames (its CSP forbids framing
  * and it embeds none), so nothing is lost by not going into frames.
  */
-export async function checkAccessibility(page: Page): Promise<void> {
+export async function checkAccessibility(page: Page, { always = false } = {}): Promise<void> {
+  const structure = checkedFolder && !always ? await structureOf(page) : undefined;
+  const noted = (part: string) => (checkedFolder ? path.join(checkedFolder, part) : '');
+  if (structure && fs.existsSync(noted(`main-${structure.main}`)) && fs.existsSync(noted(`around-${structure.around}`))) return;
+  await runAxe(page);
+  if (structure) {
+    fs.writeFileSync(noted(`main-${structure.main}`), page.url());
+    fs.writeFileSync(noted(`around-${structure.around}`), page.url());
+  }
+}
+
+async function runAxe(page: Page): Promise<void> {
   if (!(await page.evaluate(() => 'axe' in window))) await page.evaluate(axeSource);
   const results = await page.evaluate(
     (tags) =>

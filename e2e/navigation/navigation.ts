@@ -151,15 +151,6 @@ const kindOf = (pathname: string) =>
 
 const pathOf = (page: Page) => new URL(page.url()).pathname;
 
-/**
- * The page kinds axe has passed, by role. Several demo accounts share a role (three operational leads,
- * two system administrators): the pages of a kind are the same template for the same role, so the first
- * account of a role checks every kind it reaches with axe, and the next ones check with axe only their home
- * page and the kinds the earlier ones did not reach (their own organisation may link to more). Every account
- * still follows every link and checks its status, navigation and the pages closed to it.
- */
-const axeCheckedByRole = new Map<Role, Set<string>>();
-
 /** The app's own pages this page links to (same origin, not fragments of this page). */
 async function linksOn(page: Page, baseUrl: string): Promise<string[]> {
   // Evidence links point to organisations' own intranets on purpose; they are marked rel="external".
@@ -178,9 +169,9 @@ async function linksOn(page: Page, baseUrl: string): Promise<string[]> {
 }
 
 /**
- * The accounts, in the groups that run as separate test files (in parallel): accounts of the same role
- * stay together, so that the first checks each page kind with axe and the next ones only what it did
- * not reach (axeCheckedByRole).
+ * The accounts, in the groups that run as separate test files (in parallel), of about the same length.
+ * Every page is checked with axe unless a page of the same structure has passed already in this run, for
+ * this account or another (checkAccessibility in ../browser.ts).
  */
 export const groups = {
   operationalLeads: ['operationalLead', 'otherTrustLead', 'independentLead'],
@@ -202,14 +193,6 @@ export function describeNavigation(keys: Account['key'][]): void {
     for (const account of accounts.filter((a) => keys.includes(a.key))) {
       it(`${account.key} (${account.role}): sees only their navigation; every page one level from it passes axe`, async () => {
         const page = await b.newPage();
-        const axeChecked = axeCheckedByRole.get(account.role) ?? new Set<string>();
-        axeCheckedByRole.set(account.role, axeChecked);
-        /** axe on this page unless an earlier account of the same role has had it checked. */
-        const checkKindOnce = async (kind: string) => {
-          if (axeChecked.has(kind)) return;
-          await checkAccessibility(page);
-          axeChecked.add(kind);
-        };
         const navigation = navigationOf(account.role);
         const held = permissionsOf([account.role]);
         await signIn(page, demo[account.key]);
@@ -243,7 +226,7 @@ export function describeNavigation(keys: Account['key'][]): void {
             checked.add(kindOf(pathOf(page))); // where a redirect led
             const item = everyItem.find((i) => i.href === kind);
             if (item) await expect(textOf(page.locator('header [aria-current="page"]'))).resolves.toBe(item.text);
-            await checkKindOnce(kind);
+            await checkAccessibility(page);
             await screenshot(page, `${account.key}${kind.replace(/[/:]+/g, '-')}`);
             if (depth < 2) next.push(...(await linksOn(page, b.baseUrl)));
           }
@@ -255,20 +238,18 @@ export function describeNavigation(keys: Account['key'][]): void {
         }
 
         // What the navigation leaves out is closed to the role: the 403 page (checked with axe once).
-        let forbiddenChecked = false;
         for (const item of everyItem) {
           if (navigation.includes(item.text)) continue;
           const response = await page.goto(item.href);
           expect(response?.status(), item.href).toBe(403);
           await expect(textOf(page.getByRole('heading', { level: 1 }))).resolves.toBe('You do not have access to this page');
-          if (!forbiddenChecked) await checkKindOnce('403');
-          forbiddenChecked = true;
+          await checkAccessibility(page);
         }
         // Adding a provider (an ICB administrator's task) is not linked for every administrator; check it too.
         if (held.has('organisations:manage') && !checked.has('/organisations/new')) {
           const response = await page.goto('/organisations/new');
           expect([200, 403]).toContain(response?.status());
-          await checkKindOnce(`/organisations/new ${response?.status()}`);
+          await checkAccessibility(page);
         }
 
         // Pages that do not exist, and records that are not there (or not theirs).
@@ -276,7 +257,7 @@ export function describeNavigation(keys: Account['key'][]): void {
         expect(response?.status()).toBe(404);
         await expect(textOf(page.getByRole('heading', { level: 1 }))).resolves.toBe('Page not found');
         await expect(textOf(page.getByRole('banner'))).resolves.toContain(account.name);
-        await checkKindOnce('404');
+        await checkAccessibility(page);
         if (held.has('organisations:read')) {
           response = await page.goto('/organisations/00000000-0000-4000-8000-000000000000');
           expect(response?.status()).toBe(404);
