@@ -1,4 +1,5 @@
 /** Calendar dates as the NHS works them: YYYY-MM-DD strings in the Europe/London day. */
+import { isBankHoliday } from './bank-holidays.ts';
 
 const londonDay = new Intl.DateTimeFormat('en-CA', {
   timeZone: 'Europe/London',
@@ -46,37 +47,9 @@ export function addDays(day: string, days: number): string {
   return date.toISOString().slice(0, 10);
 }
 
-/** Bank holidays in England and Wales (gov.uk/bank-holidays). Extend the list each year. */
-const bankHolidays = new Set([
-  '2025-01-01',
-  '2025-04-18',
-  '2025-04-21',
-  '2025-05-05',
-  '2025-05-26',
-  '2025-08-25',
-  '2025-12-25',
-  '2025-12-26',
-  '2026-01-01',
-  '2026-04-03',
-  '2026-04-06',
-  '2026-05-04',
-  '2026-05-25',
-  '2026-08-31',
-  '2026-12-25',
-  '2026-12-28',
-  '2027-01-01',
-  '2027-03-26',
-  '2027-03-29',
-  '2027-05-03',
-  '2027-05-31',
-  '2027-08-30',
-  '2027-12-27',
-  '2027-12-28',
-]);
-
 export function isWorkingDay(day: string): boolean {
   const weekday = new Date(`${day}T00:00:00Z`).getUTCDay();
-  return weekday !== 0 && weekday !== 6 && !bankHolidays.has(day);
+  return weekday !== 0 && weekday !== 6 && !isBankHoliday(day);
 }
 
 /** The day that is `days` working days after `day` (weekends and bank holidays skipped). */
