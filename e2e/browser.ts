@@ -207,7 +207,7 @@ const checkedFolder = (() => {
  * No rules or elements are excluded: fix the template instead. (If one ever must be, add
  * `rules: { id: { enabled: false } }` or an `exclude` to the run here with the reason written beside it.)
  *
- * A page whose main part and surroundings have both passed already in this run, on any page of any test
+ * A page whose main part and surroundings have both been checked already in this run, on any page of any test
  * (structureOf), is not checked again: the crawl of every role's pages spent most of its time checking the
  * same templates over and over. Pass `always` to check regardless.
  *
@@ -220,11 +220,13 @@ export async function checkAccessibility(page: Page, { always = false } = {}): P
   const structure = checkedFolder && !always ? await structureOf(page) : undefined;
   const noted = (part: string) => (checkedFolder ? path.join(checkedFolder, part) : '');
   if (structure && fs.existsSync(noted(`main-${structure.main}`)) && fs.existsSync(noted(`around-${structure.around}`))) return;
-  await runAxe(page);
+  // Noted before the check, so that a file running beside this one does not check the same structure at the
+  // same time: should this check fail, the run fails with it, so nothing goes unchecked.
   if (structure) {
     fs.writeFileSync(noted(`main-${structure.main}`), page.url());
     fs.writeFileSync(noted(`around-${structure.around}`), page.url());
   }
+  await runAxe(page);
 }
 
 async function runAxe(page: Page): Promise<void> {

@@ -99,6 +99,12 @@ describeInBrowser('a concern from raising to closing, in the browser', { timeout
     await clickAndWait(lead, button(lead, 'Assign'));
     await move(lead, 'triage', 'Reading it now.');
     await expect(main(lead)).resolves.toContain('Triage');
+    // No marker on the patient record until the lead decides so at triage.
+    await expect(main(lead)).resolves.toContain('No marker: a Prevent lead has not decided');
+    await lead.getByLabel('Yes, put the marker on the record').check();
+    await clickAndWait(lead, button(lead, 'Save the decision'));
+    await expect(main(lead)).resolves.toContain('Yes, while the case is open');
+    await checkAccessibility(lead);
 
     const practitioner = await b.newPage();
     await signIn(practitioner, demo.practitioner);
@@ -199,6 +205,7 @@ describeInBrowser('a concern from raising to closing, in the browser', { timeout
       'Concern raised through the form',
       'Assigned to Priya Natarajan',
       'New → Triage',
+      'Marker put on the patient record by a lead’s decision',
       'Check for existing records',
       'Sharing decision',
       'Referred to police Prevent',

@@ -127,15 +127,17 @@ const importTrainingCommand: Command = {
         file: `Cannot read ${file}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'there is no such file' : (error as Error).message}`,
       });
     }
-    const [imports, organisations] = await Promise.all([
+    const [imports, uploads, history, organisations] = await Promise.all([
       import('../modules/training/import/service.ts'),
+      import('../modules/training/import/uploads.ts'),
+      import('../modules/training/import/history.ts'),
       import('../modules/organisations/service.ts'),
     ]);
     return withDatabase('migrate', async (database) => {
       const code = ods.trim().toUpperCase();
       const org = await organisations.findByOdsCode(database.db, code);
       if (!org) throw new InputError({ orgId: `No organisation has the ODS code ${code} (see "org list")` });
-      const started = await imports.startDirectImport(database.db, org.id, { name: path.basename(file), bytes, dryRun });
+      const started = await uploads.startDirectImport(database.db, org.id, { name: path.basename(file), bytes, dryRun });
       const progress = progressReporter();
       let outcome: Awaited<ReturnType<typeof imports.runImport>>;
       try {
@@ -157,7 +159,7 @@ const importTrainingCommand: Command = {
         throw new CommandFailed(`${outcome.failure ?? 'The file could not be read.'}\nNothing was imported.`, 2);
       }
       if (outcome.status === 'invalid') {
-        const lines = outcome.problems.slice(0, shownProblems).map(imports.describeProblem);
+        const lines = outcome.problems.slice(0, shownProblems).map(history.describeProblem);
         if (outcome.errorCount > lines.length) lines.push(`and ${outcome.errorCount - lines.length} more`);
         complain(lines.join('\n'));
         throw new CommandFailed(

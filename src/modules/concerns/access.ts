@@ -62,6 +62,7 @@ export type CaseSummary = {
   referredAt: Date | null;
   reviewOn: string | null;
   markerText: string | null;
+  markerPlacedAt: Date | null;
   closureReason: string | null;
   closedAt: Date | null;
   retentionReviewOn: string | null;
@@ -92,6 +93,7 @@ export function summaryOf(row: repository.CaseRow): CaseSummary {
     referredAt: row.referredAt,
     reviewOn: row.reviewOn,
     markerText: unsealOrPlain(row.markerText),
+    markerPlacedAt: row.markerPlacedAt,
     closureReason: row.closureReason,
     closedAt: row.closedAt,
     retentionReviewOn: row.retentionReviewOn,

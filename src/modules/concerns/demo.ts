@@ -8,8 +8,8 @@ import * as concerns from './service.ts';
 
 type Ids = Map<string, { id: string; name: string }>;
 
-/** A demo person acting in an organisation, as a request would see them. */
-async function actingAs(database: Database, email: string, orgId: string): Promise<RequestContext> {
+/** A demo person acting in an organisation, as a request would see them (the modules built on cases use it too). */
+export async function actingAs(database: Database, email: string, orgId: string): Promise<RequestContext> {
   const person = await users.findByEmail(database.db, email);
   const described = person ? await users.describeUser(database.db, person.id, orgId) : null;
   if (!described) throw new Error(`demo account ${email} missing`);

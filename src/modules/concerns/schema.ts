@@ -58,6 +58,11 @@ export const concernCases = pgTable(
      * a lead writes it freely, so it may say more about the person than a marker should.
      */
     markerText: text('marker_text'),
+    /**
+     * When a lead decided to put the marker on the patient record (during triage); null: no marker. Not
+     * when the concern is raised: a marker every clinician sees is itself a decision to share.
+     */
+    markerPlacedAt: timestamp('marker_placed_at', { withTimezone: true }),
     closureReason: text('closure_reason'),
     closedAt: timestamp('closed_at', { withTimezone: true }),
     retentionReviewOn: date('retention_review_on'),

@@ -16,6 +16,7 @@ import {
   addEvent,
   auditChange,
   breakGlassOpenings,
+  type CaseSummary,
   type OpenCase,
   requireNotErased,
   summaryOf,
@@ -424,11 +425,11 @@ export async function setReviewDate(db: Db, ctx: RequestContext, id: string, inp
   });
 }
 
-/** Sets the text of the marker on the patient record (null: back to the neutral default). */
-export async function updateMarkerText(open: OpenCase, text: string | null): Promise<void> {
+/** The marker on the patient record: its text (null: the neutral default), and when it was put on the record (null: not). */
+export async function updateMarker(open: OpenCase, marker: Pick<CaseSummary, 'markerText' | 'markerPlacedAt'>): Promise<void> {
   requireNotErased(open);
-  await repository.updateCase(open.tx, open.case.orgId, open.case.id, { markerText: seal(text) });
-  open.case.markerText = text;
+  await repository.updateCase(open.tx, open.case.orgId, open.case.id, { ...marker, markerText: seal(marker.markerText) });
+  Object.assign(open.case, marker);
 }
 
 // ---- chronology ----

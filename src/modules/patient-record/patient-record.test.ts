@@ -20,6 +20,7 @@ const flagCase = (overrides: Partial<FlagCase> = {}): FlagCase => ({
   nhsNumber: '9990000018',
   status: 'triage',
   raisedAt: new Date('2026-11-20T10:30:00Z'),
+  markerPlacedAt: new Date('2026-11-20T10:30:00Z'),
   closedAt: null,
   erasedAt: null,
   ...overrides,
@@ -49,11 +50,12 @@ describe('the record marker as a FHIR Flag (pure)', () => {
     // 23:30 GMT on 1 December is still 1 December in London.
     expect(closed.period).toEqual({ start: '2026-11-20', end: '2026-12-01' });
     expect(flagResource(flagCase({ erasedAt: new Date() }), trust).status).toBe('inactive');
+    expect(flagResource(flagCase({ markerPlacedAt: null }), trust).status).toBe('inactive');
     const noNumber = flagResource(flagCase({ nhsNumber: null, markerText: 'See safeguarding team' }), trust);
     expect(noNumber.subject).toEqual({ display: 'Zed Example' });
     expect(noNumber.code).toEqual({ text: 'See safeguarding team' });
-    // A case raised in summer: its date is the London day, not the UTC one.
-    expect(flagResource(flagCase({ raisedAt: new Date('2026-06-30T23:30:00Z') }), trust).period.start).toBe('2026-07-01');
+    // A marker placed in summer: its date is the London day, not the UTC one.
+    expect(flagResource(flagCase({ markerPlacedAt: new Date('2026-06-30T23:30:00Z') }), trust).period.start).toBe('2026-07-01');
   });
 
   it('keeps the neutral default neutral', () => {
@@ -79,9 +81,14 @@ describe('the patient record: marker, handover and export', () => {
   let lead: Visitor;
 
   const raise = (fields: Record<string, string> = {}) => raiseConcern(staff, { narrative, ...fields });
-  /** A case of the test's own, raised today, with the reference the flag and the audit trail name it by. */
+  /** The lead's decision at triage to put the marker on the patient record. */
+  const placeMarker = async (id: string) => {
+    expect((await lead.post(`/concerns/${id}/marker/decision`, { place: 'yes' })).statusCode).toBe(303);
+    return id;
+  };
+  /** A case of the test's own, raised today with the marker placed, with the reference the flag and the audit trail name it by. */
   const aCase = async () => {
-    const id = await raise();
+    const id = await placeMarker(await raise());
     const [found] = rowsOf<{ reference: string }>(
       await t.database.db.execute(sql`select reference from concern_cases where id = ${id}`),
     );
@@ -126,7 +133,7 @@ describe('the patient record: marker, handover and export', () => {
   afterAll(() => t.close());
 
   it('shows the neutral default on the case page, with the handover and export links and the lead’s form', async () => {
-    const caseId = await raise();
+    const { id: caseId } = await aCase();
     expect(await markerOf(caseId)).toBeNull();
     const page = await lead.get(`/concerns/${caseId}`);
     const text = textOf(page.body);
@@ -223,6 +230,43 @@ describe('the patient record: marker, handover and export', () => {
     expect(await audits(caseId, 'concern.marker_changed')).toHaveLength(1);
   });
 
+  it('has no marker when the concern is raised: the lead decides at triage, audited and in the chronology', async () => {
+    const caseId = await raise();
+    const before = textOf((await lead.get(`/concerns/${caseId}`)).body);
+    expect(before).toContain('Marker active No marker: a Prevent lead has not decided to put a marker on the patient record');
+    expect(before).not.toContain('Download the record marker (FHIR Flag)');
+    expect(textOf((await lead.get(`/concerns/${caseId}/handover`)).body)).toContain(
+      'Marker No marker: a Prevent lead has not decided to put a marker on the patient record',
+    );
+    const noFlag = await lead.get(`/concerns/${caseId}/flag.json`);
+    expect(noFlag.statusCode).toBe(400);
+    expect(textOf(noFlag.body)).toContain('No marker: a Prevent lead has not decided to put a marker on the patient record');
+
+    const unanswered = await lead.post(`/concerns/${caseId}/marker/decision`, {});
+    expect(unanswered.statusCode).toBe(400);
+    expect(textOf(unanswered.body)).toContain('Choose whether to put the marker on the patient record');
+
+    await placeMarker(caseId);
+    expect(textOf((await lead.get(`/concerns/${caseId}`)).body)).toContain('Marker active Yes, while the case is open');
+    expect((await flagOf(lead, caseId)).status).toBe('active');
+    expect(textOf((await lead.get(`/concerns/${caseId}/handover`)).body)).toContain('Marker active Yes');
+    // Saying yes again changes nothing; no takes it off.
+    await placeMarker(caseId);
+    expect((await lead.post(`/concerns/${caseId}/marker/decision`, { place: 'no' })).statusCode).toBe(303);
+    expect((await lead.get(`/concerns/${caseId}/flag.json`)).statusCode).toBe(400);
+    expect((await audits(caseId, 'concern.marker_placed')).length).toBe(1);
+    expect((await audits(caseId, 'concern.marker_removed')).length).toBe(1);
+    const chronology = await events(caseId);
+    expect(chronology).toContainEqual({ kind: 'marker', summary: 'Marker put on the patient record by a lead’s decision' });
+    expect(chronology).toContainEqual({ kind: 'marker', summary: 'Marker taken off the patient record' });
+
+    // Not about a patient: there is no record to put it on.
+    const staffCase = await raise({ subjectType: 'staff', nhsNumber: '' });
+    const refused = await lead.post(`/concerns/${staffCase}/marker/decision`, { place: 'yes' });
+    expect(refused.statusCode).toBe(400);
+    expect(textOf(refused.body)).toContain('there is no patient record to put a marker on');
+  });
+
   it('sets plain text without the box, and goes back to the neutral default', async () => {
     const { id: caseId, reference } = await aCase();
     await markPrevent(caseId);
@@ -244,7 +288,7 @@ describe('the patient record: marker, handover and export', () => {
   });
 
   it('prints a handover summary without the narrative, with who to contact, and audits it', async () => {
-    const caseId = await raise();
+    const caseId = await placeMarker(await raise());
     const response = await lead.get(`/concerns/${caseId}/handover`);
     expect(response.statusCode).toBe(200);
     const text = textOf(response.body);
@@ -265,7 +309,7 @@ describe('the patient record: marker, handover and export', () => {
   });
 
   it('shows the marker as inactive once the case is closed', async () => {
-    const id = await raise();
+    const id = await placeMarker(await raise());
     expect(
       (await lead.post(`/concerns/${id}/moves`, { to: 'no_further_action', reason: 'No Prevent concern.' })).statusCode,
     ).toBe(303);
@@ -295,18 +339,20 @@ describe('the patient record: marker, handover and export', () => {
   });
 
   it('lets only those who work the case see the summary and the export, and only a lead change the marker', async () => {
-    const caseId = await raise();
+    const caseId = await placeMarker(await raise());
     const marker = { markerText: 'Contact the ward manager' };
     for (const who of [demo.staff, demo.boardViewer]) {
       const visitor = await signedIn(t.app, who);
       expect((await visitor.get(`/concerns/${caseId}/handover`)).statusCode, who).toBe(403);
       expect((await visitor.get(`/concerns/${caseId}/flag.json`)).statusCode, who).toBe(403);
       expect((await visitor.post(`/concerns/${caseId}/marker`, marker)).statusCode, who).toBe(403);
+      expect((await visitor.post(`/concerns/${caseId}/marker/decision`, { place: 'no' })).statusCode, who).toBe(403);
     }
     const other = await signedIn(t.app, demo.otherTrustLead);
     expect((await other.get(`/concerns/${caseId}/handover`)).statusCode).toBe(404);
     expect((await other.get(`/concerns/${caseId}/flag.json`)).statusCode).toBe(404);
     expect((await other.post(`/concerns/${caseId}/marker`, marker)).statusCode).toBe(404);
+    expect((await other.post(`/concerns/${caseId}/marker/decision`, { place: 'no' })).statusCode).toBe(404);
 
     const practitioner = await signedIn(t.app, demo.practitioner);
     const glass = await practitioner.get(`/concerns/${caseId}/handover`);
@@ -322,6 +368,7 @@ describe('the patient record: marker, handover and export', () => {
     expect((await practitioner.get(`/concerns/${caseId}/handover`)).statusCode).toBe(200);
     expect((await practitioner.get(`/concerns/${caseId}/flag.json`)).statusCode).toBe(200);
     expect((await practitioner.post(`/concerns/${caseId}/marker`, marker)).statusCode).toBe(403);
+    expect((await practitioner.post(`/concerns/${caseId}/marker/decision`, { place: 'no' })).statusCode).toBe(403);
     const page = await practitioner.get(`/concerns/${caseId}`);
     expect(page.body).not.toContain(`action="/concerns/${caseId}/marker"`);
     expect(await markerOf(caseId)).toBeNull();

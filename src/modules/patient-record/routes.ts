@@ -21,6 +21,7 @@ export function patientRecordRoutes(app: FastifyInstance, deps: AppDeps): void {
   const db = deps.database.db;
 
   caseChangeRoute(app, deps, '/concerns/:id/marker', 'concerns:manage', patientRecord.setMarkerText, 'patient-record');
+  caseChangeRoute(app, deps, '/concerns/:id/marker/decision', 'concerns:manage', patientRecord.decideMarker, 'patient-record');
 
   app.get('/concerns/:id/handover', { config: { access: 'concerns:work' } }, async (request, reply) => {
     const id = idParam(request);

@@ -12,7 +12,7 @@ import {
   type OpenCase,
   requireLead,
   requireNotErased,
-  updateMarkerText,
+  updateMarker,
   withCase,
 } from '../concerns/service.ts';
 import { currentLeadsFor } from '../leads/service.ts';
@@ -35,8 +35,45 @@ export function markerMentionsPrevent(text: string): boolean {
 /** The marker's text as it appears on the record: the neutral default unless the lead chose otherwise. */
 export const markerTextOf = (c: Pick<CaseSummary, 'markerText'>): string => c.markerText ?? neutralMarkerText;
 
-/** The marker is in force while the case is open; a closed or erased case's marker is not. */
-export const markerActive = (c: Pick<CaseSummary, 'status' | 'erasedAt'>): boolean => c.status !== 'closed' && !c.erasedAt;
+/**
+ * The marker is in force once a lead has put it on the record, while the case is open; a closed or
+ * erased case's marker is not.
+ */
+export const markerActive = (c: Pick<CaseSummary, 'status' | 'erasedAt' | 'markerPlacedAt'>): boolean =>
+  c.markerPlacedAt !== null && c.status !== 'closed' && !c.erasedAt;
+
+/** Said wherever the marker would be (the case page, the handover, the flag export) until a lead decides. */
+export const noMarkerText = 'No marker: a Prevent lead has not decided to put a marker on the patient record';
+
+// ---- the decision to place it ----
+
+const placeFields = z.object({
+  place: z.enum(['yes', 'no'], { error: 'Choose whether to put the marker on the patient record' }),
+});
+
+/**
+ * A Prevent lead decides, usually at triage, whether the marker goes on the patient record; they can take
+ * it off again while the case is open. Audited, and in the chronology.
+ */
+export async function decideMarker(db: Db, ctx: RequestContext, id: string, input: unknown): Promise<void> {
+  const { place } = parseInput(placeFields, input);
+  await withCase(db, ctx, id, null, async (open) => {
+    requireLead(open, 'decide on the record marker');
+    requireNotErased(open);
+    if (open.case.subjectType !== 'patient')
+      throw new InputError({ place: 'This case is not about a patient: there is no patient record to put a marker on' });
+    if (open.case.status === 'closed') throw new InputError({ place: 'The case is closed: its marker is no longer in force' });
+    const placed = open.case.markerPlacedAt !== null;
+    if ((place === 'yes') === placed) return;
+    await updateMarker(open, { markerText: open.case.markerText, markerPlacedAt: place === 'yes' ? new Date() : null });
+    await addEvent(
+      open,
+      'marker',
+      place === 'yes' ? 'Marker put on the patient record by a lead’s decision' : 'Marker taken off the patient record',
+    );
+    await auditChange(open, place === 'yes' ? 'concern.marker_placed' : 'concern.marker_removed', {});
+  });
+}
 
 // ---- the marker's text ----
 
@@ -75,7 +112,7 @@ export async function setMarkerText(db: Db, ctx: RequestContext, id: string, inp
   await withCase(db, ctx, id, null, async (open) => {
     requireLead(open, 'change the record marker');
     requireNotErased(open);
-    await updateMarkerText(open, chosen.text);
+    await updateMarker(open, { markerText: chosen.text, markerPlacedAt: open.case.markerPlacedAt });
     const summary =
       chosen.text === null
         ? 'Record marker set to the neutral default'
@@ -104,7 +141,9 @@ export async function handoverSummary(db: Db, ctx: RequestContext, id: string) {
     return {
       case: open.case,
       markerText: markerTextOf(open.case),
+      markerPlaced: open.case.markerPlacedAt !== null,
       markerActive: markerActive(open.case),
+      noMarkerText,
     };
   });
   // Read after the case was opened, so that nothing is looked up for someone refused the case.
@@ -144,7 +183,16 @@ export type FlagResource = {
 
 export type FlagCase = Pick<
   CaseSummary,
-  'id' | 'reference' | 'markerText' | 'subjectName' | 'nhsNumber' | 'status' | 'raisedAt' | 'closedAt' | 'erasedAt'
+  | 'id'
+  | 'reference'
+  | 'markerText'
+  | 'markerPlacedAt'
+  | 'subjectName'
+  | 'nhsNumber'
+  | 'status'
+  | 'raisedAt'
+  | 'closedAt'
+  | 'erasedAt'
 >;
 
 /**
@@ -166,7 +214,7 @@ export function flagResource(c: FlagCase, author: Pick<OrganisationSummary, 'ods
       ...(c.subjectName ? { display: c.subjectName } : {}),
     },
     period: {
-      start: todayInLondon(c.raisedAt),
+      start: todayInLondon(c.markerPlacedAt ?? c.raisedAt),
       ...(closed && c.closedAt ? { end: todayInLondon(c.closedAt) } : {}),
     },
     author: { identifier: { system: odsCodeSystem, value: author.odsCode }, display: author.name },
@@ -184,6 +232,7 @@ export async function exportFlag(db: Db, ctx: RequestContext, id: string): Promi
         form: 'A record marker can be exported only for a patient: this case is not about a patient, so there is no patient record to flag',
       });
     }
+    if (open.case.markerPlacedAt === null) throw new InputError({ form: `${noMarkerText}, so there is nothing to export.` });
     // A GET changes nothing: the export is in the audit trail, and so in the chronology, as a view.
     return { reference: open.case.reference, flag: flagResource(open.case, ctx.user.activeOrg) };
   });
@@ -200,6 +249,10 @@ export function caseSectionData(open: OpenCase) {
     isDefault: open.case.markerText === null,
     mentionsPrevent: markerMentionsPrevent(text),
     active: markerActive(open.case),
+    placed: open.case.markerPlacedAt !== null,
+    placedAt: open.case.markerPlacedAt,
+    closed: open.case.status === 'closed',
+    noMarkerText,
     isPatient: open.case.subjectType === 'patient',
     erased: open.case.erasedAt !== null,
     canChange: open.ctx.can.leadCases && open.case.erasedAt === null,

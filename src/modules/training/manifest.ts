@@ -1,7 +1,8 @@
 import type { ModuleManifest } from '../../platform/modules.ts';
 import { trainingAttention } from './attention.ts';
 import { seedTrainingDemo } from './demo.ts';
-import { discardJob, discardJobKind, importJob, importJobKind } from './import/service.ts';
+import { importJobKind } from './import/service.ts';
+import { discardJob, discardJobKind, importJob } from './import/uploads.ts';
 import { trainingRoutes } from './routes.ts';
 import { expiryReminders } from './service.ts';
 

@@ -369,24 +369,24 @@ describe('training compliance on known data', () => {
   });
 
   it('adds staff by hand only with a status the import settings know, and a leaving date for a leaver', async () => {
-    const { trainer: admin } = await knownTrust('RT5', 'Statuses By Hand NHS Trust');
+    const { trainer: admin } = await knownTrust('RT6', 'Statuses By Hand NHS Trust');
     await admin.get('/training/staff/new');
     const unknown = await admin.post('/training/staff', {
-      ...staffForm('A', 'rt5-extra'),
+      ...staffForm('A', 'rt6-extra'),
       assignmentNumber: 'X1-1',
       assignmentStatus: 'Gardening Leave',
     });
     expect(unknown.statusCode).toBe(400);
     expect(textOf(unknown.body)).toContain('“Gardening Leave” is not an assignment status in the import settings');
     const leaver = await admin.post('/training/staff', {
-      ...staffForm('A', 'rt5-extra'),
+      ...staffForm('A', 'rt6-extra'),
       assignmentNumber: 'X2-1',
       assignmentStatus: 'Terminate Assignment',
     });
     expect(leaver.statusCode).toBe(400);
     expect(textOf(leaver.body)).toContain('Enter the leaving date: the status “Terminate Assignment” means the person has left');
     const absent = await admin.post('/training/staff', {
-      ...staffForm('A', 'rt5-extra'),
+      ...staffForm('A', 'rt6-extra'),
       assignmentNumber: 'X3-1',
       assignmentStatus: 'long term  absence',
     });

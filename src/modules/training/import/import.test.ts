@@ -9,6 +9,7 @@ import { runDueJobs } from '../../../../test/modules.ts';
 import { defaultColumnMapping, defaultCompetenceRules, defaultStatusMapping, levelOfCourse } from '../rules.ts';
 import { EsrFileError, parseEsrDate, type ReadItem, readEsrRows } from './esr-csv.ts';
 import * as imports from './service.ts';
+import * as uploadJobs from './uploads.ts';
 
 const headings =
   'Employee Number,Assignment Number,First Name,Last Name,Organisation,Directorate,Department,Position Title,Staff Group,Assignment Status,Competence Name,Achievement Date,Expiry Date';
@@ -242,7 +243,7 @@ describe('importing a staff record export', () => {
   async function importFile(file: string, options: { dryRun?: boolean; today: string; org?: string; confirmedLeavers?: number }) {
     const org = options.org ?? orgId;
     const dryRun = options.dryRun ?? false;
-    const row = await imports.startDirectImport(t.database.db, org, {
+    const row = await uploadJobs.startDirectImport(t.database.db, org, {
       name: path.basename(file),
       bytes: fs.statSync(file).size,
       dryRun,

@@ -7,9 +7,11 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AppDeps } from '../../../platform/deps.ts';
 import { InputError } from '../../../platform/errors.ts';
 import { contextOf, formBody, idParam, showFormErrors } from '../../../platform/web.ts';
+import * as history from './history.ts';
 import * as imports from './service.ts';
 import { importSettingsRoutes } from './settings-routes.ts';
 import { notMultipart, receiveUpload, uploadLimits } from './upload.ts';
+import * as uploads from './uploads.ts';
 
 const maxSizeText = `${Math.round(imports.maxUploadBytes / (1024 * 1024))} MB`;
 const shownErrors = 500;
@@ -63,7 +65,7 @@ function uploadRoutes(app: FastifyInstance, { database, config }: AppDeps): void
     const data = {
       values,
       maxSize: maxSizeText,
-      recent: (await imports.recentImports(db, ctx)).map((i) => ({
+      recent: (await history.recentImports(db, ctx)).map((i) => ({
         ...i,
         statusName: imports.statusNames[i.status],
         statusClass: statusTagColour[i.status],
@@ -81,7 +83,7 @@ function uploadRoutes(app: FastifyInstance, { database, config }: AppDeps): void
     const ctx = contextOf(request);
     if (!request.isMultipart()) return notMultipart(reply);
     const id = randomUUID();
-    const folder = imports.uploadDirectory(config.dataDir);
+    const folder = uploads.uploadDirectory(config.dataDir);
     fs.mkdirSync(folder, { recursive: true, mode: 0o700 });
     const target = path.join(folder, `${id}.csv`);
     const { fields, file } = await receiveUpload(request, target);
@@ -95,7 +97,7 @@ function uploadRoutes(app: FastifyInstance, { database, config }: AppDeps): void
       fs.rmSync(target, { force: true });
       return uploadPage(reply, ctx, { checkOnly }, new InputError({ file: problem ?? 'Choose the file' }));
     }
-    const created = await imports.queueUpload(db, ctx, {
+    const created = await uploads.queueUpload(db, ctx, {
       id,
       fileName: path.basename(file.name) || 'upload.csv',
       filePath: target,
@@ -107,7 +109,7 @@ function uploadRoutes(app: FastifyInstance, { database, config }: AppDeps): void
 
   const statusPage = async (request: FastifyRequest, reply: FastifyReply, error?: InputError) => {
     const ctx = contextOf(request);
-    const page = await imports.importPage(db, ctx, idParam(request), shownErrors);
+    const page = await history.importPage(db, ctx, idParam(request), shownErrors);
     const i = page.trainingImport;
     const running = i.status === 'waiting' || i.status === 'checking';
     const percent = i.bytesTotal > 0 ? Math.min(100, Math.floor((i.bytesRead * 100) / i.bytesTotal)) : 0;
@@ -134,7 +136,7 @@ function uploadRoutes(app: FastifyInstance, { database, config }: AppDeps): void
     const ctx = contextOf(request);
     const id = idParam(request);
     try {
-      await imports.confirmLeavers(db, ctx, id, formBody(request), config.dataDir);
+      await uploads.confirmLeavers(db, ctx, id, formBody(request), config.dataDir);
     } catch (error) {
       if (!(error instanceof InputError)) throw error;
       return statusPage(request, reply, error);
@@ -145,11 +147,11 @@ function uploadRoutes(app: FastifyInstance, { database, config }: AppDeps): void
   app.get('/training/imports/:id/errors.csv', { config: { access: 'training:manage' } }, async (request, reply) => {
     const ctx = contextOf(request);
     const id = idParam(request);
-    const found = await imports.importOf(db, ctx, id);
+    const found = await history.importOf(db, ctx, id);
     const day = found.startedAt.toISOString().slice(0, 10);
     return reply
       .type('text/csv; charset=utf-8')
       .header('content-disposition', `attachment; filename="import-errors-${day}.csv"`)
-      .send(Readable.from(imports.errorReportCsv(db, ctx, id)));
+      .send(Readable.from(history.errorReportCsv(db, ctx, id)));
   });
 }
