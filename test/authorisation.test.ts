@@ -46,7 +46,7 @@ const expectedHolders: Record<Permission, Role[]> = {
   'organisations:region': ['regional_lead'],
   'providers:read': ['commissioner_lead', 'regional_lead'],
   'users:manage': ['system_admin'],
-  'audit:read': ['operational_lead', 'accountable_lead', 'commissioner_lead', 'system_admin'],
+  'audit:read': ['operational_lead', 'accountable_lead', 'board_viewer', 'commissioner_lead', 'system_admin'],
   'audit:checkpoint': ['accountable_lead'],
   'leads:read': ['operational_lead', 'accountable_lead', 'board_viewer', 'commissioner_lead', 'system_admin'],
   'leads:edit': ['operational_lead', 'accountable_lead', 'commissioner_lead', 'system_admin'],

@@ -114,6 +114,7 @@ describe('free text about a case is sealed at rest', () => {
       }),
     );
 
+    ok(await lead.post(`/concerns/${referredCase}/marker/decision`, { place: 'yes' }));
     ok(await lead.post(`/concerns/${referredCase}/marker`, { markerText: typed.markerText }));
 
     const [review] = await query<{ id: string }>(sql`select id from lessons_reviews where case_id = ${referredCase}`);

@@ -82,8 +82,8 @@ export const accounts: Account[] = [
     key: 'boardViewer',
     role: 'board_viewer',
     name: 'Casey Marsh',
-    sees: ['Home', 'Raise a concern', 'Concern figures', 'Training', 'Organisations', 'Risks'],
-    never: ['Users', 'Audit trail', 'Concerns', 'Lessons learned', 'Learning group'],
+    sees: ['Home', 'Raise a concern', 'Concern figures', 'Training', 'Organisations', 'Risks', 'Audit trail'],
+    never: ['Users', 'Concerns', 'Lessons learned', 'Learning group'],
   },
   {
     key: 'systemAdmin',

@@ -189,6 +189,7 @@ export const rolePermissions: Record<Role, readonly Permission[]> = {
     'training:compliance',
     'assessment:read',
     'reports:read',
+    'audit:read',
   ],
   commissioner_lead: [
     'organisations:read',

@@ -324,15 +324,17 @@ describe('the audit trail', () => {
     expect((await lead.get('/audit/checkpoint')).statusCode).toBe(403);
   });
 
-  it('shows administrators and Prevent leads their organisation’s entries, with filters', async () => {
+  it('shows administrators and Prevent leads their organisation’s entries in words, with filters', async () => {
     const lead = await signedIn(t.app, demo.operationalLead);
-    const all = textOf((await lead.get('/audit')).body);
-    expect(all).toContain('sign-in');
-    expect(all).toContain('user.created');
     const tableOf = (html: string) => textOf(/<table[\s\S]*<\/table>/.exec(html)?.[0] ?? '');
+    const all = tableOf((await lead.get('/audit')).body);
+    expect(all).toContain('Signed in');
+    expect(tableOf((await lead.get('/audit?action=user.created')).body)).toContain('User account: created');
+    // Codes and ids stay in the export.
+    expect(all).not.toMatch(/\bsign-in\b|user\.created|[0-9a-f]{8}-[0-9a-f]{4}-/);
     const signIns = tableOf((await lead.get('/audit?action=sign-in')).body);
     expect(signIns).toContain('Jordan Ellis');
-    expect(signIns).not.toContain('user.created');
+    expect(signIns).not.toContain('User account: created');
     const byActor = textOf((await lead.get('/audit?actor=nobody-at-all')).body);
     expect(byActor).toContain('No entries match');
     const badDates = await lead.get('/audit?from=2026-05-01&to=2026-04-01');
@@ -340,5 +342,37 @@ describe('the audit trail', () => {
     expect(textOf(badDates.body)).toContain('The “to” date must be on or after the “from” date');
     const notADate = await lead.get('/audit?from=yesterday');
     expect(textOf(notADate.body)).toContain('Enter a date like 2026-04-01');
+    expect((await lead.get('/audit/export.csv?from=yesterday')).statusCode).toBe(400);
+
+    const csv = await lead.get('/audit/export.csv?action=sign-in');
+    expect(csv.headers['content-type']).toMatch(/^text\/csv/);
+    const [header, ...rows] = csv.body.trim().split('\r\n');
+    expect(header).toBe('Sequence,When (UTC),Who,Action,Record type,Record id,From,Details');
+    expect(rows.length).toBeGreaterThan(0);
+    for (const row of rows) expect(row.split(',')[3]).toBe('sign-in');
+  });
+
+  it('names a concern case by its reference, linked, for leads; the board viewer reads that a case was seen, not which', async () => {
+    const lead = await signedIn(t.app, demo.operationalLead);
+    const id = /href="\/concerns\/([0-9a-f-]{36})"/.exec((await lead.get('/concerns')).body)?.[1];
+    const [row] = rowsOf<{ id: string; reference: string }>(
+      await t.database.db.execute(sql`select id, reference from concern_cases where id = ${id ?? null}`),
+    );
+    if (!row) throw new Error('the lead has no concern case in the demo data');
+    expect((await lead.get(`/concerns/${row.id}`)).statusCode).toBe(200);
+    const forLead = (await lead.get('/audit?action=concern.viewed')).body;
+    expect(forLead).toContain(`<a href="/concerns/${row.id}">Concern case ${row.reference}</a>`);
+    expect(textOf(forLead)).toContain('Viewed a concern case');
+
+    const board = await signedIn(t.app, demo.boardViewer);
+    const forBoard = await board.get('/audit?action=concern.viewed');
+    expect(forBoard.statusCode).toBe(200);
+    expect(textOf(forBoard.body)).toMatch(/What Viewed a concern case Record A concern case/);
+    expect(forBoard.body).not.toContain(row.reference);
+    expect(forBoard.body).not.toContain(row.id);
+    const boardCsv = (await board.get('/audit/export.csv?action=concern.viewed')).body;
+    expect(boardCsv).not.toContain(row.reference);
+    const leadCsv = (await lead.get('/audit/export.csv?action=concern.viewed')).body;
+    expect(leadCsv).toContain(row.reference);
   });
 });

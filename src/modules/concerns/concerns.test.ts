@@ -7,6 +7,8 @@ import { withScope } from '../../db/tenancy.ts';
 import { addDays, todayInLondon } from '../../platform/dates.ts';
 import { unseal } from '../../platform/encryption.ts';
 import * as organisations from '../organisations/service.ts';
+import { collapseViews } from './chronology.ts';
+import * as concerns from './service.ts';
 
 const rowsOf = <T>(result: unknown) => (result as { rows: T[] }).rows;
 
@@ -110,6 +112,33 @@ describe('concerns and the case', () => {
     expect(views.at(-1)?.actor_label).toContain('prevent.lead@northshire-ft.example');
     // The case shows who has viewed it.
     expect(textOf((await lead.get(`/concerns/${caseId}`)).body)).toMatch(/Who has opened this case.*Jordan Ellis/);
+  });
+
+  it('summarises views in the chronology: a reload within minutes is one view there, and every read stays in the audit trail', async () => {
+    const { id } = await raiseCase();
+    for (let i = 0; i < 3; i++) expect((await lead.get(`/concerns/${id}`)).statusCode).toBe(200);
+    const text = textOf((await lead.get(`/concerns/${id}/chronology`)).body);
+    // Three loads of the case page and one of the chronology, by one person.
+    expect(text).toContain('Viewed 2 times by 1 person');
+    expect(text).toContain('Concern raised');
+    expect((await auditActions('concern.viewed', id)).length).toBe(4);
+  });
+
+  it('counts one person’s reloads of one page within 5 minutes once, and any other view apart', () => {
+    const at = (time: string) => new Date(`2026-12-03T${time}:00Z`);
+    const views = [
+      { at: at('10:03'), who: 'Ann', page: 'case' },
+      { at: at('10:00'), who: 'Ann', page: 'case' },
+      { at: at('10:09'), who: 'Ann', page: 'case' },
+      { at: at('10:04'), who: 'Ann', page: 'chronology' },
+      { at: at('10:01'), who: 'Ben', page: 'case' },
+    ];
+    expect(collapseViews(views).map((v) => `${v.at.toISOString().slice(11, 16)} ${v.who} ${v.page}`)).toEqual([
+      '10:00 Ann case',
+      '10:01 Ben case',
+      '10:04 Ann chronology',
+      '10:09 Ann case',
+    ]);
   });
 
   it('finds the case by NHS number in any spacing, and filters by status', async () => {
@@ -225,7 +254,7 @@ describe('concerns and the case', () => {
     expect(chronology).toContain('New → Triage Triage today');
     expect(chronology).toContain('Priya Natarajan');
     expect(chronology).toContain('No further action → Closed (No Prevent concern after triage) Done');
-    expect(chronology).toMatch(/Viewed \(case\)/);
+    expect(chronology).toMatch(/Viewed \d+ times? by \d+ (person|people)/);
     expect((await auditActions('concern.moved', caseId)).map((a) => a.details.to)).toEqual([
       'triage',
       'no_further_action',

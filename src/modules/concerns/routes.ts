@@ -6,6 +6,7 @@ import { InputError } from '../../platform/errors.ts';
 import type { ModuleManifest } from '../../platform/modules.ts';
 import { contextOf, formBody, idParam, showFormErrors } from '../../platform/web.ts';
 import * as access from './access.ts';
+import { chronologyOf, sameViewMinutes } from './chronology.ts';
 import { raisingRoutes } from './routes-raising.ts';
 import * as concerns from './service.ts';
 import { closureReasons } from './workflow.ts';
@@ -131,7 +132,8 @@ export function concernRoutes(app: FastifyInstance, deps: AppDeps): void {
     const ctx = contextOf(request);
     const page = await concerns.withCase(db, ctx, idParam(request), 'chronology', async (open) => ({
       case: open.case,
-      entries: await concerns.chronologyOf(open),
+      chronology: await chronologyOf(open),
+      sameViewMinutes,
       printedBy: ctx.user.displayName,
       printedAt: new Date(),
     }));

@@ -432,38 +432,6 @@ export async function updateMarker(open: OpenCase, marker: Pick<CaseSummary, 'ma
   Object.assign(open.case, marker);
 }
 
-// ---- chronology ----
-
-export type ChronologyEntry = { at: Date; who: string; kind: string; summary: string; detail: string | null };
-
-/** Everything that happened to the case, views included, in order. */
-export async function chronologyOf(open: OpenCase): Promise<ChronologyEntry[]> {
-  const events = await repository.eventsOf(open.tx, open.case.orgId, open.case.id);
-  const views = await audit.search(
-    open.tx,
-    { orgId: open.case.orgId, action: 'concern.viewed', recordId: open.case.id },
-    5_000,
-    0,
-  );
-  const entries: ChronologyEntry[] = [
-    ...events.map((e) => ({
-      at: e.occurredAt,
-      who: e.actorLabel,
-      kind: e.kind,
-      summary: e.summary,
-      detail: unseal(e.detailSealed),
-    })),
-    ...views.map((v) => ({
-      at: v.occurredAt,
-      who: v.actorLabel.replace(/ <[^>]*>$/, ''),
-      kind: 'viewed',
-      summary: `Viewed (${String(v.details.page ?? 'case')})`,
-      detail: null,
-    })),
-  ];
-  return entries.sort((a, b) => a.at.getTime() - b.at.getTime());
-}
-
 // ---- reminders ----
 
 /** For reminder scans run as the owner: the reference of each case that is neither closed nor erased. */
