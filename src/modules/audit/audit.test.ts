@@ -375,4 +375,17 @@ describe('the audit trail', () => {
     const leadCsv = (await lead.get('/audit/export.csv?action=concern.viewed')).body;
     expect(leadCsv).toContain(row.reference);
   });
+
+  it('links a record only for a reader who may open its page; the page then opens', async () => {
+    const userLinks = (html: string) => [...html.matchAll(/href="(\/users\/[0-9a-f-]{36})"/g)].map((m) => m[1] ?? '');
+    const admin = await signedIn(t.app, demo.systemAdmin);
+    const forAdmin = userLinks((await admin.get('/audit?action=sign-in')).body);
+    expect(forAdmin.length).toBeGreaterThan(0);
+    expect((await admin.get(forAdmin[0] ?? '')).statusCode).toBe(200);
+    // A Prevent lead reads the trail but does not manage accounts: the entry names the account, unlinked.
+    const lead = await signedIn(t.app, demo.operationalLead);
+    const forLead = (await lead.get('/audit?action=sign-in')).body;
+    expect(userLinks(forLead)).toEqual([]);
+    expect(textOf(forLead)).toContain('Record User account');
+  });
 });

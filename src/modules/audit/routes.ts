@@ -72,13 +72,12 @@ export function auditRoutes(app: FastifyInstance, { database }: AppDeps): void {
       events: await audit.search(tx, searchOf(ctx.user.activeOrg.id, chosen), pageSize + 1, (chosen.page - 1) * pageSize),
       actions: await audit.actionsUsed(tx, ctx.user.activeOrg.id),
     }));
-    const seesCaseData = ctx.can('concerns:manage');
     const params = new URLSearchParams(
       Object.entries({ ...chosen, page: undefined }).filter((e): e is [string, string] => typeof e[1] === 'string'),
     );
     return reply.page('audit/views/list.njk', {
       canCheckpoint: ctx.can('audit:checkpoint'),
-      lines: events.slice(0, pageSize).map((e) => auditLineOf(e, seesCaseData)),
+      lines: events.slice(0, pageSize).map((e) => auditLineOf(e, (permission) => ctx.can(permission))),
       actions: actions.map((code) => ({ code, words: actionInWords(code) })).sort((a, b) => a.words.localeCompare(b.words)),
       values: chosen,
       exportHref: `/audit/export.csv?${params}`,

@@ -4,6 +4,7 @@
  * only to those who work cases; anyone else (the board or auditor viewer, an administrator) reads that a
  * case was viewed or changed, without which.
  */
+import type { Permission } from '../../platform/permissions.ts';
 import type { AuditRow } from './repository.ts';
 
 /** The actions people meet most, in words. Any other is worded from its code (actionInWords). */
@@ -90,21 +91,33 @@ export function actionInWords(action: string): string {
   return rest.length > 0 ? `${noun}: ${rest.map(spaced).join(', ')}` : noun;
 }
 
-type RecordKind = { name: string; href?: (id: string) => string; caseData?: true };
+/** A record's page, and the permission its route asks for: the trail links it only for those who may open it. */
+type RecordPage = { href: (id: string) => string; access: Permission };
+type RecordKind = { name: string; page?: RecordPage; caseData?: true };
 
 /** What each kind of record is called, and where its page is. */
 const recordKinds: Record<string, RecordKind> = {
-  concern_case: { name: 'Concern case', href: (id) => `/concerns/${id}`, caseData: true },
-  lessons_review: { name: 'Lessons learned review', href: (id) => `/lessons/reviews/${id}`, caseData: true },
+  concern_case: { name: 'Concern case', page: { href: (id) => `/concerns/${id}`, access: 'concerns:work' }, caseData: true },
+  lessons_review: {
+    name: 'Lessons learned review',
+    page: { href: (id) => `/lessons/reviews/${id}`, access: 'lessons:review' },
+    caseData: true,
+  },
   lessons_action: { name: 'Lessons learned action', caseData: true },
-  training_import: { name: 'Staff record import', href: (id) => `/training/imports/${id}` },
-  staff: { name: 'Staff member', href: (id) => `/training/staff/${id}` },
-  policy: { name: 'Policy', href: (id) => `/policies/${id}` },
+  training_import: {
+    name: 'Staff record import',
+    page: { href: (id) => `/training/imports/${id}`, access: 'training:manage' },
+  },
+  staff: { name: 'Staff member', page: { href: (id) => `/training/staff/${id}`, access: 'training:staff' } },
+  policy: { name: 'Policy', page: { href: (id) => `/policies/${id}`, access: 'policies:read' } },
   policy_version: { name: 'Policy version' },
-  risk: { name: 'Risk', href: (id) => `/risks/${id}` },
-  board_report: { name: 'Board report', href: (id) => `/reports/board/${id}` },
-  user: { name: 'User account', href: (id) => `/users/${id}` },
-  organisation: { name: 'Organisation', href: (id) => `/organisations/${id}` },
+  risk: { name: 'Risk', page: { href: (id) => `/risks/${id}`, access: 'risks:read' } },
+  board_report: { name: 'Board report', page: { href: (id) => `/reports/board/${id}`, access: 'reports:read' } },
+  user: { name: 'User account', page: { href: (id) => `/users/${id}`, access: 'users:manage' } },
+  organisation: {
+    name: 'Organisation',
+    page: { href: (id) => `/organisations/${id}`, access: 'organisations:read' },
+  },
 };
 
 export type AuditLine = {
@@ -120,8 +133,9 @@ export type AuditLine = {
 export const isCaseData = (row: Pick<AuditRow, 'recordType' | 'action'>) =>
   recordKinds[row.recordType ?? '']?.caseData === true || row.action.startsWith('concern.');
 
-/** One entry as the page shows it; `seesCaseData` for those who work concern cases. */
-export function auditLineOf(row: AuditRow, seesCaseData: boolean): AuditLine {
+/** One entry as the page shows it, for a reader who holds the permissions `may` says yes to. */
+export function auditLineOf(row: AuditRow, may: (permission: Permission) => boolean): AuditLine {
+  const seesCaseData = may('concerns:manage');
   const kind = row.recordType ? (recordKinds[row.recordType] ?? { name: capitalised(spaced(row.recordType)) }) : null;
   const hidden = isCaseData(row) && !seesCaseData;
   const named = row.details.reference ?? row.details.title ?? row.details.name ?? row.details.fileName;
@@ -130,13 +144,13 @@ export function auditLineOf(row: AuditRow, seesCaseData: boolean): AuditLine {
   else if (kind) {
     record = {
       text: typeof named === 'string' && named.trim() !== '' ? `${kind.name} ${named}` : kind.name,
-      href: row.recordId && kind.href ? kind.href(row.recordId) : null,
+      href: row.recordId && kind.page && may(kind.page.access) ? kind.page.href(row.recordId) : null,
     };
   }
   return {
     at: row.occurredAt,
-    // The e-mail address after a name says no more on this page than the name does.
-    who: row.actorLabel.replace(/ <[^>]*>$/, ''),
+    // Name and e-mail address, as recorded at the time: two people may share a name.
+    who: row.actorLabel,
     what: actionInWords(row.action),
     record,
     from: row.ip,
