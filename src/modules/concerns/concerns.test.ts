@@ -8,7 +8,6 @@ import { addDays, todayInLondon } from '../../platform/dates.ts';
 import { unseal } from '../../platform/encryption.ts';
 import * as organisations from '../organisations/service.ts';
 import { collapseViews } from './chronology.ts';
-import * as concerns from './service.ts';
 
 const rowsOf = <T>(result: unknown) => (result as { rows: T[] }).rows;
 

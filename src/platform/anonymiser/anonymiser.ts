@@ -48,6 +48,9 @@ const kindLabels: Record<ChangeKind, [string, string]> = {
   url: ['web address', 'web addresses'],
   school: ['school', 'schools'],
   workplace: ['workplace', 'workplaces'],
+  niNumber: ['National Insurance number', 'National Insurance numbers'],
+  recordNumber: ['record number', 'record numbers'],
+  vehicle: ['vehicle registration', 'vehicle registrations'],
   number: ['other long number', 'other long numbers'],
 };
 

@@ -25,6 +25,7 @@ import {
   YEAR,
   YEAR4,
 } from './finder.ts';
+import { findUntoldIdentifiers } from './untold.ts';
 import { genericStreets, notInitials, notNames, schoolWords, titleWords, wordNames } from './vocabulary.ts';
 
 // ---------------------------------------------------------------------------------------------
@@ -328,7 +329,7 @@ function findWorkplaces(f: Finder): void {
     if (end > start) f.add(start, end, 'workplace', rank.workplace, true);
   }
   const company = new RegExp(
-    `${NB}(?:${CAP}\\s+|&\\s+){1,4}(?:Ltd|Limited|PLC|plc|LLP|Inc|& Co|and Sons|& Sons|Garage|Motors|Cafe|Café|Restaurant|Takeaway|Warehouse|Builders|Logistics|Haulage)${NA}`,
+    `${NB}(?:${CAP}\\s+|&\\s+){1,4}(?:Ltd|Limited|PLC|plc|LLP|Inc|& Co|and Sons|& Sons|Garage|Motors|Cafe|Café|Restaurant|Takeaway|Warehouse|Builders|Logistics|Haulage|Scaffolding|Tyres|Nails|Carpets|Plumbing|Roofing|Electrical|Electricals|Construction|Joinery|Transport|Removals|Salon|Barbers|Pharmacy|Autos|Car Wash|Couriers|Cleaning|Security|Recruitment|Bakery|Butchers|Kebabs|Pizza|Fitness|Gym)${NA}`,
     'gu',
   );
   for (const m of f.text.matchAll(company)) {
@@ -354,7 +355,7 @@ function findTitledNames(f: Finder): void {
 }
 
 const RELATION =
-  'mother|mum|mam|father|dad|stepfather|step-father|stepdad|step-dad|stepmother|step-mother|stepmum|step-mum|brother|sister|half-brother|half-sister|stepbrother|stepsister|son|daughter|stepson|stepdaughter|uncle|aunt|auntie|aunty|cousin|nephew|niece|grandmother|grandma|gran|nan|nana|grandfather|grandad|granddad|grandpa|grandson|granddaughter|friend|friends|best friend|boyfriend|girlfriend|partner|ex-partner|husband|wife|fianc[ée]e?|carer|foster carer|neighbour|neighbours|teacher|tutor|mentor|classmate|peer|associate|named|called|known as|aka|a\\.k\\.a\\.|alias|nicknamed|child|children|baby|sibling|siblings|parent|parents|guardian|lodger|flatmate|housemate|colleague|manager|employer|landlord|landlady|worker|key worker|keyworker';
+  'mother|mum|mam|father|dad|stepfather|step-father|stepdad|step-dad|stepmother|step-mother|stepmum|step-mum|brother|sister|half-brother|half-sister|stepbrother|stepsister|son|daughter|stepson|stepdaughter|uncle|aunt|auntie|aunty|cousin|nephew|niece|grandmother|grandma|gran|nan|nana|grandfather|grandad|granddad|grandpa|grandson|granddaughter|friend|friends|best friend|boyfriend|girlfriend|partner|ex-partner|husband|wife|fianc[ée]e?|carer|foster carer|neighbour|neighbours|teacher|tutor|mentor|classmate|peer|associate|named|called|known as|aka|a\\.k\\.a\\.|alias|nicknamed|child|children|baby|sibling|siblings|parent|parents|guardian|lodger|flatmate|housemate|colleague|manager|employer|landlord|landlady|worker|key worker|keyworker|coordinator|co-ordinator|nurse|charge nurse|midwife|doctor|consultant|therapist|practitioner|officer|social worker|support worker|youth worker|caseworker|assistant|receptionist|supervisor|coach|instructor|imam|pastor|vicar';
 
 function findRelationNames(f: Finder): void {
   const re = new RegExp(`${NB}(?:${RELATION})(?:['’]s)?(?:\\s*[,(:]\\s*|\\s+)`, 'giu');
@@ -575,6 +576,7 @@ export function findIdentifiers(f: Finder, known: KnownIdentifiers, options: Ano
   findWorkplaces(f);
   findTitledNames(f);
   findRelationNames(f);
+  findUntoldIdentifiers(f);
   findListedNames(f);
   findNamesSeenElsewhere(f);
   findListedNames(f);

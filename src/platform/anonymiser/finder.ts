@@ -22,6 +22,9 @@ export const changeKinds = [
   'url',
   'school',
   'workplace',
+  'niNumber',
+  'recordNumber',
+  'vehicle',
   'number',
 ] as const;
 export type ChangeKind = (typeof changeKinds)[number];
@@ -43,6 +46,9 @@ export const placeholders: Record<Exclude<ChangeKind, 'date' | 'age'>, string> =
   url: '[web address]',
   school: '[school]',
   workplace: '[workplace]',
+  niNumber: '[NI number]',
+  recordNumber: '[record number]',
+  vehicle: '[vehicle registration]',
   number: '[number]',
 };
 

@@ -24,6 +24,8 @@ export const organisationTextKinds: ReadonlySet<ChangeKind> = new Set<ChangeKind
   'phone',
   'email',
   'school',
+  'niNumber',
+  'vehicle',
 ]);
 
 /** Whether `text` holds `phrase` as whole words, in any case ("Sam" is not in "Samaritans"). */

@@ -34,3 +34,6 @@ export const schoolWords = new Set(wordsIn(new URL('./words/school-words.txt', i
 
 /** Street names too common to identify anyone without a house number. */
 export const genericStreets = new Set(wordsIn(new URL('./words/generic-streets.txt', import.meta.url)));
+
+/** Common given names that are also dictionary words ("Kyle", "Ruby"): names wherever they stand capitalised. */
+export const namesAlsoWords = new Set(wordsIn(new URL('./words/names-also-words.txt', import.meta.url)));
