@@ -299,3 +299,11 @@ export async function screenshot(page: Page, name: string): Promise<void> {
   fs.mkdirSync(dir, { recursive: true });
   await page.screenshot({ path: path.join(dir, `${name}.png`), fullPage: true });
 }
+
+/** Types an ISO date (2026-11-23) into the NHS date input whose boxes are ID-day, ID-month and ID-year. */
+export async function fillDate(page: Page, id: string, isoDate: string): Promise<void> {
+  const [year = '', month = '', day = ''] = isoDate.split('-');
+  await page.fill(`#${id}-day`, String(Number(day)));
+  await page.fill(`#${id}-month`, String(Number(month)));
+  await page.fill(`#${id}-year`, year);
+}

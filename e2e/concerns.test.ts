@@ -10,6 +10,7 @@ import {
   checkAccessibility,
   clickAndWait,
   describeInBrowser,
+  fillDate,
   screenshot,
   signIn,
   startBrowserApp,
@@ -58,9 +59,9 @@ describeInBrowser('a concern from raising to closing, in the browser', { timeout
     await choose(nurse, 'subjectType', 'patient');
     await nurse.fill('#subjectName', 'Browser Test Patient');
     await nurse.fill('#nhsNumber', '485 777 3456'); // the NHS's own example: its check digit is wrong
-    await nurse.fill('#dateOfBirth', '1991-06-30');
+    await fillDate(nurse, 'dateOfBirth', '1991-06-30');
     await nurse.fill('#narrative', 'He told me he wanted to join a group that attacks people, and showed me their flag.');
-    await nurse.fill('#observedOn', addDays(today, -1));
+    await fillDate(nurse, 'observedOn', addDays(today, -1));
     await nurse.fill('#observedTime', '15:45');
     await clickAndWait(nurse, button(nurse, 'Send to the Prevent team'));
     await expect(textOf(nurse.locator('.nhsuk-error-summary'))).resolves.toContain('Enter a valid 10-digit NHS number');
@@ -162,7 +163,7 @@ describeInBrowser('a concern from raising to closing, in the browser', { timeout
     await clickAndWait(lead, lead.getByRole('button', { name: 'Refer to police Prevent' }));
     await checkAccessibility(lead);
     await lead.fill('#concern', 'Wants to join a group that attacks people; showed its flag on the ward.');
-    await lead.fill('#referredOn', today);
+    await fillDate(lead, 'referredOn', today);
     await choose(lead, 'sentHow', 'secure_email');
     await clickAndWait(lead, button(lead, 'Record the referral'));
     expect(path(lead)).toBe(caseUrl);
@@ -174,7 +175,7 @@ describeInBrowser('a concern from raising to closing, in the browser', { timeout
     await checkAccessibility(lead);
     await lead.fill('#policeReference', 'CTP-E2E-0001');
     await choose(lead, 'pathway', 'channel_panel');
-    await lead.fill('#pathwayOn', today);
+    await fillDate(lead, 'pathwayOn', today);
     await lead.fill('#outcome', 'Adopted by the Channel panel.');
     await clickAndWait(lead, button(lead, 'Save the outcome'));
     expect(path(lead)).toBe(caseUrl);

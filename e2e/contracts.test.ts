@@ -8,6 +8,7 @@ import {
   checkAccessibility,
   clickAndWait,
   describeInBrowser,
+  fillDate,
   screenshot,
   signIn,
   startBrowserApp,
@@ -53,7 +54,7 @@ describeInBrowser('the contract register and quality checks in the browser', { t
 
     await clickAndWait(page, button(page, /^Record a quality check/));
     await checkAccessibility(page);
-    await page.getByLabel('Date of the check').fill(addDays(today, 1));
+    await fillDate(page, 'checkedOn', addDays(today, 1));
     await clickAndWait(page, button(page, 'Save quality check'));
     const summary = await textOf(page.locator('.nhsuk-error-summary'));
     expect(summary).toContain('The date of the check cannot be in the future');
@@ -63,7 +64,7 @@ describeInBrowser('the contract register and quality checks in the browser', { t
     await checkAccessibility(page);
     await screenshot(page, 'contracts-check-error');
 
-    await page.getByLabel('Date of the check').fill(today);
+    await fillDate(page, 'checkedOn', today);
     await page.getByLabel('Prevent is in the contract').check();
     await page.getByLabel('Provider staff are appropriately trained').check();
     await page.getByLabel('Findings').fill('SC32 is missing from the contract. Training records seen: level 3 at 78%.');
@@ -86,7 +87,7 @@ describeInBrowser('the contract register and quality checks in the browser', { t
     await page.getByLabel('What is to be done').fill('Add the Prevent clauses of SC32 at the contract review');
     await page.getByLabel('Dales Community and Mental Health NHS Trust').check();
     await page.getByLabel('Owner', { exact: true }).fill('Avery Quinn');
-    await page.getByLabel('Due date').fill(addDays(today, 30));
+    await fillDate(page, 'dueOn', addDays(today, 30));
     await clickAndWait(page, button(page, 'Add the action'));
     expect(here(page)).toBe(checkUrl);
     text = await main(page);

@@ -8,6 +8,7 @@ import {
   checkAccessibility,
   clickAndWait,
   describeInBrowser,
+  fillDate,
   screenshot,
   signIn,
   startBrowserApp,
@@ -129,7 +130,7 @@ describeInBrowser('lessons learned and the learning group in the browser', { tim
     // An action, then done.
     await lead.getByLabel('What is to be done').fill(reviewAction);
     await lead.getByLabel('Owner', { exact: true }).fill('Jordan Ellis');
-    await lead.getByLabel('Due').fill(addDays(today, 30));
+    await fillDate(lead, 'dueOn', addDays(today, 30));
     await clickAndWait(lead, button(lead, 'Add the action'));
     expect(await row(lead, reviewAction)).toMatch(/Jordan Ellis.*\d+ \w+ \d{4}.*Open/);
     await checkAccessibility(lead);
@@ -265,14 +266,14 @@ describeInBrowser('lessons learned and the learning group in the browser', { tim
     await clickAndWait(commissioner, button(commissioner, 'Record a meeting'));
     expect(here(commissioner)).toBe('/learning/meetings/new');
     await checkAccessibility(commissioner);
-    await commissioner.getByLabel('Date of the meeting').fill(addDays(today, 3));
+    await fillDate(commissioner, 'heldOn', addDays(today, 3));
     await commissioner.getByLabel('Who attended').fill('Dana Whitfield (ICB), Jordan Ellis (Northshire), Avery Quinn (Dales)');
     await commissioner.getByLabel('Learning agreed (optional)').fill('Every provider briefs its out-of-hours teams.');
     await clickAndWait(commissioner, button(commissioner, 'Save the meeting'));
     await expect(errorSummary(commissioner)).resolves.toContain('the date cannot be in the future');
     await checkAccessibility(commissioner);
     await screenshot(commissioner, 'lessons-meeting-error');
-    await commissioner.getByLabel('Date of the meeting').fill(today);
+    await fillDate(commissioner, 'heldOn', today);
     await clickAndWait(commissioner, button(commissioner, 'Save the meeting'));
     expect(here(commissioner)).toMatch(/^\/learning\/meetings\/[0-9a-f-]{36}$/);
     await expect(main(commissioner)).resolves.toContain('Every provider briefs its out-of-hours teams.');
@@ -285,7 +286,7 @@ describeInBrowser('lessons learned and the learning group in the browser', { tim
     await commissioner.getByLabel('What is to be done').fill(groupAction);
     await commissioner.getByLabel('Organisation that owns it').selectOption({ label: dalesTrust });
     await commissioner.getByLabel('Owner', { exact: true }).fill('Avery Quinn');
-    await commissioner.getByLabel('Due').fill(addDays(today, 30));
+    await fillDate(commissioner, 'dueOn', addDays(today, 30));
     await clickAndWait(commissioner, button(commissioner, 'Add the action'));
     expect(here(commissioner)).toBe('/learning');
     expect(await row(commissioner, groupAction)).toMatch(new RegExp(`Avery Quinn, ${dalesTrust}.*Open`));

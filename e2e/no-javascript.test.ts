@@ -1,7 +1,16 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { demo } from '../test/harness.ts';
-import { type BrowserApp, clickAndWait, describeInBrowser, signIn, signOut, startBrowserApp, textOf } from './browser.ts';
+import {
+  type BrowserApp,
+  clickAndWait,
+  describeInBrowser,
+  fillDate,
+  signIn,
+  signOut,
+  startBrowserApp,
+  textOf,
+} from './browser.ts';
 
 const path = (page: Page) => new URL(page.url()).pathname;
 
@@ -93,7 +102,7 @@ describeInBrowser('without JavaScript', { timeout: 300_000 }, () => {
     await nurse.fill('#subjectName', 'Visitor in a red coat');
     await nurse.check('input[name="isChild"][value="no"]');
     await nurse.fill('#narrative', 'Asked staff where to find material about a banned group.');
-    await nurse.fill('#observedOn', '2026-11-01');
+    await fillDate(nurse, 'observedOn', '2026-11-01');
     await nurse.fill('#observedTime', '09:30');
     await nurse.fill('#location', 'Outpatients reception');
     await clickAndWait(nurse, nurse.getByRole('button', { name: 'Send to the Prevent team' }));

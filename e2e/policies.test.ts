@@ -10,6 +10,7 @@ import {
   checkAccessibility,
   clickAndWait,
   describeInBrowser,
+  fillDate,
   screenshot,
   signIn,
   startBrowserApp,
@@ -62,9 +63,9 @@ describeInBrowser('the policy register in the browser', { timeout: 300_000 }, ()
     await page.getByLabel('Title', { exact: true }).fill('Harbourside Prevent policy');
     await page.locator('#section-channel_pathway').fill('Section 5');
     await page.getByLabel('Version', { exact: true }).fill('1.0');
-    await page.getByLabel('Date approved').fill(daysAgo(30));
+    await fillDate(page, 'approvedOn', daysAgo(30));
     await page.getByLabel('Approved by').fill('Board of directors');
-    await page.getByLabel('Next review date').fill(daysAgo(-335));
+    await fillDate(page, 'nextReviewOn', daysAgo(-335));
     const first = pdfDocument('Harbourside Prevent policy', ['5 Channel referral pathway']);
     await page
       .locator('input[type=file][name=document]')
@@ -79,8 +80,8 @@ describeInBrowser('the policy register in the browser', { timeout: 300_000 }, ()
     await checkAccessibility(page);
     expect(await page.locator('#section-channel_pathway').inputValue()).toBe('Section 5');
     await page.getByLabel('Version', { exact: true }).fill('1.1');
-    await page.getByLabel('Date approved').fill(daysAgo(1));
-    await page.getByLabel('Next review date').fill(daysAgo(-364));
+    await fillDate(page, 'approvedOn', daysAgo(1));
+    await fillDate(page, 'nextReviewOn', daysAgo(-364));
     const docx = await wordDocument('Harbourside Prevent policy', ['Version 1.1']);
     await page.locator('input[type=file][name=document]').setInputFiles({
       name: 'prevent-policy.docx',

@@ -10,6 +10,7 @@ import {
   checkAccessibility,
   clickAndWait,
   describeInBrowser,
+  fillDate,
   screenshot,
   signIn,
   startBrowserApp,
@@ -79,7 +80,7 @@ describeInBrowser('the annual board report in the browser', { timeout: 600_000 }
     expect(approved).toContain('the resources for the Prevent duty are not adequate');
     await checkAccessibility(page);
 
-    await page.getByLabel('Date presented to the board').fill(todayInLondon());
+    await fillDate(page, 'presentedOn', todayInLondon());
     await page.getByLabel('Minute reference').fill('BM/26/201');
     await clickAndWait(page, button(page, 'Save the board meeting'));
     expect(await main(page)).toContain('minute BM/26/201');

@@ -8,6 +8,7 @@ import {
   checkAccessibility,
   clickAndWait,
   describeInBrowser,
+  fillDate,
   screenshot,
   signIn,
   startBrowserApp,
@@ -68,7 +69,7 @@ describeInBrowser('the risk register and the CTLP in the browser', { timeout: 60
 
     await clickAndWait(page, button(page, 'Review this risk'));
     await checkAccessibility(page);
-    await page.getByLabel('Date of the review').fill(todayInLondon());
+    await fillDate(page, 'reviewedOn', todayInLondon());
     await page.getByLabel('Current likelihood').selectOption('2');
     await page.getByLabel('Note (optional)').fill('Speaker checks added to the booking process.');
     await clickAndWait(page, button(page, 'Save review'));
@@ -119,7 +120,7 @@ describeInBrowser('the risk register and the CTLP in the browser', { timeout: 60
     await clickAndWait(director, button(director, 'Sign off the review as accountable lead'));
     await expect(textOf(director.locator('.nhsuk-error-summary'))).resolves.toContain('Enter the date of the annual review');
     await checkAccessibility(director);
-    await director.locator('#reviewedOn').fill(todayInLondon());
+    await fillDate(director, 'reviewedOn', todayInLondon());
     await clickAndWait(director, button(director, 'Sign off the review as accountable lead'));
     expect(here(director)).toBe('/risks/ctlp');
     await expect(main(director)).resolves.toMatch(/signed off by Morgan Hale on/);

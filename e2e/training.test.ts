@@ -11,6 +11,7 @@ import {
   checkAccessibility,
   clickAndWait,
   describeInBrowser,
+  fillDate,
   screenshot,
   signIn,
   startBrowserApp,
@@ -140,7 +141,7 @@ describeInBrowser('training compliance in the browser', { timeout: 600_000 }, ()
     await checkAccessibility(admin);
     await admin.fill('#course', 'Prevent WRAP workshop');
     await admin.check('input[name="level"][value="basic"]');
-    await admin.fill('#completedOn', '2026-10-01');
+    await fillDate(admin, 'completedOn', '2026-10-01');
     await clickAndWait(admin, button(admin, 'Add record'));
     expect(await main(admin)).toContain('Up to date');
 

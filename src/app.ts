@@ -37,6 +37,7 @@ import { standardsModule } from './modules/standards/manifest.ts';
 import { trainingModule } from './modules/training/manifest.ts';
 import { usersModule } from './modules/users/manifest.ts';
 import { describeUser } from './modules/users/service.ts';
+import { setUpDateInputs } from './platform/date-parts.ts';
 import type { AppDeps } from './platform/deps.ts';
 import { useCaseDataKey } from './platform/encryption.ts';
 import { useEventSubscriptions } from './platform/events.ts';
@@ -187,6 +188,7 @@ export async function buildApp(database: Database, config: Config, options: Buil
   setUpSessions(app, database.db, { describeUser, unreadNotifications: unreadCountFor });
   setUpAuthorisation(app);
   setUpCsrf(app, webSecurity);
+  setUpDateInputs(app);
 
   configureMail(config, app.log);
   useCaseDataKey(caseDataKeyFor(config));

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import nunjucks from 'nunjucks';
+import { datePartsOf } from './date-parts.ts';
 import { nhsukDist, projectRoot } from './paths.ts';
 import { isRole, roleNames } from './permissions.ts';
 
@@ -40,6 +41,7 @@ export function createViewEnvironment(): nunjucks.Environment {
   env.addFilter('trim', (value: unknown) => copySafeness(value, String(value ?? '').trim()));
   env.addFilter('date', (value: Date | string | null | undefined) => (value ? dateFormat.format(new Date(value)) : ''));
   env.addFilter('dateTime', (value: Date | string | null | undefined) => (value ? dateTimeFormat.format(new Date(value)) : ''));
+  env.addFilter('dateParts', datePartsOf);
   env.addFilter('roleName', (role: string) => (isRole(role) ? roleNames[role] : role));
   env.addFilter('roleNames', (held: string[]) => held.map((r) => (isRole(r) ? roleNames[r] : r)).join(', '));
   return env;

@@ -529,7 +529,7 @@ describe('bad input, CSRF and the web layer', () => {
           const bad = await admin.get(`/audit?${new URLSearchParams({ [field]: payload })}`);
           expect(bad.statusCode, `${field} ${payload}`).toBe(400);
           expect(textOf(bad.body)).toContain('There is a problem');
-          expect(textOf(bad.body)).toContain('Enter a date like 2026-04-01');
+          expect(textOf(bad.body)).toContain('Enter a real date');
           expect(bad.body).toContain(`href="#${field}"`);
           expectNoInjectedMarkup(bad);
         }

@@ -50,7 +50,7 @@ export async function statusFor(
   asAt: string,
   edition: Edition,
 ): Promise<RequirementStatus[]> {
-  if (!isRealDate(asAt)) throw new InputError({ asAt: 'Enter a real date, like 2026-03-31' });
+  if (!isRealDate(asAt)) throw new InputError({ asAt: 'Enter a real date' });
   const applying = requirementsFor(edition, org.kind);
   // The figures are gathered once, and only if a rule will read them.
   const figures = applying.some((r) => r.rule) ? await assuranceFigures(db, scope, org.id, asAt) : null;

@@ -341,7 +341,7 @@ describe('the audit trail', () => {
     expect(badDates.statusCode).toBe(400);
     expect(textOf(badDates.body)).toContain('The “to” date must be on or after the “from” date');
     const notADate = await lead.get('/audit?from=yesterday');
-    expect(textOf(notADate.body)).toContain('Enter a date like 2026-04-01');
+    expect(textOf(notADate.body)).toContain('Enter a real date');
     expect((await lead.get('/audit/export.csv?from=yesterday')).statusCode).toBe(400);
 
     const csv = await lead.get('/audit/export.csv?action=sign-in');

@@ -14,7 +14,7 @@ const isoDate = z.preprocess(
   blankToUndefined,
   z
     .string()
-    .regex(/^\d{4}-\d{2}-\d{2}$/, 'Enter a date like 2026-04-01')
+    .regex(/^\d{4}-\d{2}-\d{2}$/, 'Enter a real date')
     .refine((d) => !Number.isNaN(Date.parse(d)), 'Enter a real date')
     .optional(),
 );

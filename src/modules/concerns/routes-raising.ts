@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { isRealDate } from '../../platform/dates.ts';
 import type { AppDeps } from '../../platform/deps.ts';
 import { InputError } from '../../platform/errors.ts';
 import { contextOf, formBody, idParam, showFormErrors } from '../../platform/web.ts';
@@ -9,7 +10,8 @@ function concernFromForm(body: Record<string, unknown>): Record<string, unknown>
   const day = typeof body.observedOn === 'string' ? body.observedOn.trim() : '';
   const time = typeof body.observedTime === 'string' ? body.observedTime.trim() : '';
   const problems: Record<string, string> = {};
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(day)) problems.observedOn = 'Enter the date it happened, like 2026-11-23';
+  if (day === '') problems.observedOn = 'Enter the date it happened';
+  else if (!isRealDate(day)) problems.observedOn = 'The date it happened must be a real date';
   if (!/^([01]\d|2[0-3]):[0-5]\d$/.test(time)) problems.observedTime = 'Enter the time it happened, like 14:30';
   return { ...body, observedAt: Object.keys(problems).length ? undefined : `${day}T${time}`, problems };
 }

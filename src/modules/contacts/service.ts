@@ -40,7 +40,7 @@ const contactFields = z.object({
   ),
   phone: text(40, 'Phone number'),
   notes: text(2000, 'Notes'),
-  lastContactOn: z.preprocess(blankToUndefined, z.string().refine(isRealDate, 'Enter a real date, like 2026-04-01').optional()),
+  lastContactOn: z.preprocess(blankToUndefined, z.string().refine(isRealDate, 'Enter a real date').optional()),
   sharedWithProviders: z.preprocess((v) => v === 'yes' || v === true, z.boolean()),
 });
 

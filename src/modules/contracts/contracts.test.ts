@@ -252,7 +252,7 @@ describe('the contract register', () => {
       'Choose a provider your ICB commissions',
       'Enter the contract’s name',
       'Say whether the Prevent clauses of SC32 (Safeguarding) are in the contract',
-      'Enter a real start date, like 2027-03-31',
+      'Enter a real start date',
       'Enter the date the contract is next to be reviewed',
     ])
       expect(text).toContain(message);

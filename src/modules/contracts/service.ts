@@ -276,9 +276,9 @@ const text = (label: string, max: number, missing: string) =>
 const optionalText = (label: string, max: number) =>
   z.preprocess(blankToUndefined, z.string().max(max, `${label} must be ${max} characters or fewer`).optional());
 const day = (missing: string, what: string) =>
-  z.preprocess(blankToUndefined, z.string({ error: missing }).refine(isRealDate, `Enter a real ${what}, like 2027-03-31`));
+  z.preprocess(blankToUndefined, z.string({ error: missing }).refine(isRealDate, `Enter a real ${what}`));
 const optionalDay = (what: string) =>
-  z.preprocess(blankToUndefined, z.string().refine(isRealDate, `Enter a real ${what}, like 2028-03-31`).optional());
+  z.preprocess(blankToUndefined, z.string().refine(isRealDate, `Enter a real ${what}`).optional());
 
 const contractFields = z.object({
   name: text('The contract’s name', 200, 'Enter the contract’s name'),

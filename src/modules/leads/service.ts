@@ -90,7 +90,7 @@ export async function vacanciesToFill(db: Db, ctx: RequestContext, today = today
 }
 
 const day = (message: string) =>
-  z.preprocess(blankToUndefined, z.string({ error: message }).refine(isRealDate, 'Enter a real date, like 2026-04-01'));
+  z.preprocess(blankToUndefined, z.string({ error: message }).refine(isRealDate, 'Enter a real date'));
 const optionalText = (max: number, label: string) =>
   z.preprocess(blankToUndefined, z.string().max(max, `${label} must be ${max} characters or fewer`).optional());
 

@@ -108,7 +108,7 @@ export async function readCaseStudy(db: Db, ctx: RequestContext, id: string) {
 const meetingFields = z.object({
   heldOn: z.preprocess(
     blankToUndefined,
-    z.string({ error: 'Enter the date of the meeting' }).refine(isRealDate, 'Enter a real date, like 2026-11-30'),
+    z.string({ error: 'Enter the date of the meeting' }).refine(isRealDate, 'Enter a real date'),
   ),
   attendees: z.preprocess(
     blankToUndefined,

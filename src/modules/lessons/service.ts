@@ -290,7 +290,7 @@ export const actionFields = z.object({
   ),
   dueOn: z.preprocess(
     blankToUndefined,
-    z.string({ error: 'Enter the date the action is due' }).refine(isRealDate, 'Enter a real due date, like 2027-01-31'),
+    z.string({ error: 'Enter the date the action is due' }).refine(isRealDate, 'Enter a real due date'),
   ),
 });
 
@@ -386,8 +386,8 @@ export type LessonsFigures = {
 };
 
 const periodFields = z.object({
-  from: z.string().refine(isRealDate, 'The start of the period must be a real date, like 2026-04-01'),
-  before: z.string().refine(isRealDate, 'The end of the period must be a real date, like 2027-04-01'),
+  from: z.string().refine(isRealDate, 'The start of the period must be a real date'),
+  before: z.string().refine(isRealDate, 'The end of the period must be a real date'),
 });
 
 /**

@@ -1,6 +1,7 @@
 import { Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { joinDateParts } from '../../platform/date-parts.ts';
 import { assertCsrf } from '../../platform/web.ts';
 import * as policies from './service.ts';
 
@@ -59,6 +60,8 @@ export async function readUploadForm(request: FastifyRequest): Promise<UploadFor
     throw error;
   }
   assertCsrf(request, fields._csrf);
+  // A multipart body is read here, after the hook that joins the date boxes of other forms.
+  joinDateParts(fields);
   return { fields, file };
 }
 

@@ -92,7 +92,7 @@ export async function checkDocument(
 const requiredText = (message: string, max: number, label: string) =>
   z.preprocess(blankToUndefined, z.string({ error: message }).max(max, `${label} must be ${max} characters or fewer`));
 const day = (message: string) =>
-  z.preprocess(blankToUndefined, z.string({ error: message }).refine(isRealDate, 'Enter a real date, like 2026-04-01'));
+  z.preprocess(blankToUndefined, z.string({ error: message }).refine(isRealDate, 'Enter a real date'));
 
 const policyFields = z.object({
   title: requiredText('Enter the policy’s title', 200, 'Title'),

@@ -27,10 +27,7 @@ const itemFields = z.object({
   ),
   ownerUserId: z.preprocess(blankToUndefined, z.uuid({ error: 'Choose a person from the list' }).optional()),
   ownerName: optionalText(120, 'The owner’s name'),
-  dueOn: z.preprocess(
-    blankToUndefined,
-    z.string({ error: 'Enter the date it is due' }).refine(isRealDate, 'Enter a real date, like 2026-09-30'),
-  ),
+  dueOn: z.preprocess(blankToUndefined, z.string({ error: 'Enter the date it is due' }).refine(isRealDate, 'Enter a real date')),
   status: z.enum(itemStatuses, { error: 'Choose the item’s status' }),
   notes: optionalText(5000, 'Notes'),
 });

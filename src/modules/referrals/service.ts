@@ -84,7 +84,7 @@ const referralFields = z.object({
   otherInformation: optionalText('Other information', 10_000),
   referredOn: z.preprocess(
     blankToUndefined,
-    z.string({ error: 'Enter the date you referred' }).refine(isRealDate, 'Enter a real date referred, like 2026-11-20'),
+    z.string({ error: 'Enter the date you referred' }).refine(isRealDate, 'Enter a real date referred'),
   ),
   policeReference: optionalText('The police reference', 100),
   sentHow: z.enum(sentHows, { error: 'Choose how the referral was sent' }),
@@ -93,9 +93,9 @@ const referralFields = z.object({
 const outcomeFields = z.object({
   policeReference: optionalText('The police reference', 100),
   pathway: z.preprocess(blankToUndefined, z.enum(pathways, { error: 'Choose what police Prevent decided' }).optional()),
-  pathwayOn: optionalDay('Enter a real date for the decision, like 2026-12-01'),
+  pathwayOn: optionalDay('Enter a real date for the decision'),
   outcome: optionalText('The outcome', 10_000),
-  feedbackReceivedOn: optionalDay('Enter a real date the feedback was received, like 2026-11-27'),
+  feedbackReceivedOn: optionalDay('Enter a real date the feedback was received'),
   feedback: optionalText('The feedback', 10_000),
   channelContribution: optionalText('Your contribution to Channel', 10_000),
 });

@@ -248,7 +248,7 @@ const presentedFields = (approvedOn: string, today: string) =>
   z.object({
     presentedOn: z
       .string({ error: 'Enter the date of the board meeting' })
-      .refine(isRealDate, 'Enter the date of the board meeting as a real date, like 2027-05-20')
+      .refine(isRealDate, 'Enter the date of the board meeting as a real date')
       .refine((d) => d <= today, 'The board meeting cannot be in the future')
       .refine((d) => d >= approvedOn, 'The board meeting cannot be before the report was approved'),
     minuteReference: z.preprocess(

@@ -113,7 +113,7 @@ export async function extensionPage(db: Db, ctx: RequestContext, id: string) {
 const extensionFields = z.object({
   until: z.preprocess(
     blankToUndefined,
-    z.string({ error: 'Enter the new retention review date' }).refine(isRealDate, 'Enter a real date, like 2030-04-01'),
+    z.string({ error: 'Enter the new retention review date' }).refine(isRealDate, 'Enter a real date'),
   ),
   reason: z.preprocess(
     blankToUndefined,

@@ -171,7 +171,7 @@ function toRiskRow(input: unknown): repository.RiskFields {
 }
 
 const pastDate = (missing: string) =>
-  z.preprocess(blankToUndefined, z.string({ error: missing }).refine(isRealDate, 'Enter a real date, like 2026-04-01'));
+  z.preprocess(blankToUndefined, z.string({ error: missing }).refine(isRealDate, 'Enter a real date'));
 
 const reviewFields = z.object({
   reviewedOn: pastDate('Enter the date of the review'),
@@ -380,10 +380,7 @@ export async function getCtlp(
 const asList = (v: unknown) => (v === undefined || v === null || v === '' ? [] : Array.isArray(v) ? v : [v]);
 
 const ctlpFields = z.object({
-  briefingReceivedOn: z.preprocess(
-    blankToUndefined,
-    z.string().refine(isRealDate, 'Enter a real date, like 2026-04-01').optional(),
-  ),
+  briefingReceivedOn: z.preprocess(blankToUndefined, z.string().refine(isRealDate, 'Enter a real date').optional()),
   themes: optionalText(4000, 'Themes'),
   priorityArea: z.enum(['yes', 'no'], { error: 'Say whether the area is a Prevent priority area' }),
   programmeReferences: optionalText(2000, 'Other work programme references'),

@@ -526,7 +526,7 @@ const actionFields = z.object({
   ),
   dueOn: z.preprocess(
     blankToUndefined,
-    z.string({ error: 'Enter the date the action is due' }).refine(isRealDate, 'Enter a real date, like 2027-01-31'),
+    z.string({ error: 'Enter the date the action is due' }).refine(isRealDate, 'Enter a real date'),
   ),
 });
 

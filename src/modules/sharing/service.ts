@@ -107,7 +107,7 @@ const pastDate = (message: string, what: string) =>
     blankToUndefined,
     z
       .string({ error: message })
-      .refine(isRealDate, `Enter a real date for ${what}, like 2026-11-23`)
+      .refine(isRealDate, `Enter a real date for ${what}`)
       .refine((d) => d >= '2000-01-01', `Enter a date after 2000 for ${what}`),
   );
 

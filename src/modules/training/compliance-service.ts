@@ -21,7 +21,7 @@ const emptyCounts: repository.ComplianceCounts = { inScope: 0, compliant: 0, exp
 /** "As at" dates come from people and the command line: a real date or today. */
 export function asAtOrToday(value: unknown, today = todayInLondon()): string {
   if (value === undefined || value === '') return today;
-  if (typeof value !== 'string' || !isRealDate(value)) throw new InputError({ asAt: 'Enter a real date, like 2026-03-31' });
+  if (typeof value !== 'string' || !isRealDate(value)) throw new InputError({ asAt: 'Enter a real date' });
   return value;
 }
 

@@ -75,7 +75,7 @@ const needsAnalysisForm = z.object({
   ),
   approvedOn: z.preprocess(
     blankToUndefined,
-    z.string({ error: 'Enter the date it was approved' }).refine(isRealDate, 'Enter a real date, like 2026-04-01'),
+    z.string({ error: 'Enter the date it was approved' }).refine(isRealDate, 'Enter a real date'),
   ),
   notes: shortText(2000, 'Notes'),
 });

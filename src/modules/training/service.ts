@@ -323,7 +323,7 @@ const recordInput = z.object({
   level,
   completedOn: z.preprocess(
     blankToUndefined,
-    z.string({ error: 'Enter the date it was completed' }).refine(isRealDate, 'Enter a real date, like 2026-04-01'),
+    z.string({ error: 'Enter the date it was completed' }).refine(isRealDate, 'Enter a real date'),
   ),
   expiresOn: dateField('Expiry date'),
   noExpiry: z.preprocess((v) => v === 'yes' || v === true, z.boolean()),

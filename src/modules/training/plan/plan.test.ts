@@ -128,8 +128,8 @@ describe('the forecast arithmetic, on numbers worked out by hand', () => {
       }
       return {};
     };
-    expect(problem({ target: '2027-02-30' })).toEqual({ target: 'Enter the target date as a real date, like 2027-03-31' });
-    expect(problem({ 'as-at': 'yesterday' })).toEqual({ asAt: 'Enter the as-at date as a real date, like 2026-04-01' });
+    expect(problem({ target: '2027-02-30' })).toEqual({ target: 'Enter the target date as a real date' });
+    expect(problem({ 'as-at': 'yesterday' })).toEqual({ asAt: 'Enter the as-at date as a real date' });
     expect(problem({ target: '2026-12-01' })).toEqual({ target: 'The target date must be after the as-at date' });
     expect(problem({ target: '2029-12-02' })).toEqual({ target: 'The target date must be within 3 years of the as-at date' });
   });
@@ -561,8 +561,8 @@ describe('the delivery plan and forecast of a small organisation', () => {
   it('names each mistake in a date, and shows the default forecast beside it', async () => {
     const bad = await trainer.get('/training/plan?target=2027-02-30');
     expect(bad.statusCode).toBe(400);
-    expect(textOf(bad.body)).toContain('There is a problem Enter the target date as a real date, like 2027-03-31');
-    expect(bad.body).toContain('value="2027-02-30"');
+    expect(textOf(bad.body)).toContain('There is a problem Enter the target date as a real date');
+    expect(bad.body).toMatch(/name="target-day"[^>]*value="30"/);
     const before = await trainer.get(`/training/plan?as-at=${Y}-01-15&target=${Y}-01-01`);
     expect(textOf(before.body)).toContain('The target date must be after the as-at date');
   });
@@ -585,7 +585,7 @@ describe('the delivery plan and forecast of a small organisation', () => {
       expect(await session({ heldOn: `${Y}-05-01`, level: 'basic', seats: value }), value).toContain(seats);
     }
     const all = await session({ heldOn: '2027-02-30', seats: '10' });
-    expect(all).toContain('Enter the date of the session as a real date, like 2027-03-15');
+    expect(all).toContain('Enter the date of the session as a real date');
     expect(all).toContain('Choose the level of the session');
     expect(await session({ heldOn: '', level: 'basic', seats: '10' })).toContain('Enter the date of the session');
     expect(await session({ heldOn: `${Y + 6}-01-01`, level: 'basic', seats: '10' })).toContain(

@@ -168,14 +168,8 @@ export type Forecast = {
 };
 
 const forecastQuery = z.object({
-  asAt: z.preprocess(
-    blankToUndefined,
-    z.string().refine(isRealDate, 'Enter the as-at date as a real date, like 2026-04-01').optional(),
-  ),
-  target: z.preprocess(
-    blankToUndefined,
-    z.string().refine(isRealDate, 'Enter the target date as a real date, like 2027-03-31').optional(),
-  ),
+  asAt: z.preprocess(blankToUndefined, z.string().refine(isRealDate, 'Enter the as-at date as a real date').optional()),
+  target: z.preprocess(blankToUndefined, z.string().refine(isRealDate, 'Enter the target date as a real date').optional()),
 });
 
 /** The as-at and target dates the page asks for, checked; the defaults are today and 12 months on. */
@@ -401,9 +395,7 @@ export async function removeTrainer(db: Db, ctx: RequestContext, id: string, tod
 const sessionFields = z.object({
   heldOn: z.preprocess(
     blankToUndefined,
-    z
-      .string({ error: 'Enter the date of the session' })
-      .refine(isRealDate, 'Enter the date of the session as a real date, like 2027-03-15'),
+    z.string({ error: 'Enter the date of the session' }).refine(isRealDate, 'Enter the date of the session as a real date'),
   ),
   level: z.enum(trainingLevels, { error: 'Choose the level of the session' }),
   seats: wholeNumber(1, maxSeats, `Enter the number of seats as a whole number from 1 to ${maxSeats}`),

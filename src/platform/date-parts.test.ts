@@ -1,0 +1,64 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { demo, signedIn, type TestApp, testApp, textOf } from '../../test/harness.ts';
+import { datePartsOf, joinDateParts } from './date-parts.ts';
+
+describe('the NHS date input', () => {
+  it('joins the day, month and year boxes into one date, keeping what was typed when it is not one', () => {
+    const fields: Record<string, unknown> = { 'seenOn-day': '3', 'seenOn-month': '11', 'seenOn-year': '2026', other: 'x' };
+    joinDateParts(fields);
+    expect(fields.seenOn).toBe('2026-11-03');
+    const partial: Record<string, unknown> = { 'seenOn-day': '14', 'seenOn-month': '', 'seenOn-year': '2026' };
+    joinDateParts(partial);
+    expect(partial.seenOn).toBe('2026--14');
+    const blank: Record<string, unknown> = { 'seenOn-day': ' ', 'seenOn-month': '', 'seenOn-year': '' };
+    joinDateParts(blank);
+    expect(blank.seenOn).toBe('');
+    // A date that came whole (the API, a test) is left alone.
+    const whole: Record<string, unknown> = { seenOn: '2026-11-03' };
+    joinDateParts(whole);
+    expect(whole).toEqual({ seenOn: '2026-11-03' });
+  });
+
+  it('shows a stored date or what was typed in the boxes', () => {
+    expect(datePartsOf('2026-04-01')).toEqual({ day: '1', month: '4', year: '2026' });
+    expect(datePartsOf('2026--14')).toEqual({ day: '14', month: '', year: '2026' });
+    expect(datePartsOf(undefined)).toEqual({ day: '', month: '', year: '' });
+  });
+
+  describe('in a form', () => {
+    let t: TestApp;
+    beforeAll(async () => {
+      t = await testApp();
+    });
+    afterAll(() => t.close());
+
+    it('shows three labelled boxes, refuses a date that is not real with the boxes as typed, and saves a real one', async () => {
+      const lead = await signedIn(t.app, demo.operationalLead);
+      const form = await lead.get('/contacts/new');
+      for (const box of ['day', 'month', 'year']) expect(form.body).toContain(`name="lastContactOn-${box}"`);
+      expect(form.body).not.toContain('type="date"');
+      expect(textOf(form.body)).toMatch(/Date of last contact \(optional\) .*Day Month Year/);
+
+      const contact = { role: 'ctp_lead', name: 'DS Ola Brandt', organisation: 'Counter Terrorism Policing North East' };
+      const unreal = await lead.post('/contacts', {
+        ...contact,
+        'lastContactOn-day': '31',
+        'lastContactOn-month': '2',
+        'lastContactOn-year': '2026',
+      });
+      expect(unreal.statusCode).toBe(400);
+      expect(textOf(unreal.body)).toContain('Enter a real date');
+      expect(unreal.body).toMatch(/name="lastContactOn-day"[^>]*value="31"/);
+      expect(textOf((await lead.get('/contacts')).body)).not.toContain('DS Ola Brandt');
+
+      const saved = await lead.post('/contacts', {
+        ...contact,
+        'lastContactOn-day': '2',
+        'lastContactOn-month': '11',
+        'lastContactOn-year': '2026',
+      });
+      expect(saved.statusCode).toBe(303);
+      expect(textOf((await lead.get('/contacts')).body)).toContain('2 November 2026');
+    });
+  });
+});

@@ -1,0 +1,47 @@
+import type { FastifyInstance } from 'fastify';
+import { todayInLondon } from './dates.ts';
+
+/*
+ * The NHS date input: a date typed by a person comes as three boxes, NAME-day, NAME-month and NAME-year
+ * (views/partials/date-field.njk). They are joined into NAME as YYYY-MM-DD before any route reads the
+ * form or the query, so that services, the API and the command line all take one form of date. What
+ * was typed is kept as typed ("2026--14", "26-3-15"): the service's own check then says the date is not
+ * real, and the form shows the boxes as they were.
+ */
+
+const digitsOnly = /^\d+$/;
+
+function boxText(value: unknown): string {
+  return typeof value === 'string' ? value.trim() : '';
+}
+
+/** Joins each NAME-day, NAME-month and NAME-year in `fields` into NAME. Leaves a NAME that came by itself. */
+export function joinDateParts(fields: Record<string, unknown>): void {
+  for (const key of Object.keys(fields)) {
+    const base = key.endsWith('-day') ? key.slice(0, -'-day'.length) : null;
+    if (!base || !(`${base}-month` in fields) || !(`${base}-year` in fields)) continue;
+    const day = boxText(fields[key]);
+    const month = boxText(fields[`${base}-month`]);
+    const year = boxText(fields[`${base}-year`]);
+    const padded = (text: string) => (digitsOnly.test(text) ? text.padStart(2, '0') : text);
+    fields[base] = day === '' && month === '' && year === '' ? '' : `${year}-${padded(month)}-${padded(day)}`;
+  }
+}
+
+/** The day, month and year boxes of a stored date or of what was typed, for the form. */
+export function datePartsOf(value: unknown): { day: string; month: string; year: string } {
+  const text = value instanceof Date ? todayInLondon(value) : typeof value === 'string' ? value : '';
+  const [year = '', month = '', day = ''] = text.slice(0, 10).split('-');
+  const unpadded = (box: string) => (digitsOnly.test(box) ? String(Number(box)) : box);
+  return text === '' ? { day: '', month: '', year: '' } : { day: unpadded(day), month: unpadded(month), year };
+}
+
+/** Joins the boxes of every form and query before validation. */
+export function setUpDateInputs(app: FastifyInstance): void {
+  app.addHook('preValidation', async (request) => {
+    for (const fields of [request.body, request.query]) {
+      if (fields && typeof fields === 'object' && !Array.isArray(fields) && !Buffer.isBuffer(fields))
+        joinDateParts(fields as Record<string, unknown>);
+    }
+  });
+}
