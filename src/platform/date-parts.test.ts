@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demo, signedIn, type TestApp, testApp, textOf } from '../../test/harness.ts';
-import { datePartsOf, joinDateParts } from './date-parts.ts';
+import { dateBoxProblem, datePartsOf, joinDateParts } from './date-parts.ts';
 
 describe('the NHS date input', () => {
   it('joins the day, month and year boxes into one date, keeping what was typed when it is not one', () => {
@@ -17,6 +17,16 @@ describe('the NHS date input', () => {
     const whole: Record<string, unknown> = { seenOn: '2026-11-03' };
     joinDateParts(whole);
     expect(whole).toEqual({ seenOn: '2026-11-03' });
+  });
+
+  it('says which box is missing or wrong, and leaves whether the date is real to the service', () => {
+    const boxes = (day: string, month: string, year: string) => ({ 'd-day': day, 'd-month': month, 'd-year': year });
+    expect(dateBoxProblem(boxes('3', '', ''), 'd')).toBe('The date must include a month and a year');
+    expect(dateBoxProblem(boxes('x', '4', '2026'), 'd')).toBe('The date must be in numbers, like 15 3 2027');
+    expect(dateBoxProblem(boxes('3', '4', '226'), 'd')).toBe('The year must include 4 numbers');
+    expect(dateBoxProblem(boxes('31', '2', '2026'), 'd')).toBeNull();
+    expect(dateBoxProblem(boxes('', '', ''), 'd')).toBeNull();
+    expect(dateBoxProblem({ d: '2026-01-01' }, 'd')).toBeNull();
   });
 
   it('shows a stored date or what was typed in the boxes', () => {
@@ -50,6 +60,22 @@ describe('the NHS date input', () => {
       expect(textOf(unreal.body)).toContain('Enter a real date');
       expect(unreal.body).toMatch(/name="lastContactOn-day"[^>]*value="31"/);
       expect(textOf((await lead.get('/contacts')).body)).not.toContain('DS Ola Brandt');
+      // A box left empty, or a short year: the NHS date input's words.
+      const noMonth = await lead.post('/contacts', {
+        ...contact,
+        'lastContactOn-day': '3',
+        'lastContactOn-month': '',
+        'lastContactOn-year': '2026',
+      });
+      expect(noMonth.statusCode).toBe(400);
+      expect(textOf(noMonth.body)).toContain('There is a problem The date must include a month');
+      const shortYear = await lead.post('/contacts', {
+        ...contact,
+        'lastContactOn-day': '3',
+        'lastContactOn-month': '4',
+        'lastContactOn-year': '26',
+      });
+      expect(textOf(shortYear.body)).toContain('The year must include 4 numbers');
 
       const saved = await lead.post('/contacts', {
         ...contact,

@@ -28,6 +28,25 @@ export function joinDateParts(fields: Record<string, unknown>): void {
   }
 }
 
+/**
+ * What is wrong with the boxes of NAME as the NHS date input says it ("The date must include a month"), or
+ * null when each box holds a number of the right length (the service then says whether the date is real).
+ */
+export function dateBoxProblem(fields: Record<string, unknown>, name: string): string | null {
+  if (!(`${name}-day` in fields)) return null;
+  const boxes = {
+    day: boxText(fields[`${name}-day`]),
+    month: boxText(fields[`${name}-month`]),
+    year: boxText(fields[`${name}-year`]),
+  };
+  const missing = (['day', 'month', 'year'] as const).filter((box) => boxes[box] === '');
+  if (missing.length === 3) return null;
+  if (missing.length > 0) return `The date must include a ${missing.join(' and a ')}`;
+  if (!Object.values(boxes).every((box) => digitsOnly.test(box))) return 'The date must be in numbers, like 15 3 2027';
+  if (boxes.year.length !== 4) return 'The year must include 4 numbers';
+  return null;
+}
+
 /** The day, month and year boxes of a stored date or of what was typed, for the form. */
 export function datePartsOf(value: unknown): { day: string; month: string; year: string } {
   const text = value instanceof Date ? todayInLondon(value) : typeof value === 'string' ? value : '';

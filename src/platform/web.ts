@@ -4,6 +4,7 @@ import type nunjucks from 'nunjucks';
 import type { Db } from '../db/client.ts';
 import { canFor, nobody } from './can.ts';
 import { contextFor, type RequestContext } from './context.ts';
+import { dateBoxProblem } from './date-parts.ts';
 import { ForbiddenError, InputError, NotFoundError, RefusalWithPage } from './errors.ts';
 import { navigationFor } from './navigation.ts';
 import type { RouteAccessLevel } from './permissions.ts';
@@ -197,7 +198,12 @@ export function showFormErrors(
 ): FastifyReply {
   if (!(error instanceof InputError)) throw error;
   reply.code(400);
-  return reply.page(template, { ...data, errors: error.fieldErrors, errorList: errorList(error.fieldErrors) });
+  // A date typed in boxes: the NHS date input's own words for a box left empty or not a number.
+  const sent = { ...(reply.request.query as object), ...(formBody(reply.request) as object) } as Record<string, unknown>;
+  const errors = Object.fromEntries(
+    Object.entries(error.fieldErrors).map(([field, message]) => [field, dateBoxProblem(sent, field) ?? message]),
+  );
+  return reply.page(template, { ...data, errors, errorList: errorList(errors) });
 }
 
 const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
