@@ -15,13 +15,13 @@ import * as concerns from '../src/modules/concerns/service.ts';
 import * as organisations from '../src/modules/organisations/service.ts';
 import { boardReportDocument } from '../src/modules/reports/content.ts';
 import { reportFiguresOf } from '../src/modules/reports/figures.ts';
-import { reportDocx } from '../src/modules/reports/render-docx.ts';
 import { reportHtml } from '../src/modules/reports/render-html.ts';
-import { reportPdf } from '../src/modules/reports/render-pdf.ts';
 import { financialYearOf } from '../src/modules/reports/service.ts';
 import { demoActingAs } from '../src/modules/users/demo.ts';
 import * as users from '../src/modules/users/service.ts';
 import { addDays, londonDateTime, todayInLondon } from '../src/platform/dates.ts';
+import { reportDocx } from '../src/platform/documents/docx.ts';
+import { reportPdf } from '../src/platform/documents/pdf.ts';
 import { parseCaseDataKey, useCaseDataKey } from '../src/platform/encryption.ts';
 import { fillOrganisation, time, wholeNumber } from './compliance.ts';
 

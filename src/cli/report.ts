@@ -33,10 +33,10 @@ async function organisationByCode(
   return found;
 }
 
-async function renderAs(format: (typeof formats)[number], document: import('../platform/report-document.ts').ReportDocument) {
+async function renderAs(format: (typeof formats)[number], document: import('../platform/documents/document.ts').ReportDocument) {
   if (format === 'html') return (await import('../modules/reports/render-html.ts')).reportHtml(document);
-  if (format === 'pdf') return (await import('../modules/reports/render-pdf.ts')).reportPdf(document);
-  return (await import('../modules/reports/render-docx.ts')).reportDocx(document);
+  if (format === 'pdf') return (await import('../platform/documents/pdf.ts')).reportPdf(document);
+  return (await import('../platform/documents/docx.ts')).reportDocx(document);
 }
 
 /** `report board`: the annual board report as a file. */

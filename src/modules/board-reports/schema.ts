@@ -1,5 +1,5 @@
 import { boolean, date, integer, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
-import type { ReportDocument } from '../../platform/report-document.ts';
+import type { ReportDocument } from '../../platform/documents/document.ts';
 import { organisations } from '../organisations/schema.ts';
 import { users } from '../users/schema.ts';
 

@@ -1,8 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import type { AppDeps } from '../../platform/deps.ts';
+import { chartSvg } from '../../platform/documents/svg.ts';
 import { InputError } from '../../platform/errors.ts';
 import { contextOf, errorList, formBody, idParam } from '../../platform/web.ts';
-import { chartSvg } from '../reports/render-svg.ts';
 import * as evidence from './service.ts';
 
 export function evidenceRoutes(app: FastifyInstance, { database }: AppDeps): void {

@@ -5,8 +5,8 @@
  * worked out from a total.
  */
 import { monthNames, spokenDate } from '../../platform/dates.ts';
+import type { Block, Chart, ReportDocument, Section, Table } from '../../platform/documents/document.ts';
 import { FigureBook } from '../../platform/figure-book.ts';
-import type { Block, Chart, ReportDocument, Section, Table } from '../../platform/report-document.ts';
 import { suppressionNote } from '../../platform/suppression.ts';
 import * as concerns from '../concerns/service.ts';
 import * as leads from '../leads/service.ts';

@@ -1,5 +1,5 @@
-import type { Block, ReportDocument, Table } from '../../platform/report-document.ts';
-import { chartSvg } from './render-svg.ts';
+import type { Block, ReportDocument, Table } from '../../platform/documents/document.ts';
+import { chartSvg } from '../../platform/documents/svg.ts';
 
 /** Text made safe to put in HTML. */
 export const escapeHtml = (text: string) =>

@@ -6,14 +6,14 @@ import { type TestApp, testApp, textOf } from '../../../test/harness.ts';
 import { databaseRefusal, fieldErrors } from '../../../test/refusals.ts';
 import type { RequestContext } from '../../platform/context.ts';
 import { addDays, addMonths, londonDateTime, todayInLondon } from '../../platform/dates.ts';
+import { textsOf } from '../../platform/documents/document.ts';
+import { reportDocx } from '../../platform/documents/docx.ts';
+import { reportPdf } from '../../platform/documents/pdf.ts';
 import { ForbiddenError, NotFoundError } from '../../platform/errors.ts';
-import { textsOf } from '../../platform/report-document.ts';
 import * as concerns from '../concerns/service.ts';
 import * as training from '../training/service.ts';
 import * as dataReturn from './data-return.ts';
 import { keepLastMonth, lastDayOf, monthFiguresFor, monthOf } from './month-end.ts';
-import { reportDocx } from './render-docx.ts';
-import { reportPdf } from './render-pdf.ts';
 import * as reports from './service.ts';
 
 const alphabet = 'ABCDEFGHJKLMNPSTUVWX0123456789';

@@ -2,13 +2,13 @@ import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { Db } from '../../db/client.ts';
 import type { RequestContext } from '../../platform/context.ts';
 import type { AppDeps } from '../../platform/deps.ts';
+import type { ReportDocument } from '../../platform/documents/document.ts';
+import { reportDocx } from '../../platform/documents/docx.ts';
+import { reportPdf } from '../../platform/documents/pdf.ts';
+import { chartSvg } from '../../platform/documents/svg.ts';
 import { InputError } from '../../platform/errors.ts';
-import type { ReportDocument } from '../../platform/report-document.ts';
 import { contextOf, errorList, formBody, idParam } from '../../platform/web.ts';
 import * as dataReturn from './data-return.ts';
-import { reportDocx } from './render-docx.ts';
-import { reportPdf } from './render-pdf.ts';
-import { chartSvg } from './render-svg.ts';
 import * as reports from './service.ts';
 
 const types = {

@@ -1,4 +1,4 @@
-import { hasValidCheckDigit } from '../../platform/nhs-number.ts';
+import { hasValidCheckDigit } from '../nhs-number.ts';
 import {
   AGE_NUMBER,
   type AnonymiseOptions,

@@ -1,4 +1,4 @@
-import { monthNames } from '../../platform/dates.ts';
+import { monthNames } from '../dates.ts';
 import { notNames, protectedTerms, titleWords } from './vocabulary.ts';
 
 /*

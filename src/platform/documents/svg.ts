@@ -1,5 +1,5 @@
 import { createRequire } from 'node:module';
-import type { Chart } from '../../platform/report-document.ts';
+import type { Chart } from './document.ts';
 
 /**
  * A chart as a self-contained SVG: the same markup goes inline in the web page, as vectors into the PDF

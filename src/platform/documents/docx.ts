@@ -17,8 +17,8 @@ import {
   TextRun,
   WidthType,
 } from 'docx';
-import type { Block, Chart, ReportDocument, Section, Table } from '../../platform/report-document.ts';
-import { chartDescription, chartSvg, embeddedFonts, fitColumns } from './render-svg.ts';
+import type { Block, Chart, ReportDocument, Section, Table } from './document.ts';
+import { chartDescription, chartSvg, embeddedFonts, fitColumns } from './svg.ts';
 
 /**
  * A report as a Word file. Headings use Word's own Heading 1 and Heading 2 styles, so the navigation pane

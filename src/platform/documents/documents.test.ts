@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { docxXml, pdfOutline, pdfText, zipParts } from '../../../test/documents.ts';
-import type { Chart, ReportDocument } from '../../platform/report-document.ts';
-import { reportDocx } from './render-docx.ts';
-import { reportPdf } from './render-pdf.ts';
-import { chartSvg } from './render-svg.ts';
+import type { Chart, ReportDocument } from './document.ts';
+import { reportDocx } from './docx.ts';
+import { reportPdf } from './pdf.ts';
+import { chartSvg } from './svg.ts';
 
 const months = ['Apr 2026', 'May 2026', 'Jun 2026', 'Jul 2026', 'Aug 2026', 'Sep 2026'];
 

@@ -1,7 +1,7 @@
 import PDFDocument from 'pdfkit';
 import SVGtoPDF from 'svg-to-pdfkit';
-import type { Block, Chart, List, Paragraph, ReportDocument, Section, Table } from '../../platform/report-document.ts';
-import { chartSvg, embeddedFonts, fitColumns } from './render-svg.ts';
+import type { Block, Chart, List, Paragraph, ReportDocument, Section, Table } from './document.ts';
+import { chartSvg, embeddedFonts, fitColumns } from './svg.ts';
 
 /**
  * A report as an A4 PDF. Text is set in the embedded Arimo (Arial's metrics, standing in for Frutiger) so
