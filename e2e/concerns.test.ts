@@ -162,6 +162,8 @@ describeInBrowser('a concern from raising to closing, in the browser', { timeout
     await lead.goto(caseUrl);
     await clickAndWait(lead, lead.getByRole('button', { name: 'Refer to police Prevent' }));
     await checkAccessibility(lead);
+    // The form starts from the account of the concern, for the lead to edit.
+    expect(await lead.inputValue('#concern')).toMatch(/Seen or heard on /);
     await lead.fill('#concern', 'Wants to join a group that attacks people; showed its flag on the ward.');
     await fillDate(lead, 'referredOn', today);
     await choose(lead, 'sentHow', 'secure_email');
@@ -170,6 +172,23 @@ describeInBrowser('a concern from raising to closing, in the browser', { timeout
     await expect(main(lead)).resolves.toContain('Referred to police Prevent');
     await checkAccessibility(lead);
     await screenshot(lead, 'concern-referred');
+    // The referral as the national Prevent referral form, to send to police Prevent.
+    const [referralPdf] = await Promise.all([
+      lead.waitForEvent('download'),
+      lead.getByRole('link', { name: 'download it as PDF' }).click(),
+    ]);
+    expect(referralPdf.suggestedFilename()).toMatch(/^prevent-referral-.+\.pdf$/);
+    expect(
+      fs
+        .readFileSync(await referralPdf.path())
+        .subarray(0, 5)
+        .toString('latin1'),
+    ).toBe('%PDF-');
+    const [referralDocx] = await Promise.all([
+      lead.waitForEvent('download'),
+      lead.getByRole('link', { name: 'as a Word document' }).click(),
+    ]);
+    expect(referralDocx.suggestedFilename()).toMatch(/^prevent-referral-.+\.docx$/);
 
     await clickAndWait(lead, lead.getByRole('button', { name: 'Record the outcome' }));
     await checkAccessibility(lead);

@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { raiseConcern } from '../../../test/concerns.ts';
+import { docxXml, pdfText } from '../../../test/documents.ts';
 import { demo, signedIn, type TestApp, testApp, textOf, type Visitor } from '../../../test/harness.ts';
 import { sendDueReminders } from '../../../test/modules.ts';
 import { addWorkingDays } from '../../platform/dates.ts';
@@ -142,6 +143,66 @@ describe('referral to police Prevent and its outcome', () => {
     // Christmas Day, the substitute Boxing Day on Monday the 28th and New Year's Day are skipped.
     expect(addWorkingDays('2026-12-24', 1)).toBe('2026-12-29');
     expect(addWorkingDays('2026-12-23', 5)).toBe('2027-01-04');
+  });
+
+  it('starts the form from the account, the checks and the decision to share, and shows the person as the case has them', async () => {
+    const { caseId } = await aCaseAtDecision();
+    const check = await lead.post(`/concerns/${caseId}/checks`, {
+      systems: 'Electronic patient record',
+      searchedOn: '2026-11-20',
+      searchedBy: 'Prevent lead',
+      knownToService: 'known',
+      findings: 'Two earlier admissions to the ward',
+    });
+    expect(check.statusCode, textOf(check.body).slice(0, 400)).toBe(303);
+    await decide(caseId);
+    const form = await lead.get(`/concerns/${caseId}/referrals/new`);
+    expect(form.statusCode).toBe(200);
+    const concern = /<textarea[^>]*name="concern"[^>]*>([^<]*)<\/textarea>/.exec(form.body)?.[1] ?? '';
+    expect(concern).toContain('Patient shared extremist material with other patients on the ward.');
+    expect(concern).toContain('Seen or heard on 20 November 2026, Ward 3.');
+    const agencies = /<textarea[^>]*name="otherAgencies"[^>]*>([^<]*)<\/textarea>/.exec(form.body)?.[1] ?? '';
+    expect(agencies).toContain('Electronic patient record, searched 20 November 2026');
+    expect(agencies).toContain('Two earlier admissions to the ward');
+    const other = /<textarea[^>]*name="otherInformation"[^>]*>([^<]*)<\/textarea>/.exec(form.body)?.[1] ?? '';
+    expect(other).toContain('Lawful basis: 6(1)(e)');
+    expect(other).toContain('Consent: ');
+    const page = textOf(form.body);
+    expect(page).toMatch(/Name Zed Example Date of birth 2 January 1990 NHS number 999 000 0018/);
+  });
+
+  it('gives a lead the referral as the national Prevent referral form, in PDF and Word, audited; no one else', async () => {
+    const { caseId, referralId, reference } = await aReferredCase();
+    const casePage = await lead.get(`/concerns/${caseId}`);
+    expect(casePage.body).toContain(`href="/concerns/${caseId}/referrals/${referralId}/referral-form.pdf"`);
+    const pdf = await lead.get(`/concerns/${caseId}/referrals/${referralId}/referral-form.pdf`);
+    expect(pdf.statusCode).toBe(200);
+    expect(pdf.headers['content-type']).toBe('application/pdf');
+    expect(pdf.headers['content-disposition']).toBe(`attachment; filename="prevent-referral-${reference}.pdf"`);
+    const pdfWords = (await pdfText(pdf.rawPayload)).replace(/\s+/g, ' ');
+    for (const words of [
+      'Prevent referral form',
+      'The person referred',
+      'Zed Example',
+      'plixonar recruitment videos',
+      'Diagnosed with autism',
+      'Lawful basis',
+    ]) {
+      expect(pdfWords).toContain(words);
+    }
+    const docx = await lead.get(`/concerns/${caseId}/referrals/${referralId}/referral-form.docx`);
+    expect(docx.statusCode).toBe(200);
+    const xml = await docxXml(docx.rawPayload);
+    for (const words of ['Prevent referral form', 'Zed Example', 'plixonar recruitment videos', 'Adult social care'])
+      expect(xml).toContain(words);
+    expect(
+      (await auditOf('concern.viewed', caseId)).some((e) => JSON.stringify(e.details).includes('referral form document')),
+    ).toBe(true);
+
+    // Not the practitioner working the case, not staff, not another trust's lead.
+    expect((await practitioner.get(`/concerns/${caseId}/referrals/${referralId}/referral-form.pdf`)).statusCode).toBe(403);
+    expect((await staff.get(`/concerns/${caseId}/referrals/${referralId}/referral-form.docx`)).statusCode).toBe(403);
+    expect((await other.get(`/concerns/${caseId}/referrals/${referralId}/referral-form.pdf`)).statusCode).toBe(404);
   });
 
   it('refuses a referral before the case reaches Decision, changing nothing', async () => {

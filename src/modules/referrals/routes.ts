@@ -1,5 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { AppDeps } from '../../platform/deps.ts';
+import { reportDocx } from '../../platform/documents/docx.ts';
+import { reportPdf } from '../../platform/documents/pdf.ts';
 import { InputError } from '../../platform/errors.ts';
 import { contextOf, formBody, idParam, showFormErrors } from '../../platform/web.ts';
 import { type CaseSectionSource, showCasePage } from '../concerns/routes.ts';
@@ -40,8 +42,33 @@ export function referralsRoutes(app: FastifyInstance, deps: AppDeps): void {
 
   app.get('/concerns/:id/referrals/new', { config: { access: 'concerns:manage' } }, async (request, reply) => {
     const page = await referrals.referralForm(db, contextOf(request), idParam(request));
-    return reply.page('referrals/views/refer.njk', referPage(page, {}));
+    return reply.page('referrals/views/refer.njk', referPage(page, page.starting));
   });
+
+  // The national Prevent referral form, filled from the case and the referral as recorded.
+  const documentTypes = {
+    pdf: 'application/pdf',
+    docx: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
+  } as const;
+  for (const format of ['pdf', 'docx'] as const) {
+    app.get(
+      `/concerns/:id/referrals/:referralId/referral-form.${format}`,
+      { config: { access: 'concerns:manage' } },
+      async (request, reply) => {
+        const document = await referrals.referralDocument(
+          db,
+          contextOf(request),
+          idParam(request),
+          idParam(request, 'referralId'),
+        );
+        const body = format === 'pdf' ? await reportPdf(document) : await reportDocx(document);
+        const reference = document.subtitle[1]?.replace(/^Case /, '') ?? 'case';
+        reply.header('content-disposition', `attachment; filename="prevent-referral-${reference}.${format}"`);
+        reply.header('cache-control', 'no-store');
+        return reply.type(documentTypes[format]).send(body);
+      },
+    );
+  }
 
   app.post('/concerns/:id/referrals', { config: { access: 'concerns:manage' } }, async (request, reply) => {
     const ctx = contextOf(request);

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { Database, Db, Executor } from '../../db/client.ts';
 import type { RequestContext } from '../../platform/context.ts';
 import { addMonths, addWorkingDays, isRealDate, todayInLondon } from '../../platform/dates.ts';
+import type { ReportDocument } from '../../platform/documents/document.ts';
 import { seal, unseal, unsealOrPlain } from '../../platform/encryption.ts';
 import { InputError, NotFoundError } from '../../platform/errors.ts';
 import { emit } from '../../platform/events.ts';
@@ -21,8 +22,9 @@ import {
   withLeadCases,
 } from '../concerns/service.ts';
 import type { Reminder } from '../notifications/service.ts';
-import { sharedWith } from '../sharing/service.ts';
+import { protocolOf, sharedWith } from '../sharing/service.ts';
 import { referralMade } from './events.ts';
+import { personRows, referralDocumentOf, standingPoliceDecision, startingValues } from './referral-form.ts';
 import * as repository from './repository.ts';
 import type { FollowUpKind } from './schema.ts';
 
@@ -109,12 +111,36 @@ async function referralBlockers(open: OpenCase): Promise<Record<string, string>>
   return {};
 }
 
-/** The referral form: only a lead, only for a case that can be referred. */
-export async function referralForm(db: Db, ctx: RequestContext, caseId: string) {
+/**
+ * The referral form: only a lead, only for a case that can be referred. It starts from what the case
+ * holds (the account, the checks, the decision to share) and shows the person as the case has them.
+ */
+export async function referralForm(db: Db, ctx: RequestContext, caseId: string, now = new Date()) {
   return withCase(db, ctx, caseId, 'referral form', async (open) => {
     requireLead(open, 'refer a case to police Prevent');
     requireNotErased(open);
-    return { case: open.case, blockers: await referralBlockers(open) };
+    const blockers = await referralBlockers(open);
+    return {
+      case: open.case,
+      blockers,
+      person: personRows(open.case),
+      starting: Object.keys(blockers).length ? {} : await startingValues(open, now),
+    };
+  });
+}
+
+/** The referral as recorded, as the national Prevent referral form: for a lead to send to police Prevent. */
+export async function referralDocument(db: Db, ctx: RequestContext, caseId: string, referralId: string): Promise<ReportDocument> {
+  return withCase(db, ctx, caseId, 'referral form document', async (open) => {
+    requireLead(open, 'download a referral form');
+    requireNotErased(open);
+    const referral = viewOf(await openReferral(open, referralId));
+    const decision = standingPoliceDecision((await protocolOf(open)).decisions);
+    return referralDocumentOf(open.case, referral, decision, {
+      organisation: ctx.user.activeOrg.name,
+      name: ctx.user.displayName,
+      email: ctx.user.email,
+    });
   });
 }
 
@@ -386,6 +412,7 @@ export async function referralSection(open: OpenCase, now = new Date()) {
     followUps,
     canRefer: working && open.ctx.can.leadCases && c.status === 'decision',
     canRecordOutcome: working && open.ctx.can.leadCases && c.status === 'referred',
+    canDownloadForm: working && open.ctx.can.leadCases,
     canMarkDone: working,
     statusName: statusNames[c.status],
   };
