@@ -182,6 +182,9 @@ export async function levelsBelowTarget(db: Db, ctx: RequestContext, today: stri
 /** After a bulk change (an import): every staff member's kept expiries; past days recounted, past month ends kept as they were. */
 export const refreshFiguresIn = (tx: Tx, orgId: string) => repository.refreshFigures(tx, orgId);
 
+/** Starts and ends periods of long-term absence on the day, after the staff rows changed (an import). */
+export const syncAbsencesIn = (tx: Tx, orgId: string, day: string) => repository.syncAbsences(tx, orgId, day);
+
 /** For the command line: one organisation's figures per level as at a date, with nobody signed in. */
 export async function levelCountsForOrganisation(db: Db, orgId: string, asAt: string): Promise<LevelCompliance[]> {
   const byDate = await withScope(db, { userId: null, orgIds: [orgId] }, (tx) => levelCountsIn(tx, orgId, [asAt]));

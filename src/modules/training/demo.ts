@@ -147,6 +147,7 @@ export async function seedTrainingDemo(
         await repository.insertRecords(tx, org.id, records);
       }
       await repository.refreshFigures(tx, org.id);
+      await repository.syncAbsences(tx, org.id, today);
     });
   }
 }

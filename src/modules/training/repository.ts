@@ -21,6 +21,30 @@ const rowsOf = <T>(result: unknown) => (result as { rows: T[] }).rows;
 /** A training record's expiry, with "no expiry" as 'infinity' so that the latest one is max(). */
 const recordExpiry = sql.raw(`case when r.no_expiry then 'infinity'::date else r.expires_on end`);
 
+/** Whether the staff member (st) was on long-term absence on the day: a period of absence covers it. */
+const absentAt = (day: string) =>
+  sql`exists (select 1 from staff_absences ab where ab.staff_id = st.id and ab.from_on <= ${day}::date
+                and (ab.until_on is null or ab.until_on > ${day}::date))`;
+
+/**
+ * Keeps the periods of absence in step with the staff rows after any change to them: a period opens on
+ * the day for whoever is away now without one, and closes on the day for whoever is back. Someone added
+ * in this transaction (created_at is its start) already away has been, as far as anyone can tell, since
+ * before any date asked about: their record says nothing of when the absence began.
+ */
+export async function syncAbsences(tx: Executor, orgId: string, day: string): Promise<void> {
+  await tx.execute(sql`
+    update staff_absences ab set until_on = greatest(${day}::date, ab.from_on)
+      from staff st
+     where ab.staff_id = st.id and ab.org_id = ${orgId} and st.org_id = ${orgId}
+       and ab.until_on is null and not st.long_term_absence`);
+  await tx.execute(sql`
+    insert into staff_absences (org_id, staff_id, from_on)
+    select st.org_id, st.id, case when st.created_at >= now() then '-infinity'::date else ${day}::date end from staff st
+     where st.org_id = ${orgId} and st.long_term_absence
+       and not exists (select 1 from staff_absences ab where ab.staff_id = st.id and ab.until_on is null)`);
+}
+
 /*
  * Compliance as at a date, per staff member: in scope when started by then, not left by then and
  * not on long-term absence; the best record is the latest-expiring one of a level that covers the
@@ -30,10 +54,11 @@ const recordExpiry = sql.raw(`case when r.no_expiry then 'infinity'::date else r
  */
 const staffAsAt = (orgIds: readonly string[], asAt: string, current: boolean) => {
   const orgs = `{${orgIds.join(',')}}`;
+  // Today the staff row says who is away; before today, the periods of absence do.
   const inScope = sql`st.org_id = any(${orgs}::uuid[])
      and (st.started_on is null or st.started_on <= ${asAt}::date)
      and (st.left_on is null or st.left_on > ${asAt}::date)
-     and not st.long_term_absence`;
+     and not ${current ? sql`st.long_term_absence` : absentAt(asAt)}`;
   // Today and later: every record was completed by then, so the best expiries kept on the staff row are the answer.
   if (current)
     return sql`
@@ -192,7 +217,7 @@ export type StaffFilter = {
 
 /** In scope as at the date: started, not left and not on long-term absence. */
 const inScopeAt = (asAt: string) =>
-  sql`(st.started_on is null or st.started_on <= ${asAt}::date) and (st.left_on is null or st.left_on > ${asAt}::date) and not st.long_term_absence`;
+  sql`(st.started_on is null or st.started_on <= ${asAt}::date) and (st.left_on is null or st.left_on > ${asAt}::date) and not ${absentAt(asAt)}`;
 
 /**
  * The status filter in SQL, so that the list can be paged in the database. It must give the same
@@ -258,7 +283,7 @@ export async function staffWithBestRecord(
     select st.id, st.org_id as "orgId", st.employee_number as "employeeNumber", st.assignment_number as "assignmentNumber",
            st.first_name as "firstName", st.last_name as "lastName", st.email, st.manager_email as "managerEmail",
            st.directorate, st.department, st.position_title as "positionTitle", st.staff_group as "staffGroup",
-           st.assignment_status as "assignmentStatus", st.long_term_absence as "longTermAbsence",
+           st.assignment_status as "assignmentStatus", ${absentAt(asAt)} as "longTermAbsence",
            st.started_on::text as "startedOn", st.left_on::text as "leftOn", st.required_level as "requiredLevel",
            st.created_at as "createdAt", st.updated_at as "updatedAt",
            best.course as "bestCourse", best.level as "bestLevel", best.completed_on::text as "bestCompletedOn",

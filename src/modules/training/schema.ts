@@ -72,6 +72,29 @@ export const staff = pgTable(
   ],
 );
 
+/**
+ * A period of long-term absence: out of scope from from_on until until_on (exclusive; open while away), so
+ * that compliance as at a past date counts the person as they were then. Kept in step with the staff row.
+ */
+export const staffAbsences = pgTable(
+  'staff_absences',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    orgId: uuid('org_id')
+      .notNull()
+      .references(() => organisations.id),
+    staffId: uuid('staff_id')
+      .notNull()
+      .references(() => staff.id, { onDelete: 'cascade' }),
+    fromOn: date('from_on').notNull(),
+    untilOn: date('until_on'),
+  },
+  (t) => [
+    index('staff_absences_staff_idx').on(t.staffId, t.fromOn),
+    uniqueIndex('staff_absences_open_idx').on(t.staffId).where(sql`${t.untilOn} is null`),
+  ],
+);
+
 /** A completed Prevent course. Only courses that map to a Prevent level are kept. */
 export const trainingRecords = pgTable(
   'training_records',

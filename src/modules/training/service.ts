@@ -292,6 +292,7 @@ export async function addStaff(db: Db, ctx: RequestContext, input: unknown): Pro
       throw new InputError({ assignmentNumber: 'A staff member with this assignment number is already recorded' });
     const created = await repository.insertStaff(tx, orgId, staffFields(fields, await staffRulesIn(tx, orgId)));
     await repository.refreshFigures(tx, orgId, [created.id]);
+    await repository.syncAbsences(tx, orgId, todayInLondon());
     await audit.record(tx, ctx.actor, {
       orgId,
       action: 'training.staff.added',
@@ -311,6 +312,8 @@ export async function updateStaff(db: Db, ctx: RequestContext, id: string, input
     if (other && other.id !== id) throw new InputError({ assignmentNumber: 'Another staff member has this assignment number' });
     await repository.updateStaff(tx, orgId, id, staffFields(fields, await staffRulesIn(tx, orgId)));
     await repository.refreshFigures(tx, orgId, [id]);
+    // A change of assignment status starts or ends a period of absence today.
+    await repository.syncAbsences(tx, orgId, todayInLondon());
     await audit.record(tx, ctx.actor, { orgId, action: 'training.staff.updated', recordType: 'staff', recordId: id });
   });
 }

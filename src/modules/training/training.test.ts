@@ -6,6 +6,7 @@ import { sendDueReminders } from '../../../test/modules.ts';
 import { demoPassword } from '../../demo/seed.ts';
 import { canFor } from '../../platform/can.ts';
 import type { RequestContext } from '../../platform/context.ts';
+import { todayInLondon } from '../../platform/dates.ts';
 import { jobsOfKind } from '../../platform/jobs/queue.ts';
 import * as apiTokens from '../api-tokens/service.ts';
 import * as notifications from '../notifications/service.ts';
@@ -164,6 +165,34 @@ describe('training compliance on known data', () => {
     ({ orgId: rt9, trainer: admin, secret, ids, trainerContext: asRt9Admin } = known);
   });
   afterAll(() => t.close());
+
+  it('counts a person as they were at a past date: away from today, in scope before; back today, in scope before too', async () => {
+    const trust = await knownTrust('RT3', 'Absence History NHS Trust');
+    const today = todayInLondon();
+    const inScopeAt = async (day: string) =>
+      (await training.complianceFigures(t.database.db, await trust.trainerContext(), day)).total.inScope;
+    const before = await inScopeAt(asAt);
+    const now = await inScopeAt(today);
+    const idOfA = trust.ids.get('A') ?? '';
+    const away = await trust.trainer.post(`/training/staff/${idOfA}`, {
+      ...staffForm('A', 'rt3'),
+      assignmentStatus: 'Long Term Absence',
+    });
+    expect(away.statusCode, away.body.slice(0, 300)).toBe(303);
+    // Away from today: out of scope now, still in scope at the past date.
+    expect(await inScopeAt(today)).toBe(now - 1);
+    expect(await inScopeAt(asAt)).toBe(before);
+    const staffThen = textOf((await trust.trainer.get(`/training/staff?asAt=${asAt}`)).body);
+    expect(staffThen).toContain('PersonA Testington');
+    // Back today: in scope now, and the period of absence is closed.
+    const back = await trust.trainer.post(`/training/staff/${idOfA}`, {
+      ...staffForm('A', 'rt3'),
+      assignmentStatus: 'Active Assignment',
+    });
+    expect(back.statusCode).toBe(303);
+    expect(await inScopeAt(today)).toBe(now);
+    expect(await inScopeAt(asAt)).toBe(before);
+  });
 
   it('gives every figure by level, as worked out by hand', async () => {
     const figures = await training.complianceFigures(t.database.db, await asRt9Admin(), asAt);

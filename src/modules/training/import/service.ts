@@ -13,7 +13,7 @@ import { type Scope, withScope } from '../../../db/tenancy.ts';
 import { todayInLondon } from '../../../platform/dates.ts';
 import type { Actor } from '../../audit/service.ts';
 import * as audit from '../../audit/service.ts';
-import { refreshFiguresIn } from '../compliance-service.ts';
+import { refreshFiguresIn, syncAbsencesIn } from '../compliance-service.ts';
 import { needsAnalysisIn } from '../needs-service.ts';
 import {
   leaversNeedConfirmation,
@@ -399,6 +399,7 @@ async function merge(tx: Tx, { run, staging, today, progress }: Importing, stage
   const before = await repository.headcountOf(tx, orgId, today);
   const merged = await timed(run, 'staff', () => repository.mergeStaff(tx, staging, orgId, today, staged.withEmail));
   const missing = await timed(run, 'leavers', () => repository.markMissingAsLeft(tx, staging, orgId, today));
+  await timed(run, 'absences', () => syncAbsencesIn(tx, orgId, today));
   const recordsAdded = await timed(run, 'records', () => repository.mergeRecords(tx, staging, orgId, importId));
   const after = await repository.headcountOf(tx, orgId, today);
   // The figures kept on staff rows follow the change; a check only is undone, and an unchanged file changed nothing.
