@@ -234,7 +234,21 @@ describeInBrowser('a concern from raising to closing, in the browser', { timeout
     ]) {
       expect(chronology, step).toContain(step);
     }
+    // Views are summarised, with who and when behind a toggle that opens without JavaScript.
+    expect(chronology).toMatch(/Viewed \d+ times? by \d+ (?:person|people)/);
+    await lead.locator('summary', { hasText: 'Viewed' }).click();
+    await expect(lead.locator('details[open]').count()).resolves.toBe(1);
     await screenshot(lead, 'concern-chronology');
+
+    // The audit trail reads in words: what was done to this case, by whom, linked by its reference.
+    await lead.goto('/audit?action=concern.referred');
+    await checkAccessibility(lead);
+    const trail = await main(lead);
+    expect(trail).toContain('Referred a concern to police Prevent');
+    expect(trail).toContain('Jordan Ellis');
+    expect(trail).not.toMatch(/concern\.referred|[0-9a-f]{8}-[0-9a-f]{4}-/);
+    await clickAndWait(lead, lead.locator('main table a').first());
+    expect(path(lead)).toBe(caseUrl);
 
     for (const url of ['/concerns/summary', '/concerns/retention', '/concerns/settings']) {
       const response = await lead.goto(url);
