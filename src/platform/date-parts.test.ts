@@ -86,5 +86,15 @@ describe('the NHS date input', () => {
       expect(saved.statusCode).toBe(303);
       expect(textOf((await lead.get('/contacts')).body)).toContain('2 November 2026');
     });
+
+    it('joins the boxes of a filter sent in the query too', async () => {
+      const lead = await signedIn(t.app, demo.operationalLead);
+      const filtered = await lead.get('/audit?from-day=1&from-month=1&from-year=2026&to-day=&to-month=&to-year=');
+      expect(filtered.statusCode).toBe(200);
+      expect(filtered.body).toMatch(/name="from-year"[^>]*value="2026"/);
+      const unreal = await lead.get('/audit?from-day=40&from-month=1&from-year=2026');
+      expect(unreal.statusCode).toBe(400);
+      expect(textOf(unreal.body)).toContain('Enter a real date');
+    });
   });
 });
