@@ -19,12 +19,13 @@ describe('the NHS date input', () => {
     expect(whole).toEqual({ seenOn: '2026-11-03' });
   });
 
-  it('says which box is missing or wrong, and leaves whether the date is real to the service', () => {
+  it('says which box is missing or wrong, or that the date is not a real one', () => {
     const boxes = (day: string, month: string, year: string) => ({ 'd-day': day, 'd-month': month, 'd-year': year });
     expect(dateBoxProblem(boxes('3', '', ''), 'd')).toBe('The date must include a month and a year');
     expect(dateBoxProblem(boxes('x', '4', '2026'), 'd')).toBe('The date must be in numbers, like 15 3 2027');
     expect(dateBoxProblem(boxes('3', '4', '226'), 'd')).toBe('The year must include 4 numbers');
-    expect(dateBoxProblem(boxes('31', '2', '2026'), 'd')).toBeNull();
+    expect(dateBoxProblem(boxes('31', '2', '2026'), 'd')).toBe('The date must be a real date');
+    expect(dateBoxProblem(boxes('28', '2', '2026'), 'd')).toBeNull();
     expect(dateBoxProblem(boxes('', '', ''), 'd')).toBeNull();
     expect(dateBoxProblem({ d: '2026-01-01' }, 'd')).toBeNull();
   });
@@ -57,7 +58,7 @@ describe('the NHS date input', () => {
         'lastContactOn-year': '2026',
       });
       expect(unreal.statusCode).toBe(400);
-      expect(textOf(unreal.body)).toContain('Enter a real date');
+      expect(textOf(unreal.body)).toContain('The date must be a real date');
       expect(unreal.body).toMatch(/name="lastContactOn-day"[^>]*value="31"/);
       expect(textOf((await lead.get('/contacts')).body)).not.toContain('DS Ola Brandt');
       // A box left empty, or a short year: the NHS date input's words.
@@ -94,7 +95,7 @@ describe('the NHS date input', () => {
       expect(filtered.body).toMatch(/name="from-year"[^>]*value="2026"/);
       const unreal = await lead.get('/audit?from-day=40&from-month=1&from-year=2026');
       expect(unreal.statusCode).toBe(400);
-      expect(textOf(unreal.body)).toContain('Enter a real date');
+      expect(textOf(unreal.body)).toContain('The date must be a real date');
     });
   });
 });

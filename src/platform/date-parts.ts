@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { todayInLondon } from './dates.ts';
+import { isRealDate, todayInLondon } from './dates.ts';
 
 /*
  * The NHS date input: a date typed by a person comes as three boxes, NAME-day, NAME-month and NAME-year
@@ -29,8 +29,8 @@ export function joinDateParts(fields: Record<string, unknown>): void {
 }
 
 /**
- * What is wrong with the boxes of NAME as the NHS date input says it ("The date must include a month"), or
- * null when each box holds a number of the right length (the service then says whether the date is real).
+ * What is wrong with the boxes of NAME as the NHS date input says it ("The date must include a month", "The
+ * date must be a real date"), or null when they make a real date (the service then says what else is wrong).
  */
 export function dateBoxProblem(fields: Record<string, unknown>, name: string): string | null {
   if (!(`${name}-day` in fields)) return null;
@@ -44,7 +44,8 @@ export function dateBoxProblem(fields: Record<string, unknown>, name: string): s
   if (missing.length > 0) return `The date must include a ${missing.join(' and a ')}`;
   if (!Object.values(boxes).every((box) => digitsOnly.test(box))) return 'The date must be in numbers, like 15 3 2027';
   if (boxes.year.length !== 4) return 'The year must include 4 numbers';
-  return null;
+  const joined = `${boxes.year}-${boxes.month.padStart(2, '0')}-${boxes.day.padStart(2, '0')}`;
+  return isRealDate(joined) ? null : 'The date must be a real date';
 }
 
 /** The day, month and year boxes of a stored date or of what was typed, for the form. */

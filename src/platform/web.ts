@@ -171,6 +171,7 @@ export function setUpPages(app: FastifyInstance, env: nunjucks.Environment): voi
     const currentPath = request.url.split('?')[0] ?? '/';
     const html = env.render(template, {
       ...data,
+      ...dateBoxErrors(request, data),
       user,
       // The same `can` the request's services asked: templates use its rules, not roles or ad hoc checks.
       can: user ? canFor(user) : nobody,
@@ -182,6 +183,25 @@ export function setUpPages(app: FastifyInstance, env: nunjucks.Environment): voi
     });
     return this.type('text/html; charset=utf-8').send(html);
   });
+}
+
+/**
+ * On a page showing errors, a date typed in boxes gets the NHS date input's own words ("The date must include a
+ * month", "The date must be a real date") in place of the service's, in the field and in the summary alike.
+ */
+function dateBoxErrors(request: FastifyRequest, data: Record<string, unknown>): Record<string, unknown> {
+  const errors = data.errors as Record<string, string> | undefined;
+  if (!errors || typeof errors !== 'object') return {};
+  const sent = { ...(request.query as object), ...(formBody(request) as object) } as Record<string, unknown>;
+  let changed = false;
+  const refined = Object.fromEntries(
+    Object.entries(errors).map(([field, message]) => {
+      const problem = dateBoxProblem(sent, field);
+      if (problem) changed = true;
+      return [field, problem ?? message];
+    }),
+  );
+  return changed ? { errors: refined, errorList: errorList(refined) } : {};
 }
 
 /** The NHS error summary's list: each message links to its field. */
@@ -198,12 +218,7 @@ export function showFormErrors(
 ): FastifyReply {
   if (!(error instanceof InputError)) throw error;
   reply.code(400);
-  // A date typed in boxes: the NHS date input's own words for a box left empty or not a number.
-  const sent = { ...(reply.request.query as object), ...(formBody(reply.request) as object) } as Record<string, unknown>;
-  const errors = Object.fromEntries(
-    Object.entries(error.fieldErrors).map(([field, message]) => [field, dateBoxProblem(sent, field) ?? message]),
-  );
-  return reply.page(template, { ...data, errors, errorList: errorList(errors) });
+  return reply.page(template, { ...data, errors: error.fieldErrors, errorList: errorList(error.fieldErrors) });
 }
 
 const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
