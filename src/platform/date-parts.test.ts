@@ -70,6 +70,7 @@ describe('the NHS date input', () => {
       });
       expect(noMonth.statusCode).toBe(400);
       expect(textOf(noMonth.body)).toContain('There is a problem The date must include a month');
+      expect(noMonth.body).toContain('href="#lastContactOn-day"');
       const shortYear = await lead.post('/contacts', {
         ...contact,
         'lastContactOn-day': '3',

@@ -193,15 +193,16 @@ function dateBoxErrors(request: FastifyRequest, data: Record<string, unknown>): 
   const errors = data.errors as Record<string, string> | undefined;
   if (!errors || typeof errors !== 'object') return {};
   const sent = { ...(request.query as object), ...(formBody(request) as object) } as Record<string, unknown>;
-  let changed = false;
+  const boxed = Object.keys(errors).filter((field) => `${field}-day` in sent);
+  if (boxed.length === 0) return {};
   const refined = Object.fromEntries(
-    Object.entries(errors).map(([field, message]) => {
-      const problem = dateBoxProblem(sent, field);
-      if (problem) changed = true;
-      return [field, problem ?? message];
-    }),
+    Object.entries(errors).map(([field, message]) => [field, dateBoxProblem(sent, field) ?? message]),
   );
-  return changed ? { errors: refined, errorList: errorList(refined) } : {};
+  // The summary links to the date's first box, as the NHS date input asks.
+  const list = errorList(refined).map((item) =>
+    boxed.includes(item.href.slice(1)) ? { ...item, href: `${item.href}-day` } : item,
+  );
+  return { errors: refined, errorList: list };
 }
 
 /** The NHS error summary's list: each message links to its field. */
