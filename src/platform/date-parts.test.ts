@@ -51,40 +51,25 @@ describe('the NHS date input', () => {
       expect(textOf(form.body)).toMatch(/Date of last contact \(optional\) .*Day Month Year/);
 
       const contact = { role: 'ctp_lead', name: 'DS Ola Brandt', organisation: 'Counter Terrorism Policing North East' };
-      const unreal = await lead.post('/contacts', {
-        ...contact,
-        'lastContactOn-day': '31',
-        'lastContactOn-month': '2',
-        'lastContactOn-year': '2026',
+      const lastContact = (day: string, month: string, year: string) => ({
+        'lastContactOn-day': day,
+        'lastContactOn-month': month,
+        'lastContactOn-year': year,
       });
+      const unreal = await lead.post('/contacts', { ...contact, ...lastContact('31', '2', '2026') });
       expect(unreal.statusCode).toBe(400);
       expect(textOf(unreal.body)).toContain('The date must be a real date');
       expect(unreal.body).toMatch(/name="lastContactOn-day"[^>]*value="31"/);
       expect(textOf((await lead.get('/contacts')).body)).not.toContain('DS Ola Brandt');
       // A box left empty, or a short year: the NHS date input's words.
-      const noMonth = await lead.post('/contacts', {
-        ...contact,
-        'lastContactOn-day': '3',
-        'lastContactOn-month': '',
-        'lastContactOn-year': '2026',
-      });
+      const noMonth = await lead.post('/contacts', { ...contact, ...lastContact('3', '', '2026') });
       expect(noMonth.statusCode).toBe(400);
       expect(textOf(noMonth.body)).toContain('There is a problem The date must include a month');
       expect(noMonth.body).toContain('href="#lastContactOn-day"');
-      const shortYear = await lead.post('/contacts', {
-        ...contact,
-        'lastContactOn-day': '3',
-        'lastContactOn-month': '4',
-        'lastContactOn-year': '26',
-      });
+      const shortYear = await lead.post('/contacts', { ...contact, ...lastContact('3', '4', '26') });
       expect(textOf(shortYear.body)).toContain('The year must include 4 numbers');
 
-      const saved = await lead.post('/contacts', {
-        ...contact,
-        'lastContactOn-day': '2',
-        'lastContactOn-month': '11',
-        'lastContactOn-year': '2026',
-      });
+      const saved = await lead.post('/contacts', { ...contact, ...lastContact('2', '11', '2026') });
       expect(saved.statusCode).toBe(303);
       expect(textOf((await lead.get('/contacts')).body)).toContain('2 November 2026');
     });

@@ -11,20 +11,28 @@ import { isRealDate, todayInLondon } from './dates.ts';
 
 const digitsOnly = /^\d+$/;
 
-function boxText(value: unknown): string {
-  return typeof value === 'string' ? value.trim() : '';
+type Boxes = { day: string; month: string; year: string };
+
+/** The three boxes of NAME as typed (trimmed), or null when the form did not send all three. */
+function boxesOf(fields: Record<string, unknown>, name: string): Boxes | null {
+  const box = (part: string) => {
+    const value = fields[`${name}-${part}`];
+    return typeof value === 'string' ? value.trim() : '';
+  };
+  if (!(`${name}-day` in fields) || !(`${name}-month` in fields) || !(`${name}-year` in fields)) return null;
+  return { day: box('day'), month: box('month'), year: box('year') };
 }
+
+const padded = (box: string) => (digitsOnly.test(box) ? box.padStart(2, '0') : box);
+const isBlank = (boxes: Boxes) => boxes.day === '' && boxes.month === '' && boxes.year === '';
 
 /** Joins each NAME-day, NAME-month and NAME-year in `fields` into NAME. Leaves a NAME that came by itself. */
 export function joinDateParts(fields: Record<string, unknown>): void {
   for (const key of Object.keys(fields)) {
-    const base = key.endsWith('-day') ? key.slice(0, -'-day'.length) : null;
-    if (!base || !(`${base}-month` in fields) || !(`${base}-year` in fields)) continue;
-    const day = boxText(fields[key]);
-    const month = boxText(fields[`${base}-month`]);
-    const year = boxText(fields[`${base}-year`]);
-    const padded = (text: string) => (digitsOnly.test(text) ? text.padStart(2, '0') : text);
-    fields[base] = day === '' && month === '' && year === '' ? '' : `${year}-${padded(month)}-${padded(day)}`;
+    if (!key.endsWith('-day')) continue;
+    const name = key.slice(0, -'-day'.length);
+    const boxes = boxesOf(fields, name);
+    if (boxes) fields[name] = isBlank(boxes) ? '' : `${boxes.year}-${padded(boxes.month)}-${padded(boxes.day)}`;
   }
 }
 
@@ -33,19 +41,13 @@ export function joinDateParts(fields: Record<string, unknown>): void {
  * date must be a real date"), or null when they make a real date (the service then says what else is wrong).
  */
 export function dateBoxProblem(fields: Record<string, unknown>, name: string): string | null {
-  if (!(`${name}-day` in fields)) return null;
-  const boxes = {
-    day: boxText(fields[`${name}-day`]),
-    month: boxText(fields[`${name}-month`]),
-    year: boxText(fields[`${name}-year`]),
-  };
+  const boxes = boxesOf(fields, name);
+  if (!boxes || isBlank(boxes)) return null;
   const missing = (['day', 'month', 'year'] as const).filter((box) => boxes[box] === '');
-  if (missing.length === 3) return null;
   if (missing.length > 0) return `The date must include a ${missing.join(' and a ')}`;
   if (!Object.values(boxes).every((box) => digitsOnly.test(box))) return 'The date must be in numbers, like 15 3 2027';
   if (boxes.year.length !== 4) return 'The year must include 4 numbers';
-  const joined = `${boxes.year}-${boxes.month.padStart(2, '0')}-${boxes.day.padStart(2, '0')}`;
-  return isRealDate(joined) ? null : 'The date must be a real date';
+  return isRealDate(`${boxes.year}-${padded(boxes.month)}-${padded(boxes.day)}`) ? null : 'The date must be a real date';
 }
 
 /** The day, month and year boxes of a stored date or of what was typed, for the form. */

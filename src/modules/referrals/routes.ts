@@ -1,7 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { AppDeps } from '../../platform/deps.ts';
-import { reportDocx } from '../../platform/documents/docx.ts';
-import { reportPdf } from '../../platform/documents/pdf.ts';
+import { sendDocument } from '../../platform/documents/send.ts';
 import { InputError } from '../../platform/errors.ts';
 import { contextOf, formBody, idParam, showFormErrors } from '../../platform/web.ts';
 import { type CaseSectionSource, showCasePage } from '../concerns/routes.ts';
@@ -46,26 +45,15 @@ export function referralsRoutes(app: FastifyInstance, deps: AppDeps): void {
   });
 
   // The national Prevent referral form, filled from the case and the referral as recorded.
-  const documentTypes = {
-    pdf: 'application/pdf',
-    docx: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
-  } as const;
   for (const format of ['pdf', 'docx'] as const) {
     app.get(
       `/concerns/:id/referrals/:referralId/referral-form.${format}`,
       { config: { access: 'concerns:manage' } },
       async (request, reply) => {
-        const document = await referrals.referralDocument(
-          db,
-          contextOf(request),
-          idParam(request),
-          idParam(request, 'referralId'),
-        );
-        const body = format === 'pdf' ? await reportPdf(document) : await reportDocx(document);
-        const reference = document.subtitle[1]?.replace(/^Case /, '') ?? 'case';
-        reply.header('content-disposition', `attachment; filename="prevent-referral-${reference}.${format}"`);
+        const ids = [idParam(request), idParam(request, 'referralId')] as const;
+        const { document, reference } = await referrals.referralDocument(db, contextOf(request), ...ids);
         reply.header('cache-control', 'no-store');
-        return reply.type(documentTypes[format]).send(body);
+        return sendDocument(reply, document, `prevent-referral-${reference}`, format);
       },
     );
   }

@@ -130,17 +130,19 @@ export async function referralForm(db: Db, ctx: RequestContext, caseId: string, 
 }
 
 /** The referral as recorded, as the national Prevent referral form: for a lead to send to police Prevent. */
-export async function referralDocument(db: Db, ctx: RequestContext, caseId: string, referralId: string): Promise<ReportDocument> {
+export async function referralDocument(
+  db: Db,
+  ctx: RequestContext,
+  caseId: string,
+  referralId: string,
+): Promise<{ document: ReportDocument; reference: string }> {
   return withCase(db, ctx, caseId, 'referral form document', async (open) => {
     requireLead(open, 'download a referral form');
     requireNotErased(open);
     const referral = viewOf(await openReferral(open, referralId));
     const decision = standingPoliceDecision((await protocolOf(open)).decisions);
-    return referralDocumentOf(open.case, referral, decision, {
-      organisation: ctx.user.activeOrg.name,
-      name: ctx.user.displayName,
-      email: ctx.user.email,
-    });
+    const referrer = { organisation: ctx.user.activeOrg.name, name: ctx.user.displayName, email: ctx.user.email };
+    return { document: referralDocumentOf(open.case, referral, decision, referrer), reference: open.case.reference };
   });
 }
 

@@ -3,25 +3,12 @@ import type { Db } from '../../db/client.ts';
 import type { RequestContext } from '../../platform/context.ts';
 import type { AppDeps } from '../../platform/deps.ts';
 import type { ReportDocument } from '../../platform/documents/document.ts';
-import { reportDocx } from '../../platform/documents/docx.ts';
-import { reportPdf } from '../../platform/documents/pdf.ts';
+import { sendDocument } from '../../platform/documents/send.ts';
 import { chartSvg } from '../../platform/documents/svg.ts';
 import { InputError } from '../../platform/errors.ts';
 import { contextOf, errorList, formBody, idParam } from '../../platform/web.ts';
 import * as dataReturn from './data-return.ts';
 import * as reports from './service.ts';
-
-const types = {
-  pdf: 'application/pdf',
-  docx: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
-} as const;
-
-/** A report as a PDF or Word file, named after the organisation, the year and the version. */
-async function sendDocument(reply: FastifyReply, document: ReportDocument, name: string, format: keyof typeof types) {
-  const body = format === 'pdf' ? await reportPdf(document) : await reportDocx(document);
-  reply.header('content-disposition', `attachment; filename="${name}.${format}"`);
-  return reply.type(types[format]).send(body);
-}
 
 const fileName = (odsCode: string, year: number, version: number) => `board-report-${odsCode}-${year}-v${version}`;
 

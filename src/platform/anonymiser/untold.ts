@@ -44,8 +44,10 @@ export function isListedName(word: string): boolean {
   return parts.length > 1 && parts.every((p) => names.has(p));
 }
 
+const capitalisedWord = new RegExp(`${NB}${CAP}${NA}`, 'gu');
+
 function findNamesFromList(f: Finder): void {
-  for (const m of f.text.matchAll(new RegExp(`${NB}${CAP}${NA}`, 'gu'))) {
+  for (const m of f.text.matchAll(capitalisedWord)) {
     const word = m[0].replace(/['’]s$/, '');
     if (!isListedName(word) || !f.nameLike(word, m.index)) continue;
     // A surname after the given name: "Sarah Jenkins".
@@ -65,13 +67,14 @@ function findNiNumbers(f: Finder): void {
 const RECORD_CUE =
   '(?:hospital|patient|unit|case|client|record|medical record|PAS|MRN|RiO|SystmOne|EMIS|crime|incident|reference|ref|police|CAD|log|ID|student|pupil|UPN|staff|employee|payroll|passport|driving licen[cs]e|Home Office|HO)';
 
+// After words that say what it is: "hospital number K123456", "MRN: 00123456", "crime ref 14/55123/24".
+const cuedRecordNumber = new RegExp(
+  `${NB}${RECORD_CUE}\\s*(?:number|no\\.?|num|#|reference|ref\\.?)?\\s*(?:is|was|:|=|of)?\\s*([A-Z0-9][A-Z0-9/-]*\\d[A-Z0-9/-]*)${NA}`,
+  'giu',
+);
+
 function findRecordNumbers(f: Finder): void {
-  // After words that say what it is: "hospital number K123456", "MRN: 00123456", "crime ref 14/55123/24".
-  const cued = new RegExp(
-    `${NB}${RECORD_CUE}\\s*(?:number|no\\.?|num|#|reference|ref\\.?)?\\s*(?:is|was|:|=|of)?\\s*([A-Z0-9][A-Z0-9/-]*\\d[A-Z0-9/-]*)${NA}`,
-    'giu',
-  );
-  for (const m of f.text.matchAll(cued)) {
+  for (const m of f.text.matchAll(cuedRecordNumber)) {
     const id = (m[1] ?? '').replace(/[/-]+$/, '');
     const digits = id.replace(/\D/g, '').length;
     if (digits < 4 || /^(?:19|20)\d{2}$/.test(id)) continue;
@@ -112,12 +115,13 @@ const USERNAME_VERB =
 const usernameShaped = (token: string) =>
   token.length >= 3 && (/[\d_]/.test(token) || /\p{Ll}\p{Lu}/u.test(token)) && /\p{L}/u.test(token);
 
+const cuedUsername = new RegExp(
+  `${NB}(?:${USERNAME_NOUN}${NA}\\s*(is|was|:|as|called|of)?|(${USERNAME_VERB}))\\s*(["“‘'])?([\\p{L}\\p{N}_.]+)`,
+  'giu',
+);
+
 function findUsernames(f: Finder): void {
-  const cued = new RegExp(
-    `${NB}(?:${USERNAME_NOUN}${NA}\\s*(is|was|:|as|called|of)?|(${USERNAME_VERB}))\\s*(["“‘'])?([\\p{L}\\p{N}_.]+)`,
-    'giu',
-  );
-  for (const m of f.text.matchAll(cued)) {
+  for (const m of f.text.matchAll(cuedUsername)) {
     const token = (m[4] ?? '').replace(/[.]+$/, '');
     if (token === '' || /^(?:the|a|an|his|her|their|on|in|it|that|this|to|and|or)$/i.test(token)) continue;
     // "his username is ShadowKnight", "goes by 'Reaper'"; a bare noun only before what looks like a username.
@@ -153,30 +157,26 @@ function findPlainAges(f: Finder): void {
 const STREET_WORDS =
   'Street|St|Road|Rd|Avenue|Ave|Lane|Drive|Close|Crescent|Terrace|Grove|Gardens|Mews|Court|Place|Way|Walk|Square|Row|Hill|Park|Parade|Rise|View|Green|Vale|Estate|Flats|House';
 
-function findStreetsLivedOn(f: Finder): void {
-  const re = new RegExp(
-    `\\b(?:lives?|living|lived|stays?|staying|stayed|moved|moving|resides?|residing|residence|address|home|flat|house|found|seen|spotted|hangs? out|hanging (?:out|around)|near|outside|behind|off)\\s+(?:on|in|at|to|off|near|around|is|was|of)?\\s*(?:the\\s+)?((?:${CAP}\\s+){1,3}(?:${STREET_WORDS}))${NA}`,
-    'gu',
-  );
-  for (const m of f.text.matchAll(re)) {
-    const street = m[1] ?? '';
-    const start = m.index + m[0].length - street.length;
-    const first = street.split(/\s+/)[0] ?? '';
-    if (!f.nameLike(first, start, true)) continue;
-    f.add(start, start + street.length, 'address', rank.address, true);
-  }
-}
+/** Where someone lives or was seen: "lives on Meadowbank Estate", "hangs out near Pinfold Park". */
+const streetAfterCue = new RegExp(
+  `\\b(?:lives?|living|lived|stays?|staying|stayed|moved|moving|resides?|residing|residence|address|home|flat|house|found|seen|spotted|hangs? out|hanging (?:out|around)|near|outside|behind|off)\\s+(?:on|in|at|to|off|near|around|is|was|of)?\\s*(?:the\\s+)?((?:${CAP}\\s+){1,3}(?:${STREET_WORDS}))${NA}`,
+  'gu',
+);
+/** After "on", "off" or "along": "on Shaw Heath", "off Tanyard Lane". */
+const streetAfterOn = new RegExp(
+  `\\b(?:on|off|along|down|up)\\s+((?:${CAP}\\s+){1,3}(?:${STREET_WORDS}|Heath|Moor|Common|Brow|Top|Fold|Side|Bridge))${NA}`,
+  'gu',
+);
 
-/** A street or place named after "on", "off" or "along" without a house number: "on Shaw Heath", "off Tanyard Lane". */
-function findStreetsAfterOn(f: Finder): void {
-  const re = new RegExp(
-    `\\b(?:on|off|along|down|up)\\s+((?:${CAP}\\s+){1,3}(?:${STREET_WORDS}|Heath|Moor|Common|Brow|Top|Fold|Side|Bridge))${NA}`,
-    'gu',
-  );
-  for (const m of f.text.matchAll(re)) {
-    const street = m[1] ?? '';
-    const start = m.index + m[0].length - street.length;
-    if (f.nameLike(street.split(/\s+/)[0] ?? '', start, true)) f.add(start, start + street.length, 'address', rank.address, true);
+/** Streets named without a house number. */
+function findUnnumberedStreets(f: Finder): void {
+  for (const re of [streetAfterCue, streetAfterOn]) {
+    for (const m of f.text.matchAll(re)) {
+      const street = m[1] ?? '';
+      const start = m.index + m[0].length - street.length;
+      if (f.nameLike(street.split(/\s+/)[0] ?? '', start, true))
+        f.add(start, start + street.length, 'address', rank.address, true);
+    }
   }
 }
 
@@ -187,7 +187,6 @@ export function findUntoldIdentifiers(f: Finder): void {
   findVehicleRegistrations(f);
   findUsernames(f);
   findPlainAges(f);
-  findStreetsLivedOn(f);
-  findStreetsAfterOn(f);
+  findUnnumberedStreets(f);
   findNamesFromList(f);
 }
