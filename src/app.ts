@@ -15,14 +15,17 @@ import { concernFiguresModule } from './modules/concern-figures/manifest.ts';
 import { concernsModule } from './modules/concerns/manifest.ts';
 import { contactsModule } from './modules/contacts/manifest.ts';
 import { contractsModule } from './modules/contracts/manifest.ts';
+import { developmentModule } from './modules/development/manifest.ts';
 import { evidenceModule } from './modules/evidence/manifest.ts';
 import { homeModule } from './modules/home/manifest.ts';
+import { informationRequestsModule } from './modules/information-requests/manifest.ts';
 import { leadsModule } from './modules/leads/manifest.ts';
 import { lessonsModule } from './modules/lessons/manifest.ts';
 import { notificationsModule } from './modules/notifications/manifest.ts';
 import { unreadCountFor } from './modules/notifications/service.ts';
 import { organisationsModule } from './modules/organisations/manifest.ts';
 import { oversightModule } from './modules/oversight/manifest.ts';
+import { partnershipModule } from './modules/partnership/manifest.ts';
 import { patientRecordModule } from './modules/patient-record/manifest.ts';
 import { policiesModule } from './modules/policies/manifest.ts';
 import { programmeModule } from './modules/programme/manifest.ts';
@@ -88,6 +91,7 @@ export function modules(): ModuleManifest[] {
     apiTokensModule,
     leadsModule,
     contactsModule,
+    partnershipModule,
     policiesModule,
     programmeModule,
     risksModule,
@@ -97,10 +101,14 @@ export function modules(): ModuleManifest[] {
     patientRecordModule,
     sharingModule,
     referralsModule,
+    // An incoming request about a person opens or joins a case, and its decision is a sharing decision.
+    informationRequestsModule,
     retentionModule,
     lessonsModule,
     concernFiguresModule,
     trainingModule,
+    // Reads who the leads are; the self-assessment reads it.
+    developmentModule,
     // The record of the board reports, before the assurance that reads it (the reports module draws them).
     boardReportsModule,
     assuranceModule,

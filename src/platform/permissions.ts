@@ -46,6 +46,14 @@ export const permissions = [
   'leads:edit',
   'contacts:read',
   'contacts:edit',
+  /** The multi-agency engagement log: meetings and forums the organisation takes part in, and their agreed actions. */
+  'partnership:read',
+  'partnership:edit',
+  /** Information requests in (from police Prevent or a Channel panel) and out (to a partner): they concern people, so the Prevent leads. */
+  'requests:manage',
+  /** Development records of the Prevent leads and safeguarding staff, and the leads' development plans. */
+  'development:read',
+  'development:edit',
   'programme:read',
   'programme:edit',
   /** The risk register and the CTLP record. */
@@ -61,6 +69,8 @@ export const permissions = [
   'learning:read',
   /** Hosting the learning group: meetings, agreed learning and actions. */
   'learning:manage',
+  /** At an NHS England region: the approved case studies of the learning groups in the region, counts by theme, and featuring one. */
+  'learning:region',
   'policies:read',
   'policies:edit',
   /** Open and work concern cases: leads see all of their organisation's, practitioners those assigned to them. */
@@ -142,6 +152,11 @@ const preventLeadPermissions: readonly Permission[] = [
   'leads:edit',
   'contacts:read',
   'contacts:edit',
+  'partnership:read',
+  'partnership:edit',
+  'requests:manage',
+  'development:read',
+  'development:edit',
   'programme:read',
   'programme:edit',
   'risks:read',
@@ -182,6 +197,8 @@ export const rolePermissions: Record<Role, readonly Permission[]> = {
     'organisations:read',
     'leads:read',
     'contacts:read',
+    'partnership:read',
+    'development:read',
     'programme:read',
     'risks:read',
     'policies:read',
@@ -200,6 +217,11 @@ export const rolePermissions: Record<Role, readonly Permission[]> = {
     'leads:edit',
     'contacts:read',
     'contacts:edit',
+    // The ICB's own engagement log and the development of its own Prevent lead.
+    'partnership:read',
+    'partnership:edit',
+    'development:read',
+    'development:edit',
     'programme:read',
     // The ICB's own programme and policies: the commissioner lead is the ICB's Prevent lead.
     'programme:edit',
@@ -235,6 +257,7 @@ export const rolePermissions: Record<Role, readonly Permission[]> = {
     'training:providers',
     'assurance:region',
     'reports:providers',
+    'learning:region',
   ],
   system_admin: [
     'organisations:read',

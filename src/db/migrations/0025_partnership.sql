@@ -1,0 +1,2 @@
+-- 0025_partnership: filled in by its module
+SELECT 1;

@@ -1,0 +1,2 @@
+-- 0027_development: filled in by its module
+SELECT 1;

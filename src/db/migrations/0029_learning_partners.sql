@@ -1,0 +1,2 @@
+-- 0029_learning_partners: filled in by its module
+SELECT 1;

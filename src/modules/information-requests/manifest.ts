@@ -1,0 +1,4 @@
+import type { ModuleManifest } from '../../platform/modules.ts';
+
+/** Information requests in and out. */
+export const informationRequestsModule: ModuleManifest = { name: 'information-requests' };

@@ -1,0 +1,4 @@
+import type { ModuleManifest } from '../../platform/modules.ts';
+
+/** The multi-agency engagement log. */
+export const partnershipModule: ModuleManifest = { name: 'partnership' };
