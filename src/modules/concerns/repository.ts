@@ -350,3 +350,12 @@ export async function waitingCases(tx: Tx, orgId: string, today: string): Promis
     earliestReview: row?.earliestReview ?? null,
   };
 }
+
+/** A case of the organisation by its reference (PC-2026-0001), whatever the case of the letters. */
+export async function caseByReference(tx: Executor, orgId: string, reference: string) {
+  const [row] = await tx
+    .select({ id: concernCases.id, reference: concernCases.reference })
+    .from(concernCases)
+    .where(and(eq(concernCases.orgId, orgId), eq(concernCases.reference, reference.trim().toUpperCase())));
+  return row;
+}

@@ -3,7 +3,7 @@ import type { Database, Db, Tx } from '../../db/client.ts';
 import { withScope } from '../../db/tenancy.ts';
 import type { RequestContext } from '../../platform/context.ts';
 import { addDays, isRealDate, londonDateTime, todayInLondon } from '../../platform/dates.ts';
-import { keyedHash, seal, unseal } from '../../platform/encryption.ts';
+import { keyedHash, seal } from '../../platform/encryption.ts';
 import { InputError, NotFoundError } from '../../platform/errors.ts';
 import { enqueueJob } from '../../platform/jobs/queue.ts';
 import { normaliseNhsNumber } from '../../platform/nhs-number.ts';
@@ -22,6 +22,7 @@ import {
   summaryOf,
   viewersOf,
   withCase,
+  withLeadCases,
   workersIn,
 } from './access.ts';
 import * as repository from './repository.ts';
@@ -193,6 +194,14 @@ export async function raiseConcern(db: Db, raiser: Raiser, input: unknown, now =
     await enqueueJob(tx, concernRaisedJob, { caseId: created.id });
     return { id: created.id, reference };
   });
+}
+
+/**
+ * One of the organisation's cases by its reference, for a Prevent lead linking another record to it (an information
+ * request): its id and reference only, nothing it says. Null when there is no such case, or for anyone but a lead.
+ */
+export async function leadCaseByReference(db: Db, ctx: RequestContext, reference: string) {
+  return (await withLeadCases(db, ctx, (tx, orgId) => repository.caseByReference(tx, orgId, reference))) ?? null;
 }
 
 /** What the person who raised a concern may see of it: that it arrived, and its reference. */

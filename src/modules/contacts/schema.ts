@@ -8,6 +8,11 @@ export const contactRoles = [
   'channel_panel_chair',
   'home_office_lead',
   'regional_prevent_forum',
+  // The partnerships an organisation's Prevent work meets in (the engagement log's kinds of meeting).
+  'community_safety_partnership',
+  'prevent_board',
+  'childrens_safeguarding_partnership',
+  'adults_safeguarding_partnership',
   'other',
 ] as const;
 export type ContactRole = (typeof contactRoles)[number];

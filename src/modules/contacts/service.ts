@@ -18,6 +18,10 @@ export const contactRoleNames: Record<ContactRole, string> = {
   channel_panel_chair: 'Channel panel chair',
   home_office_lead: 'Home Office lead',
   regional_prevent_forum: 'Regional Prevent forum',
+  community_safety_partnership: 'Community safety partnership',
+  prevent_board: 'CONTEST or Prevent delivery board',
+  childrens_safeguarding_partnership: 'Children’s safeguarding partnership',
+  adults_safeguarding_partnership: 'Adults’ safeguarding partnership',
   other: 'Other partner',
 };
 
