@@ -1,4 +1,10 @@
 import type { ModuleManifest } from '../../platform/modules.ts';
+import { seedDevelopmentDemo } from './demo.ts';
+import { developmentRoutes } from './routes.ts';
 
-/** Development of the Prevent leads and safeguarding staff. */
-export const developmentModule: ModuleManifest = { name: 'development' };
+/** Development of the Prevent leads and safeguarding staff: activities, and each lead's development plan. */
+export const developmentModule: ModuleManifest = {
+  name: 'development',
+  routes: [developmentRoutes],
+  demoSeed: seedDevelopmentDemo,
+};
