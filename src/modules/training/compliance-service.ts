@@ -7,6 +7,7 @@ import { type SharedCount, sharedCount, sharedPercentage } from '../../platform/
 import * as repository from './repository.ts';
 import { complianceTarget, expiringSoonDays, headcountFellSharply, percentOf, type Rag, ragOf } from './rules.ts';
 import { type TrainingLevel, trainingLevels } from './schema.ts';
+import { type AnnualUpdateFigures, annualUpdateFiguresIn } from './updates/service.ts';
 
 export type Figures = repository.ComplianceCounts & { percent: number | null; rag: Rag | null };
 export type LevelCompliance = Figures & { level: TrainingLevel };
@@ -66,6 +67,8 @@ export type ComplianceFigures = {
   byDirectorate: (Figures & { name: string })[];
   byDepartment: (Figures & { name: string })[];
   byStaffGroup: (Figures & { name: string })[];
+  /** Staff in scope who had an annual update in the 12 months to the date: counted apart, never part of compliance. */
+  annualUpdates: AnnualUpdateFigures;
 };
 
 /** The organisation's compliance as at a date, overall and by level, directorate, department and staff group. */
@@ -95,6 +98,7 @@ export async function complianceFiguresIn(tx: Tx, orgId: string, asAt: string): 
     byDirectorate: of('directorate'),
     byDepartment: of('department'),
     byStaffGroup: of('staffGroup'),
+    annualUpdates: await annualUpdateFiguresIn(tx, orgId, asAt),
   };
 }
 

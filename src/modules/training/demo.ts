@@ -1,8 +1,11 @@
-import type { Database } from '../../db/client.ts';
+import type { Database, Tx } from '../../db/client.ts';
 import { addDays, todayInLondon } from '../../platform/dates.ts';
+import * as courses from './courses/repository.ts';
+import * as planRepository from './plan/repository.ts';
 import * as repository from './repository.ts';
 import { defaultNeedsAnalysis, defaultStatusMapping, requiredLevelFor, scopeOfStatus } from './rules.ts';
-import type { TrainingLevel } from './schema.ts';
+import type { TrainingLevel, UpdateGroupKind, UpdateKind } from './schema.ts';
+import * as updates from './updates/repository.ts';
 
 /*
  * Synthetic staff and Prevent training for the demo providers: invented names, realistic
@@ -80,6 +83,83 @@ const courseFor: Record<TrainingLevel, string> = {
   level3: 'NHS|CSTF|Preventing Radicalisation - Level 3 - 3 Years|',
 };
 
+/** The register: the two courses the demo records name, and a virtual level 3 workshop nobody has done yet. */
+async function seedCourses(tx: Tx, orgId: string, today: string): Promise<Record<TrainingLevel, string>> {
+  const approved = { approvedBy: 'Prevent lead (demo)', approvedOn: addDays(today, -400) };
+  const basic = await courses.insertCourse(tx, orgId, {
+    title: courseFor.basic,
+    level: 'basic',
+    provider: 'NHS England e-Learning for Healthcare',
+    delivery: 'e_learning',
+    content: ['prevent_duty', 'vulnerability', 'raising_concern', 'channel'],
+    ...approved,
+  });
+  const level3 = await courses.insertCourse(tx, orgId, {
+    title: courseFor.level3,
+    level: 'level3',
+    provider: 'The trust’s safeguarding team',
+    delivery: 'face_to_face',
+    content: [
+      'prevent_duty',
+      'vulnerability',
+      'ideologies',
+      'raising_concern',
+      'channel',
+      'information_sharing',
+      'local_arrangements',
+    ],
+    ...approved,
+  });
+  await courses.insertCourse(tx, orgId, {
+    title: 'Prevent level 3 virtual workshop',
+    level: 'level3',
+    provider: 'Regional Prevent coordinator',
+    delivery: 'virtual',
+    content: ['prevent_duty', 'vulnerability', 'ideologies', 'raising_concern', 'channel', 'information_sharing'],
+    ...approved,
+  });
+  return { basic: basic.id, level3: level3.id };
+}
+
+/** Annual updates over the past year (and one older, outside the 12 months), to groups and to people. */
+async function seedUpdates(tx: Tx, orgId: string, today: string, someStaff: string[]): Promise<void> {
+  const plan: { kind: UpdateKind; title: string; daysAgo: number; group?: [UpdateGroupKind, string] }[] = [
+    {
+      kind: 'briefing',
+      title: 'Prevent briefing: Channel and support pathways',
+      daysAgo: 95,
+      group: ['department', 'Emergency Department'],
+    },
+    {
+      kind: 'newsletter',
+      title: 'Prevent newsletter: what has changed this year',
+      daysAgo: 240,
+      group: ['staffGroup', 'Administrative and Clerical'],
+    },
+    { kind: 'session', title: 'Prevent lunchtime update', daysAgo: 40 },
+    { kind: 'briefing', title: 'Prevent briefing: ideologies and narratives', daysAgo: 420, group: ['department', 'Maternity'] },
+  ];
+  for (const u of plan) {
+    const heldOn = addDays(today, -u.daysAgo);
+    const staffIds = u.group ? await updates.staffInGroup(tx, orgId, u.group[0], u.group[1], heldOn) : someStaff;
+    if (staffIds.length === 0) continue;
+    await updates.insertUpdate(
+      tx,
+      orgId,
+      {
+        kind: u.kind,
+        title: u.title,
+        heldOn,
+        deliveredBy: 'Prevent lead (demo)',
+        groupKind: u.group?.[0] ?? null,
+        groupName: u.group?.[1] ?? null,
+        createdBy: null,
+      },
+      staffIds,
+    );
+  }
+}
+
 export async function seedTrainingDemo(
   database: Database,
   orgs: Map<string, { id: string }>,
@@ -97,6 +177,8 @@ export async function seedTrainingDemo(
     const pick = <T>(list: readonly T[]): T => list[Math.floor(random() * list.length)] as T;
     const totalWeight = groups.reduce((sum, g) => sum + g.weight, 0);
     await database.db.transaction(async (tx) => {
+      const courseIds = await seedCourses(tx as Tx, org.id, today);
+      const chosen: string[] = [];
       for (let i = 0; i < size; i++) {
         const group = weighted(random() * totalWeight);
         const place = pick(structure);
@@ -123,6 +205,7 @@ export async function seedTrainingDemo(
           leftOn: i % 53 === 7 ? addDays(today, -Math.floor(10 + random() * 200)) : null,
           requiredLevel,
         });
+        if (i % 20 === 3) chosen.push(person.id);
         // About 8 in 10 up to date, some due soon, some lapsed, a few never trained.
         const outcome = random();
         if (outcome > 0.95) continue;
@@ -137,6 +220,7 @@ export async function seedTrainingDemo(
           {
             staffId: person.id,
             course: courseFor[requiredLevel],
+            courseId: courseIds[requiredLevel],
             level: requiredLevel,
             completedOn,
             expiresOn: addDays(completedOn, 3 * 365),
@@ -148,6 +232,8 @@ export async function seedTrainingDemo(
       }
       await repository.refreshFigures(tx, org.id);
       await repository.syncAbsences(tx, org.id, today);
+      await seedUpdates(tx as Tx, org.id, today, chosen);
+      await planRepository.saveElearningPlaces(tx, org.id, 'basic', Math.ceil(size / 24));
     });
   }
 }

@@ -1,5 +1,6 @@
 import type { FastifyRequest } from 'fastify';
 import { InputError } from '../../platform/errors.ts';
+import type { Course } from './courses/service.ts';
 import { complianceTarget, expiringSoonDays, levelNames } from './rules.ts';
 import * as training from './service.ts';
 
@@ -24,3 +25,9 @@ export function asAtFrom(request: FastifyRequest): { asAt: string; errors?: Reco
     return { asAt: training.asAtOrToday(undefined), errors: error.fieldErrors };
   }
 }
+
+/** The registered courses a record may point to, each named with its level (the level must match the record's). */
+export const courseItems = (courses: readonly Course[], selected?: unknown) => [
+  { value: '', text: 'None of these', selected: !selected },
+  ...courses.map((c) => ({ value: c.id, text: `${c.title} (${levelNames[c.level]})`, selected: c.id === selected })),
+];

@@ -215,8 +215,8 @@ export type StaffFilter = {
   status?: { name: StaffStatusName; soonDays: number } | undefined;
 };
 
-/** In scope as at the date: started, not left and not on long-term absence. */
-const inScopeAt = (asAt: string) =>
+/** In scope as at the date (staff aliased st): started, not left and not on long-term absence. */
+export const inScopeAt = (asAt: string) =>
   sql`(st.started_on is null or st.started_on <= ${asAt}::date) and (st.left_on is null or st.left_on > ${asAt}::date) and not ${absentAt(asAt)}`;
 
 /**

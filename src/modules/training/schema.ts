@@ -114,6 +114,8 @@ export const trainingRecords = pgTable(
     noExpiry: boolean('no_expiry').notNull().default(false),
     source: text('source').$type<RecordSource>().notNull(),
     importId: uuid('import_id'),
+    /** The registered course this record is of, when known; records without one stay valid. */
+    courseId: uuid('course_id').references(() => trainingCourses.id),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [
@@ -270,4 +272,98 @@ export const trainingComplianceSnapshots = pgTable(
     neverTrained: integer('never_trained').notNull(),
   },
   (t) => [primaryKey({ columns: [t.orgId, t.asAt, t.level] })],
+);
+
+export const courseDeliveries = ['face_to_face', 'virtual', 'e_learning'] as const;
+export type CourseDelivery = (typeof courseDeliveries)[number];
+
+/** What a course covers, from the NHS England Prevent training and competencies framework. */
+export const courseContents = [
+  'prevent_duty',
+  'vulnerability',
+  'ideologies',
+  'raising_concern',
+  'channel',
+  'information_sharing',
+  'local_arrangements',
+] as const;
+export type CourseContent = (typeof courseContents)[number];
+
+/** A Prevent course the organisation recognises; records point to it. Retired courses are kept for their records. */
+export const trainingCourses = pgTable(
+  'training_courses',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    orgId: uuid('org_id')
+      .notNull()
+      .references(() => organisations.id),
+    title: text('title').notNull(),
+    level: text('level').$type<TrainingLevel>().notNull(),
+    provider: text('provider').notNull(),
+    delivery: text('delivery').$type<CourseDelivery>().notNull(),
+    content: text('content').array().$type<CourseContent[]>().notNull().default([]),
+    approvedBy: text('approved_by').notNull(),
+    approvedOn: date('approved_on').notNull(),
+    retiredAt: timestamp('retired_at', { withTimezone: true }),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex('training_courses_title_idx').on(t.orgId, t.title).where(sql`${t.retiredAt} is null`)],
+);
+
+export const updateKinds = ['briefing', 'newsletter', 'session'] as const;
+export type UpdateKind = (typeof updateKinds)[number];
+export const updateGroupKinds = ['department', 'staffGroup'] as const;
+export type UpdateGroupKind = (typeof updateGroupKinds)[number];
+
+/** An annual Prevent update between refreshers: it never changes a record's expiry. */
+export const trainingUpdates = pgTable(
+  'training_updates',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    orgId: uuid('org_id')
+      .notNull()
+      .references(() => organisations.id),
+    kind: text('kind').$type<UpdateKind>().notNull(),
+    title: text('title').notNull(),
+    heldOn: date('held_on').notNull(),
+    deliveredBy: text('delivered_by').notNull(),
+    /** Given to a whole department or staff group; null when given to people chosen one by one. */
+    groupKind: text('group_kind').$type<UpdateGroupKind>(),
+    groupName: text('group_name'),
+    createdBy: uuid('created_by').references(() => users.id),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index('training_updates_org_idx').on(t.orgId, t.heldOn)],
+);
+
+/** Who had an update: a group is written out as its members on the day. */
+export const trainingUpdateRecipients = pgTable(
+  'training_update_recipients',
+  {
+    updateId: uuid('update_id')
+      .notNull()
+      .references(() => trainingUpdates.id, { onDelete: 'cascade' }),
+    orgId: uuid('org_id')
+      .notNull()
+      .references(() => organisations.id),
+    staffId: uuid('staff_id')
+      .notNull()
+      .references(() => staff.id),
+  },
+  (t) => [primaryKey({ columns: [t.updateId, t.staffId] }), index('training_update_recipients_staff_idx').on(t.staffId)],
+);
+
+/** E-learning places a month per level: counted with session seats in the delivery plan. */
+export const trainingElearningPlaces = pgTable(
+  'training_elearning_places',
+  {
+    orgId: uuid('org_id')
+      .notNull()
+      .references(() => organisations.id),
+    level: text('level').$type<TrainingLevel>().notNull(),
+    placesPerMonth: integer('places_per_month').notNull(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.orgId, t.level] })],
 );

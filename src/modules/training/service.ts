@@ -9,6 +9,7 @@ import { blankToUndefined, parseInput } from '../../platform/validation.ts';
 import type { Actor } from '../audit/service.ts';
 import * as audit from '../audit/service.ts';
 import type { Reminder } from '../notifications/service.ts';
+import { courseForRecordIn } from './courses/service.ts';
 import { dateField, emailField, level, shortText } from './fields.ts';
 import { importSettingsIn } from './import/settings-service.ts';
 import { needsAnalysisIn } from './needs-service.ts';
@@ -319,10 +320,8 @@ export async function updateStaff(db: Db, ctx: RequestContext, id: string, input
 }
 
 const recordInput = z.object({
-  course: z.preprocess(
-    blankToUndefined,
-    z.string({ error: 'Enter the course name' }).max(300, 'Course name must be 300 characters or fewer'),
-  ),
+  courseId: z.preprocess(blankToUndefined, z.string().optional()),
+  course: shortText(300, 'Course name'),
   level,
   completedOn: z.preprocess(
     blankToUndefined,
@@ -355,13 +354,25 @@ export async function addRecord(
   today = todayInLondon(),
 ): Promise<void> {
   const fields = parseInput(recordInput, input);
+  if (!fields.course && !fields.courseId)
+    throw new InputError({ course: 'Enter the course name, or choose a registered course' });
   const expiry = expiryOf(fields, today);
   if (expiry.error) throw new InputError(expiry.error);
   await withScope(db, ctx.scope, async (tx) => {
     const orgId = ctx.user.activeOrg.id;
     if (!(await repository.staffById(tx, orgId, staffId))) throw new NotFoundError('staff member');
+    const registered = await courseForRecordIn(tx, orgId, fields.courseId, fields.level);
+    const course = fields.course ?? registered?.title ?? '';
     const added = await repository.insertRecords(tx, orgId, [
-      { staffId, course: fields.course, level: fields.level, completedOn: fields.completedOn, ...expiry, source: 'manual' },
+      {
+        staffId,
+        course,
+        courseId: registered?.id ?? null,
+        level: fields.level,
+        completedOn: fields.completedOn,
+        ...expiry,
+        source: 'manual',
+      },
     ]);
     if (added === 0) throw new InputError({ course: 'This course is already recorded as completed on that date' });
     await repository.refreshFigures(tx, orgId, [staffId]);

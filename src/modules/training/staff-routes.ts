@@ -3,7 +3,8 @@ import type { Db } from '../../db/client.ts';
 import type { AppDeps } from '../../platform/deps.ts';
 import { InputError } from '../../platform/errors.ts';
 import { contextOf, formBody, idParam, showFormErrors } from '../../platform/web.ts';
-import { asAtFrom, levelItems, queryOf, shared } from './pages.ts';
+import * as register from './courses/service.ts';
+import { asAtFrom, courseItems, levelItems, queryOf, shared } from './pages.ts';
 import * as training from './service.ts';
 
 /** Rows per page of the staff list; the CSV export has them all. */
@@ -16,10 +17,13 @@ export const staffView = 'training/views/staff.njk';
 export async function staffPage(db: Db, request: FastifyRequest, extra: Record<string, unknown> = {}) {
   const ctx = contextOf(request);
   const detail = await training.staffDetail(db, ctx, idParam(request));
+  const canManage = ctx.can('training:manage');
+  const chosen = (extra.recordValues as Record<string, unknown> | undefined)?.courseId;
   return {
     ...shared,
     ...detail,
-    canManage: ctx.can('training:manage'),
+    canManage,
+    courseItems: canManage ? courseItems(await register.coursesInUse(db, ctx), chosen) : [],
     levelItems: levelItems(undefined),
     recordValues: {},
     ...extra,

@@ -14,6 +14,7 @@ import { todayInLondon } from '../../../platform/dates.ts';
 import type { Actor } from '../../audit/service.ts';
 import * as audit from '../../audit/service.ts';
 import { refreshFiguresIn, syncAbsencesIn } from '../compliance-service.ts';
+import { linkImportedRecordsIn } from '../courses/service.ts';
 import { needsAnalysisIn } from '../needs-service.ts';
 import {
   leaversNeedConfirmation,
@@ -401,6 +402,7 @@ async function merge(tx: Tx, { run, staging, today, progress }: Importing, stage
   const missing = await timed(run, 'leavers', () => repository.markMissingAsLeft(tx, staging, orgId, today));
   await timed(run, 'absences', () => syncAbsencesIn(tx, orgId, today));
   const recordsAdded = await timed(run, 'records', () => repository.mergeRecords(tx, staging, orgId, importId));
+  if (recordsAdded > 0) await linkImportedRecordsIn(tx, orgId, importId);
   const after = await repository.headcountOf(tx, orgId, today);
   // The figures kept on staff rows follow the change; a check only is undone, and an unchanged file changed nothing.
   if (!run.dryRun && merged.added + merged.updated + missing + recordsAdded > 0) {

@@ -16,10 +16,12 @@ import {
   addTrainer,
   cancelSession,
   completionsNeeded,
+  elearningBetween,
   type Forecast,
   forecastDates,
   forecastFor,
   monthEndsAfter,
+  monthEndsBetween,
   monthsBetween,
   removeTrainer,
   seatsBetween,
@@ -77,6 +79,16 @@ describe('the forecast arithmetic, on numbers worked out by hand', () => {
     ];
     expect(seatsBetween(sessions, '2027-01-15', '2027-01-31')).toEqual({ basic: 3, level3: 4 });
     expect(seatsBetween(sessions, '2027-01-15', '2027-02-28')).toEqual({ basic: 3, level3: 13 });
+  });
+
+  it('counts e-learning places a month at each month-end after the as-at date', () => {
+    expect(monthEndsBetween('2027-01-15', '2027-01-15')).toBe(0);
+    expect(monthEndsBetween('2027-01-15', '2027-01-30')).toBe(0);
+    expect(monthEndsBetween('2027-01-15', '2027-01-31')).toBe(1);
+    expect(monthEndsBetween('2027-01-31', '2027-02-28')).toBe(1); // January's end is the as-at date: counted already
+    expect(monthEndsBetween('2027-01-15', '2028-01-15')).toBe(12);
+    expect(elearningBetween({ basic: 5, level3: 1 }, '2027-01-15', '2027-03-31')).toEqual({ basic: 15, level3: 3 });
+    expect(elearningBetween({ basic: 0, level3: 0 }, '2027-01-15', '2027-12-31')).toEqual({ basic: 0, level3: 0 });
   });
 
   it('fills seats up to the staff not compliant, and lets spare level 3 seats fill basic needs', () => {
@@ -489,6 +501,8 @@ describe('the delivery plan and forecast of a small organisation', () => {
       capacityEnough: true,
       seats: 1,
       seatsPerMonth: 0.5,
+      elearningPerMonth: 0,
+      elearning: 0,
       seatsEnough: false,
       withSessions: 8,
       withSessionsPercent: 72.7,
@@ -505,6 +519,8 @@ describe('the delivery plan and forecast of a small organisation', () => {
       capacityEnough: true,
       seats: 2,
       seatsPerMonth: 1,
+      elearningPerMonth: 0,
+      elearning: 0,
       seatsEnough: true,
       withSessions: 5,
       withSessionsPercent: 100,
@@ -531,13 +547,14 @@ describe('the delivery plan and forecast of a small organisation', () => {
       `Basic Prevent awareness: 80 % compliant on 15 January ${Y}. On 31 December ${Y}: 60 % if nothing else happens, 100 % with the planned sessions.`,
     );
     const basicTable = 'Basic Prevent awareness: forecast month by month';
-    expect(rowOf(html, basicTable, `As at 15 January ${Y}`)).toEqual(['10', '8 (80 %)', '0', '8 (80 %)']);
-    expect(rowOf(html, basicTable, `31 March ${Y}`)).toEqual(['11', '7 (63.6 %)', '1', '8 (72.7 %)']);
-    expect(rowOf(html, basicTable, `30 June ${Y}`)).toEqual(['10', '7 (70 %)', '1', '10 (100 %)']);
+    expect(rowOf(html, basicTable, `As at 15 January ${Y}`)).toEqual(['10', '8 (80 %)', '0', '0', '8 (80 %)']);
+    expect(rowOf(html, basicTable, `31 March ${Y}`)).toEqual(['11', '7 (63.6 %)', '1', '0', '8 (72.7 %)']);
+    expect(rowOf(html, basicTable, `30 June ${Y}`)).toEqual(['10', '7 (70 %)', '1', '0', '10 (100 %)']);
     expect(rowOf(html, 'Level 3 (face to face): forecast month by month', `30 April ${Y}`)).toEqual([
       '5',
       '2 (40 %)',
       '2',
+      '0',
       '4 (80 %)',
     ]);
     const needs = 'Completions needed a month, against capacity and planned seats';
@@ -548,9 +565,19 @@ describe('the delivery plan and forecast of a small organisation', () => {
       '2',
       '7',
       '0.5 (1 in all)',
+      '0 (0 in all)',
       '8 (72.7 %)',
     ]);
-    expect(rowOf(html, needs, 'Level 3 (face to face)')).toEqual(['5', '3 (60 %)', '5', '1', '4', '1 (2 in all)', '5 (100 %)']);
+    expect(rowOf(html, needs, 'Level 3 (face to face)')).toEqual([
+      '5',
+      '3 (60 %)',
+      '5',
+      '1',
+      '4',
+      '1 (2 in all)',
+      '0 (0 in all)',
+      '5 (100 %)',
+    ]);
     const text = textOf(html);
     expect(text).toContain(
       `Basic Prevent awareness: Enough trainer capacity Planned sessions fall short 2 completions a month are needed and the trainers can take 7 a month. With the planned sessions, 8 of the 10 compliant staff needed on 31 March ${Y}.`,

@@ -1,6 +1,6 @@
 import { and, asc, eq, gt, gte, isNull, lte } from 'drizzle-orm';
 import type { Executor } from '../../../db/client.ts';
-import { trainers, trainingSessions } from '../schema.ts';
+import { type TrainingLevel, trainers, trainingElearningPlaces, trainingSessions } from '../schema.ts';
 
 export type TrainerRow = typeof trainers.$inferSelect;
 export type TrainerFields = Pick<typeof trainers.$inferInsert, 'name' | 'levels' | 'learnersPerMonth'>;
@@ -144,4 +144,22 @@ export async function cancelSession(tx: Executor, orgId: string, id: string): Pr
     .update(trainingSessions)
     .set({ cancelledAt: new Date() })
     .where(and(eq(trainingSessions.orgId, orgId), eq(trainingSessions.id, id)));
+}
+
+/** E-learning places a month per level; a level not set has none. */
+export async function elearningPlaces(tx: Executor, orgId: string): Promise<Record<TrainingLevel, number>> {
+  const rows = await tx.select().from(trainingElearningPlaces).where(eq(trainingElearningPlaces.orgId, orgId));
+  const places: Record<TrainingLevel, number> = { basic: 0, level3: 0 };
+  for (const row of rows) places[row.level] = row.placesPerMonth;
+  return places;
+}
+
+export async function saveElearningPlaces(tx: Executor, orgId: string, level: TrainingLevel, placesPerMonth: number) {
+  await tx
+    .insert(trainingElearningPlaces)
+    .values({ orgId, level, placesPerMonth })
+    .onConflictDoUpdate({
+      target: [trainingElearningPlaces.orgId, trainingElearningPlaces.level],
+      set: { placesPerMonth, updatedAt: new Date() },
+    });
 }

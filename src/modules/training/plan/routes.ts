@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { AppDeps } from '../../../platform/deps.ts';
-import { contextOf, showFormErrors } from '../../../platform/web.ts';
+import { contextOf, formBody, showFormErrors } from '../../../platform/web.ts';
 import { complianceTarget } from '../rules.ts';
 import { forecastChart } from './chart.ts';
 import * as plan from './service.ts';
@@ -57,6 +57,22 @@ export function trainingPlanRoutes(app: FastifyInstance, deps: AppDeps): void {
         pageView,
         await show(await plan.forecastFor(db, ctx, {}), { asAt: query['as-at'] ?? '', target: query.target ?? '' }),
       );
+    }
+  });
+
+  const elearningView = 'training/plan/views/elearning-form.njk';
+
+  app.get('/training/plan/elearning', { config: { access: 'training:manage' } }, async (request, reply) =>
+    reply.page(elearningView, { values: await plan.elearningPlacesOf(db, contextOf(request)) }),
+  );
+
+  app.post('/training/plan/elearning', { config: { access: 'training:manage' } }, async (request, reply) => {
+    const body = formBody(request);
+    try {
+      await plan.setElearningPlaces(db, contextOf(request), body);
+      return reply.redirect('/training/plan', 303);
+    } catch (error) {
+      return showFormErrors(reply, error, elearningView, { values: body });
     }
   });
 

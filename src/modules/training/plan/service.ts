@@ -79,6 +79,26 @@ export function seatsBetween(
   return seats;
 }
 
+/** The month-ends after `after` and on or before `onOrBefore`: a month's e-learning places count at its end. */
+export function monthEndsBetween(after: string, onOrBefore: string): number {
+  let count = 0;
+  let end = monthEndOf(after);
+  if (end === after) end = monthEndOf(addMonths(`${after.slice(0, 8)}01`, 1));
+  while (end <= onOrBefore && count < 1200) {
+    count++;
+    end = monthEndOf(addMonths(`${end.slice(0, 8)}01`, 1));
+  }
+  return count;
+}
+
+/** E-learning places per level from `after` to `onOrBefore`: the places a month for each month that ends in between. */
+export function elearningBetween(perMonth: SeatCounts, after: string, onOrBefore: string): SeatCounts {
+  const months = monthEndsBetween(after, onOrBefore);
+  return { basic: perMonth.basic * months, level3: perMonth.level3 * months };
+}
+
+const plus = (a: SeatCounts, b: SeatCounts): SeatCounts => ({ basic: a.basic + b.basic, level3: a.level3 + b.level3 });
+
 export type WithSessions = Record<TrainingLevel, LevelPoint & { filled: number }>;
 
 /**
@@ -129,6 +149,8 @@ export type ForecastPoint = {
   percent: number | null;
   /** Seats of this level held after the as-at date, up to this date. */
   seats: number;
+  /** E-learning places of this level from the as-at date up to this date. */
+  elearning: number;
   withSessions: number;
   withSessionsPercent: number | null;
 };
@@ -145,6 +167,9 @@ export type LevelNeed = {
   seats: number;
   /** Average over the months to the target, to one decimal place. */
   seatsPerMonth: number;
+  /** E-learning places a month, and in all to the target date: counted with the seats. */
+  elearningPerMonth: number;
+  elearning: number;
   seatsEnough: boolean;
   withSessions: number;
   withSessionsPercent: number | null;
@@ -210,9 +235,10 @@ export async function forecastOf(db: Db, scope: Scope, orgId: string, asAt: stri
   const lastEnd = ends[ends.length - 1] ?? asAt;
   const last = target > lastEnd ? target : lastEnd;
   // One transaction, so that the figures, the sessions and the trainers are read at the same moment.
-  const { sessions, trainerList, counts } = await withScope(db, scope, async (tx) => ({
+  const { sessions, trainerList, counts, places } = await withScope(db, scope, async (tx) => ({
     sessions: await repository.plannedSessionsBetween(tx, orgId, asAt, last),
     trainerList: await repository.activeTrainers(tx, orgId),
+    places: await repository.elearningPlaces(tx, orgId),
     counts: await levelCountsIn(tx, orgId, [...new Set([...dates, target])]),
   }));
   const months = monthsBetween(asAt, target);
@@ -220,11 +246,13 @@ export async function forecastOf(db: Db, scope: Scope, orgId: string, asAt: stri
   const perDate = dates.map((date) => {
     const figures = figuresOf(counts.get(date));
     const seats = seatsBetween(sessions, asAt, date);
-    return { date, figures, seats, planned: withPlannedSessions(figures, seats) };
+    const elearning = elearningBetween(places, asAt, date);
+    return { date, figures, seats, elearning, planned: withPlannedSessions(figures, plus(seats, elearning)) };
   });
   const atTarget = figuresOf(counts.get(target));
   const seatsToTarget = seatsBetween(sessions, asAt, target);
-  const plannedAtTarget = withPlannedSessions(atTarget, seatsToTarget);
+  const elearningToTarget = elearningBetween(places, asAt, target);
+  const plannedAtTarget = withPlannedSessions(atTarget, plus(seatsToTarget, elearningToTarget));
 
   const levels = trainingLevels.map((level): LevelForecast => {
     const { inScope, compliant } = atTarget[level];
@@ -234,12 +262,13 @@ export async function forecastOf(db: Db, scope: Scope, orgId: string, asAt: stri
     return {
       level,
       name: levelNames[level],
-      points: perDate.map(({ date, figures, seats, planned }) => ({
+      points: perDate.map(({ date, figures, seats, elearning, planned }) => ({
         date,
         inScope: figures[level].inScope,
         compliant: figures[level].compliant,
         percent: percentOf(figures[level].compliant, figures[level].inScope),
         seats: seats[level],
+        elearning: elearning[level],
         withSessions: planned[level].compliant,
         withSessionsPercent: percentOf(planned[level].compliant, planned[level].inScope),
       })),
@@ -254,6 +283,8 @@ export async function forecastOf(db: Db, scope: Scope, orgId: string, asAt: stri
         capacityEnough: capacity >= perMonth,
         seats: seatsToTarget[level],
         seatsPerMonth: Math.floor((seatsToTarget[level] * 10) / months) / 10,
+        elearningPerMonth: places[level],
+        elearning: elearningToTarget[level],
         seatsEnough: plannedAtTarget[level].compliant >= targetCount(inScope),
         withSessions: plannedAtTarget[level].compliant,
         withSessionsPercent: percentOf(plannedAtTarget[level].compliant, inScope),
@@ -489,6 +520,42 @@ export async function cancelSession(db: Db, ctx: RequestContext, id: string): Pr
       recordType: 'training_session',
       recordId: id,
       details: { heldOn: existing.heldOn, level: existing.level, seats: existing.seats },
+    });
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// E-learning places
+// ---------------------------------------------------------------------------------------------
+
+const elearningFields = z.object({
+  basic: wholeNumber(
+    0,
+    maxLearnersPerMonth,
+    `Enter the basic Prevent awareness e-learning places a month as a whole number from 0 to ${maxLearnersPerMonth.toLocaleString('en-GB')}`,
+  ),
+  level3: wholeNumber(
+    0,
+    maxLearnersPerMonth,
+    `Enter the level 3 e-learning places a month as a whole number from 0 to ${maxLearnersPerMonth.toLocaleString('en-GB')}`,
+  ),
+});
+
+/** E-learning places a month per level (0 when none are set). */
+export async function elearningPlacesOf(db: Db, ctx: RequestContext): Promise<SeatCounts> {
+  return withScope(db, ctx.scope, (tx) => repository.elearningPlaces(tx, ctx.user.activeOrg.id));
+}
+
+export async function setElearningPlaces(db: Db, ctx: RequestContext, input: unknown): Promise<void> {
+  const fields = parseInput(elearningFields, input);
+  const orgId = ctx.user.activeOrg.id;
+  await withScope(db, ctx.scope, async (tx) => {
+    for (const level of trainingLevels) await repository.saveElearningPlaces(tx, orgId, level, fields[level]);
+    await audit.record(tx, ctx.actor, {
+      orgId,
+      action: 'training.elearning_places.set',
+      recordType: 'training_elearning_places',
+      details: { basic: fields.basic, level3: fields.level3 },
     });
   });
 }
