@@ -267,7 +267,9 @@ describeInBrowser('lessons learned and the learning group in the browser', { tim
     expect(here(commissioner)).toBe('/learning/meetings/new');
     await checkAccessibility(commissioner);
     await fillDate(commissioner, 'heldOn', addDays(today, 3));
-    await commissioner.getByLabel('Who attended').fill('Dana Whitfield (ICB), Jordan Ellis (Northshire), Avery Quinn (Dales)');
+    await commissioner
+      .getByLabel('Who attended', { exact: true })
+      .fill('Dana Whitfield (ICB), Jordan Ellis (Northshire), Avery Quinn (Dales)');
     await commissioner.getByLabel('Learning agreed (optional)').fill('Every provider briefs its out-of-hours teams.');
     await clickAndWait(commissioner, button(commissioner, 'Save the meeting'));
     await expect(errorSummary(commissioner)).resolves.toContain('the date cannot be in the future');
@@ -284,7 +286,7 @@ describeInBrowser('lessons learned and the learning group in the browser', { tim
     await checkAccessibility(commissioner);
     await expect(commissioner.getByLabel('Agreed at').locator('option:checked').innerText()).resolves.toMatch(/^Meeting of /);
     await commissioner.getByLabel('What is to be done').fill(groupAction);
-    await commissioner.getByLabel('Organisation that owns it').selectOption({ label: dalesTrust });
+    await commissioner.getByLabel('Organisation or partner member that owns it').selectOption({ label: dalesTrust });
     await commissioner.getByLabel('Owner', { exact: true }).fill('Avery Quinn');
     await fillDate(commissioner, 'dueOn', addDays(today, 30));
     await clickAndWait(commissioner, button(commissioner, 'Add the action'));

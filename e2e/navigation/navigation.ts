@@ -122,7 +122,7 @@ export const accounts: Account[] = [
     key: 'regionalLead',
     role: 'regional_lead',
     name: 'Harper Lowe',
-    sees: ['Home', 'Concern figures', 'Providers’ training', 'Organisations'],
+    sees: ['Home', 'Concern figures', 'Providers’ training', 'Organisations', 'Regional learning'],
     never: ['Users', 'Audit trail', 'Concerns', 'Training', 'Risks', 'Lessons learned', 'Learning group', 'Contracts'],
   },
   {

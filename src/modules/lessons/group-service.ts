@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { Db } from '../../db/client.ts';
+import type { Db, Executor } from '../../db/client.ts';
 import { withScope } from '../../db/tenancy.ts';
 import { refuseIdentifyingText } from '../../platform/anonymiser/outgoing.ts';
 import type { RequestContext } from '../../platform/context.ts';
@@ -9,12 +9,15 @@ import { blankToUndefined, parseInput } from '../../platform/validation.ts';
 import * as audit from '../audit/service.ts';
 import * as organisations from '../organisations/service.ts';
 import * as repository from './repository.ts';
+import type { PartnerKind } from './schema.ts';
 import { actionFields, actionStatusField, actionStatusNames, optionalText, themeCounts } from './service.ts';
 
 /**
  * The multi-agency lessons learned group a commissioner hosts. Its members are the commissioner and
- * the providers it commissions; they read the group's case studies, meetings and actions. Only the
- * host records meetings and actions; an action's owning organisation may mark it done.
+ * the providers it commissions; they read the group's case studies, meetings and actions. Partner
+ * agencies' members (police, local authority) have no account: the host records them, their
+ * attendance and their actions. Only the host records meetings and actions; an action's owning
+ * organisation may mark it done, and the host does so for a partner's.
  */
 export type Group = {
   host: organisations.Organisation;
@@ -35,7 +38,7 @@ export async function groupOf(db: Db, ctx: RequestContext): Promise<Group> {
   };
 }
 
-function requireHost(group: Group): void {
+export function requireHost(group: Group): void {
   if (!group.isHost) throw new ForbiddenError('Only the commissioner hosting the group records its meetings and actions');
 }
 
@@ -44,6 +47,23 @@ const nameIn = (group: Group) => {
   return (id: string) => names.get(id) ?? 'A former member';
 };
 
+export const partnerKindNames: Record<PartnerKind, string> = {
+  police: 'Police',
+  local_authority: 'Local authority',
+  other: 'Other partner agency',
+};
+
+export type PartnerView = repository.PartnerMemberRow & { kindName: string; current: boolean };
+
+const partnerView = (row: repository.PartnerMemberRow): PartnerView => ({
+  ...row,
+  kindName: partnerKindNames[row.kind],
+  current: row.endedOn === null,
+});
+
+/** The group's partner members, current ones first (ended ones stay: past meetings and actions name them). */
+export const partnersIn = async (tx: Executor, group: Group) => (await repository.partnersOf(tx, group.host.id)).map(partnerView);
+
 export type GroupActionView = repository.GroupActionRow & {
   ownerOrgName: string;
   statusName: string;
@@ -51,13 +71,23 @@ export type GroupActionView = repository.GroupActionRow & {
   canChange: boolean;
 };
 
-const groupActionView = (group: Group, ctx: RequestContext, row: repository.GroupActionRow, today: string): GroupActionView => ({
-  ...row,
-  ownerOrgName: nameIn(group)(row.ownerOrgId),
-  statusName: actionStatusNames[row.status],
-  overdue: row.status === 'open' && row.dueOn < today,
-  canChange: group.isHost || row.ownerOrgId === ctx.user.activeOrg.id,
-});
+const groupActionView = (
+  group: Group,
+  ctx: RequestContext,
+  partners: readonly PartnerView[],
+  row: repository.GroupActionRow,
+  today: string,
+): GroupActionView => {
+  const partner = row.partnerMemberId ? partners.find((p) => p.id === row.partnerMemberId) : undefined;
+  return {
+    ...row,
+    // A partner's action is the host's to track, so the host's leads change it and are reminded of it.
+    ownerOrgName: partner ? `${partner.agency} (partner, tracked by ${group.host.name})` : nameIn(group)(row.ownerOrgId),
+    statusName: actionStatusNames[row.status],
+    overdue: row.status === 'open' && row.dueOn < today,
+    canChange: group.isHost || row.ownerOrgId === ctx.user.activeOrg.id,
+  };
+};
 
 const themeQuery = z.object({
   theme: z.preprocess(blankToUndefined, z.string().max(40, 'Choose a theme from the list').optional()),
@@ -70,9 +100,13 @@ export async function groupPage(db: Db, ctx: RequestContext, query: unknown, tod
   return withScope(db, ctx.scope, async (tx) => {
     const studies = await repository.groupCaseStudies(tx, group.host.id);
     const name = nameIn(group);
-    const actions = (await repository.groupActionsOf(tx, group.host.id)).map((a) => groupActionView(group, ctx, a, today));
+    const partners = await partnersIn(tx, group);
+    const actions = (await repository.groupActionsOf(tx, group.host.id)).map((a) =>
+      groupActionView(group, ctx, partners, a, today),
+    );
     return {
       group,
+      partners,
       theme: theme ?? null,
       themes: themeCounts(studies.map((s) => s.themes)),
       caseStudies: studies
@@ -114,9 +148,26 @@ const meetingFields = z.object({
     blankToUndefined,
     z.string({ error: 'Enter who attended' }).max(4000, 'Attendees must be 4000 characters or fewer'),
   ),
+  // A form sends one ticked box as a string and several as a list.
+  partnerIds: z.preprocess(
+    (v) => (v === undefined || v === '' ? [] : [v].flat()),
+    z.array(z.uuid({ error: 'Choose partner members of the group' })).max(100, 'Choose at most 100 partner members'),
+  ),
   notes: optionalText('Notes', 10_000),
   agreedLearning: optionalText('Agreed learning', 10_000),
 });
+
+/**
+ * The partner members ticked as attending: current members of the group, or, on a meeting already
+ * recorded, those recorded before (their membership may have ended since).
+ */
+async function attendingPartners(tx: Executor, group: Group, ids: readonly string[], recorded: readonly string[] = []) {
+  const partners = await partnersIn(tx, group);
+  const unique = [...new Set(ids)];
+  const allowed = (id: string) => partners.some((p) => p.id === id && (p.current || recorded.includes(id)));
+  if (!unique.every(allowed)) throw new InputError({ partnerIds: 'Choose partner members of the group' });
+  return unique;
+}
 
 function meetingRow(input: unknown, today: string) {
   const f = parseInput(meetingFields, input);
@@ -127,21 +178,26 @@ function meetingRow(input: unknown, today: string) {
     notes: { label: 'The notes', text: f.notes },
     agreedLearning: { label: 'The agreed learning', text: f.agreedLearning },
   });
-  return { heldOn: f.heldOn, attendees: f.attendees, notes: f.notes ?? null, agreedLearning: f.agreedLearning ?? null };
+  return {
+    fields: { heldOn: f.heldOn, attendees: f.attendees, notes: f.notes ?? null, agreedLearning: f.agreedLearning ?? null },
+    partnerIds: f.partnerIds,
+  };
 }
 
 export async function addMeeting(db: Db, ctx: RequestContext, input: unknown, today = todayInLondon()): Promise<string> {
   const group = await groupOf(db, ctx);
   requireHost(group);
-  const fields = meetingRow(input, today);
+  const { fields, partnerIds } = meetingRow(input, today);
   return withScope(db, ctx.scope, async (tx) => {
+    const partners = await attendingPartners(tx, group, partnerIds);
     const meeting = await repository.insertMeeting(tx, { groupOrgId: group.host.id, ...fields });
+    await repository.setMeetingPartners(tx, group.host.id, meeting.id, partners);
     await audit.record(tx, ctx.actor, {
       orgId: group.host.id,
       action: 'learning_meeting.added',
       recordType: 'learning_meeting',
       recordId: meeting.id,
-      details: { heldOn: fields.heldOn },
+      details: { heldOn: fields.heldOn, partners: partners.length },
     });
     return meeting.id;
   });
@@ -152,54 +208,84 @@ export async function getMeeting(db: Db, ctx: RequestContext, id: string, today 
   return withScope(db, ctx.scope, async (tx) => {
     const meeting = await repository.meetingById(tx, group.host.id, id);
     if (!meeting) throw new NotFoundError('meeting');
+    const partners = await partnersIn(tx, group);
+    const attendingIds = await repository.meetingPartnerIds(tx, group.host.id, id);
     const actions = (await repository.groupActionsOf(tx, group.host.id))
       .filter((a) => a.meetingId === id)
-      .map((a) => groupActionView(group, ctx, a, today));
-    return { group, meeting, actions };
+      .map((a) => groupActionView(group, ctx, partners, a, today));
+    return {
+      group,
+      meeting,
+      actions,
+      partners,
+      partnerAttendees: partners.filter((p) => attendingIds.includes(p.id)),
+    };
   });
 }
 
 export async function updateMeeting(db: Db, ctx: RequestContext, id: string, input: unknown, today = todayInLondon()) {
   const group = await groupOf(db, ctx);
   requireHost(group);
-  const fields = meetingRow(input, today);
+  const { fields, partnerIds } = meetingRow(input, today);
   await withScope(db, ctx.scope, async (tx) => {
     if (!(await repository.meetingById(tx, group.host.id, id))) throw new NotFoundError('meeting');
+    const recorded = await repository.meetingPartnerIds(tx, group.host.id, id);
+    const partners = await attendingPartners(tx, group, partnerIds, recorded);
     await repository.updateMeeting(tx, group.host.id, id, fields);
+    await repository.setMeetingPartners(tx, group.host.id, id, partners);
     await audit.record(tx, ctx.actor, {
       orgId: group.host.id,
       action: 'learning_meeting.updated',
       recordType: 'learning_meeting',
       recordId: id,
-      details: { heldOn: fields.heldOn },
+      details: { heldOn: fields.heldOn, partners: partners.length },
     });
   });
 }
 
 // ---- actions ----
 
+/** The owner list's value for a partner member: an organisation's is its id. */
+const partnerPrefix = 'partner:';
+const ownerPattern = /^(partner:)?[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 const groupActionFields = actionFields.extend({
-  ownerOrgId: z.preprocess(blankToUndefined, z.uuid({ error: 'Choose the organisation that owns the action' })),
+  ownerOrgId: z.preprocess(
+    blankToUndefined,
+    z.string({ error: 'Choose the organisation that owns the action' }).regex(ownerPattern, 'Choose an owner from the list'),
+  ),
+  // Named by the partner member chosen; for an organisation, the person who will do it.
+  owner: optionalText('The owner', 120),
   meetingId: z.preprocess(blankToUndefined, z.uuid({ error: 'Choose a meeting from the list' }).optional()),
 });
 
-/** An action the group agreed, owned by someone in any member organisation. */
+/** Who owns the action: a member organisation (and a person in it), or a current partner member the host tracks it for. */
+async function ownerOf(tx: Executor, group: Group, chosen: string, owner: string | undefined) {
+  if (chosen.startsWith(partnerPrefix)) {
+    const partner = await repository.partnerById(tx, group.host.id, chosen.slice(partnerPrefix.length).toLowerCase());
+    if (!partner || partner.endedOn) throw new InputError({ ownerOrgId: 'Choose a current partner member of the group' });
+    return { ownerOrgId: group.host.id, partnerMemberId: partner.id, owner: partner.name };
+  }
+  if (!group.members.some((o) => o.id === chosen)) throw new InputError({ ownerOrgId: 'Choose an organisation in the group' });
+  if (!owner) throw new InputError({ owner: 'Enter who owns the action' });
+  return { ownerOrgId: chosen, partnerMemberId: null, owner };
+}
+
+/** An action the group agreed, owned by someone in any member organisation, or by a partner member. */
 export async function addGroupAction(db: Db, ctx: RequestContext, input: unknown): Promise<string> {
   const group = await groupOf(db, ctx);
   requireHost(group);
   const f = parseInput(groupActionFields, input);
   refuseIdentifyingText({ description: { label: 'The action', text: f.description } });
-  if (!group.members.some((o) => o.id === f.ownerOrgId))
-    throw new InputError({ ownerOrgId: 'Choose an organisation in the group' });
   return withScope(db, ctx.scope, async (tx) => {
+    const owner = await ownerOf(tx, group, f.ownerOrgId, f.owner);
     if (f.meetingId && !(await repository.meetingById(tx, group.host.id, f.meetingId)))
       throw new InputError({ meetingId: 'Choose one of the group’s meetings' });
     const action = await repository.insertGroupAction(tx, {
       groupOrgId: group.host.id,
       meetingId: f.meetingId ?? null,
       description: f.description,
-      ownerOrgId: f.ownerOrgId,
-      owner: f.owner,
+      ...owner,
       dueOn: f.dueOn,
     });
     await audit.record(tx, ctx.actor, {
@@ -207,7 +293,7 @@ export async function addGroupAction(db: Db, ctx: RequestContext, input: unknown
       action: 'learning_action.added',
       recordType: 'learning_action',
       recordId: action.id,
-      details: { ownerOrgId: f.ownerOrgId, dueOn: f.dueOn },
+      details: { ownerOrgId: owner.ownerOrgId, partnerMemberId: owner.partnerMemberId, dueOn: f.dueOn },
     });
     return action.id;
   });
@@ -239,7 +325,14 @@ export async function setGroupActionStatus(
   });
 }
 
-export const ownerItems = (group: Group, selected?: unknown) => [
-  { value: '', text: 'Choose an organisation' },
+export const ownerItems = (group: Group, partners: readonly PartnerView[], selected?: unknown) => [
+  { value: '', text: 'Choose an organisation or partner member' },
   ...group.members.map((o) => ({ value: o.id, text: o.name, selected: o.id === selected })),
+  ...partners
+    .filter((p) => p.current)
+    .map((p) => ({
+      value: `${partnerPrefix}${p.id}`,
+      text: `${p.name}, ${p.agency} (partner member)`,
+      selected: `${partnerPrefix}${p.id}` === selected,
+    })),
 ];

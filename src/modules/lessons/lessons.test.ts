@@ -566,9 +566,14 @@ describe('lessons learned: reviews, case studies and the learning group', () => 
       sql`select o.ods_code as org, n.body from notifications n join organisations o on o.id = n.org_id
           where n.title = 'Lessons learned group action overdue'`,
     );
-    // The demo's group action owned by RZ1: its two leads and the ICB's commissioner lead.
-    expect(group.map((n) => n.org).sort()).toEqual(['QZZ', 'RZ1', 'RZ1']);
-    for (const n of group) expect(n.body).toContain('Share the out-of-hours handbook page');
+    // The demo's group action owned by RZ1: its two leads and the ICB's commissioner lead; the one a police
+    // partner member owns: the commissioner lead alone, who tracks it for them.
+    expect(group.map((n) => n.org).sort()).toEqual(['QZZ', 'QZZ', 'RZ1', 'RZ1']);
+    const handbook = group.filter((n) => n.body.includes('Share the out-of-hours handbook page'));
+    expect(handbook.map((n) => n.org).sort()).toEqual(['QZZ', 'RZ1', 'RZ1']);
+    const partner = group.filter((n) => n.body.includes('police Prevent out-of-hours contact route'));
+    expect(partner.map((n) => n.org)).toEqual(['QZZ']);
+    expect(partner[0]?.body).toContain('You track it for them');
   });
 
   // ---- reporting ----

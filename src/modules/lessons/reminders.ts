@@ -9,7 +9,8 @@ import * as repository from './repository.ts';
  * A review's action goes to its organisation's Prevent leads with the case reference only: what the
  * action says and who owns it are sealed on the review, and a notification is stored and e-mailed in
  * plain text. A group action goes to the leads
- * of the organisation that owns it and to the host's commissioner lead.
+ * of the organisation that owns it and to the host's commissioner lead; a partner member's (the host owns it
+ * on their behalf) to the host's commissioner lead alone.
  */
 export async function lessonsReminders(database: Database, today: string): Promise<Reminder[]> {
   const reviewActions = (await repository.overdueReviewActions(database.db, today)).map(
@@ -23,7 +24,9 @@ export async function lessonsReminders(database: Database, today: string): Promi
     }),
   );
   const groupActions = (await repository.overdueGroupActions(database.db, today)).flatMap((a): Reminder[] => {
-    const body = `“${a.description}”, owned by ${a.owner}, was due on ${spokenDate(a.dueOn)}.`;
+    const body = a.partnerMemberId
+      ? `“${a.description}”, owned by ${a.owner} of a partner agency, was due on ${spokenDate(a.dueOn)}. You track it for them: mark it done, or agree a new date.`
+      : `“${a.description}”, owned by ${a.owner}, was due on ${spokenDate(a.dueOn)}.`;
     const reminder = { title: 'Lessons learned group action overdue', body, link: '/learning#actions' };
     const toOwner: Reminder = {
       ...reminder,

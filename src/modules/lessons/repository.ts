@@ -1,13 +1,16 @@
-import { and, asc, desc, eq, gte, inArray, lt, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, gte, inArray, isNull, lt, sql } from 'drizzle-orm';
 import type { Executor } from '../../db/client.ts';
 import {
   type ActionStatus,
   caseStudies,
   learningActions,
+  learningMeetingPartners,
   learningMeetings,
+  learningPartnerMembers,
   lessonsActions,
   lessonsReviews,
   type ReviewStatus,
+  regionalFeaturedCaseStudies,
   sharedCaseStudies,
 } from './schema.ts';
 
@@ -17,6 +20,8 @@ export type CaseStudyRow = typeof caseStudies.$inferSelect;
 export type SharedCaseStudyRow = typeof sharedCaseStudies.$inferSelect;
 export type MeetingRow = typeof learningMeetings.$inferSelect;
 export type GroupActionRow = typeof learningActions.$inferSelect;
+export type PartnerMemberRow = typeof learningPartnerMembers.$inferSelect;
+export type FeaturedRow = typeof regionalFeaturedCaseStudies.$inferSelect;
 
 const one = <T>(rows: T[], what: string): T => {
   const [row] = rows;
@@ -317,7 +322,7 @@ export async function insertGroupAction(
   tx: Executor,
   fields: Pick<
     typeof learningActions.$inferInsert,
-    'groupOrgId' | 'meetingId' | 'description' | 'ownerOrgId' | 'owner' | 'dueOn'
+    'groupOrgId' | 'meetingId' | 'description' | 'ownerOrgId' | 'partnerMemberId' | 'owner' | 'dueOn'
   >,
 ): Promise<GroupActionRow> {
   return one(await tx.insert(learningActions).values(fields).returning(), 'group action insert');
@@ -335,6 +340,110 @@ export async function setGroupActionStatus(
     .where(eq(learningActions.id, id))
     .returning({ id: learningActions.id });
   return changed.length;
+}
+
+// ---- the group's partner members ----
+
+/** The group's partner members: current ones first, by name. */
+export async function partnersOf(tx: Executor, groupOrgId: string): Promise<PartnerMemberRow[]> {
+  return tx
+    .select()
+    .from(learningPartnerMembers)
+    .where(eq(learningPartnerMembers.orgId, groupOrgId))
+    .orderBy(sql`${learningPartnerMembers.endedOn} is not null`, asc(learningPartnerMembers.name));
+}
+
+export async function partnerById(tx: Executor, groupOrgId: string, id: string): Promise<PartnerMemberRow | undefined> {
+  const [row] = await tx
+    .select()
+    .from(learningPartnerMembers)
+    .where(and(eq(learningPartnerMembers.orgId, groupOrgId), eq(learningPartnerMembers.id, id)));
+  return row;
+}
+
+export async function insertPartner(
+  tx: Executor,
+  fields: Pick<typeof learningPartnerMembers.$inferInsert, 'orgId' | 'name' | 'agency' | 'kind' | 'joinedOn'>,
+): Promise<PartnerMemberRow> {
+  return one(await tx.insert(learningPartnerMembers).values(fields).returning(), 'partner member insert');
+}
+
+/** Ends a current membership; the number ended (0 when it had ended already). */
+export async function endPartner(tx: Executor, groupOrgId: string, id: string, endedOn: string): Promise<number> {
+  const ended = await tx
+    .update(learningPartnerMembers)
+    .set({ endedOn, updatedAt: new Date() })
+    .where(
+      and(
+        eq(learningPartnerMembers.orgId, groupOrgId),
+        eq(learningPartnerMembers.id, id),
+        isNull(learningPartnerMembers.endedOn),
+      ),
+    )
+    .returning({ id: learningPartnerMembers.id });
+  return ended.length;
+}
+
+export async function meetingPartnerIds(tx: Executor, groupOrgId: string, meetingId: string): Promise<string[]> {
+  const rows = await tx
+    .select({ id: learningMeetingPartners.partnerMemberId })
+    .from(learningMeetingPartners)
+    .where(and(eq(learningMeetingPartners.orgId, groupOrgId), eq(learningMeetingPartners.meetingId, meetingId)));
+  return rows.map((r) => r.id);
+}
+
+/** The partner members who attended the meeting, as given (replacing those recorded before). */
+export async function setMeetingPartners(
+  tx: Executor,
+  groupOrgId: string,
+  meetingId: string,
+  partnerIds: readonly string[],
+): Promise<void> {
+  await tx
+    .delete(learningMeetingPartners)
+    .where(and(eq(learningMeetingPartners.orgId, groupOrgId), eq(learningMeetingPartners.meetingId, meetingId)));
+  if (partnerIds.length === 0) return;
+  await tx
+    .insert(learningMeetingPartners)
+    .values(partnerIds.map((partnerMemberId) => ({ orgId: groupOrgId, meetingId, partnerMemberId })));
+}
+
+// ---- the region's view of its groups ----
+
+/** The case studies shared with the groups given (the ICBs of a region), the latest first. */
+export async function caseStudiesOfGroups(tx: Executor, groupOrgIds: readonly string[]): Promise<SharedCaseStudyRow[]> {
+  if (groupOrgIds.length === 0) return [];
+  return tx
+    .select()
+    .from(sharedCaseStudies)
+    .where(inArray(sharedCaseStudies.groupOrgId, [...groupOrgIds]))
+    .orderBy(desc(sharedCaseStudies.sharedAt), asc(sharedCaseStudies.id));
+}
+
+export async function featuredOf(tx: Executor, regionOrgId: string): Promise<FeaturedRow[]> {
+  return tx.select().from(regionalFeaturedCaseStudies).where(eq(regionalFeaturedCaseStudies.orgId, regionOrgId));
+}
+
+/** Features the study; false when the region had featured it already. */
+export async function insertFeatured(
+  tx: Executor,
+  fields: Pick<typeof regionalFeaturedCaseStudies.$inferInsert, 'orgId' | 'sharedCaseStudyId' | 'featuredBy' | 'featuredByName'>,
+): Promise<boolean> {
+  const rows = await tx.insert(regionalFeaturedCaseStudies).values(fields).onConflictDoNothing().returning();
+  return rows.length > 0;
+}
+
+export async function deleteFeatured(tx: Executor, regionOrgId: string, sharedCaseStudyId: string): Promise<number> {
+  const removed = await tx
+    .delete(regionalFeaturedCaseStudies)
+    .where(
+      and(
+        eq(regionalFeaturedCaseStudies.orgId, regionOrgId),
+        eq(regionalFeaturedCaseStudies.sharedCaseStudyId, sharedCaseStudyId),
+      ),
+    )
+    .returning({ id: regionalFeaturedCaseStudies.id });
+  return removed.length;
 }
 
 // ---- figures for the board report ----

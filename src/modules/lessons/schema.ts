@@ -1,4 +1,4 @@
-import { date, index, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { date, index, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { concernCases } from '../concerns/schema.ts';
 import { organisations } from '../organisations/schema.ts';
 import { referrals } from '../referrals/schema.ts';
@@ -145,6 +145,33 @@ export const sharedCaseStudies = pgTable(
   ],
 );
 
+export const partnerKinds = ['police', 'local_authority', 'other'] as const;
+export type PartnerKind = (typeof partnerKinds)[number];
+
+/**
+ * A partner agency's member of the learning group (police, a local authority's Prevent team), recorded by
+ * the host: they have no account, so the host records their attendance and tracks their actions.
+ */
+export const learningPartnerMembers = pgTable(
+  'learning_partner_members',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    /** The commissioner hosting the group. */
+    orgId: uuid('org_id')
+      .notNull()
+      .references(() => organisations.id),
+    name: text('name').notNull(),
+    agency: text('agency').notNull(),
+    kind: text('kind').$type<PartnerKind>().notNull(),
+    joinedOn: date('joined_on').notNull(),
+    /** The day the membership ended: kept, so that past meetings and actions still name them. */
+    endedOn: date('ended_on'),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index('learning_partner_members_org_idx').on(t.orgId)],
+);
+
 /** A meeting of the learning group: who came, what was discussed, and the learning agreed. */
 export const learningMeetings = pgTable(
   'learning_meetings',
@@ -173,9 +200,11 @@ export const learningActions = pgTable(
       .references(() => organisations.id),
     meetingId: uuid('meeting_id').references(() => learningMeetings.id),
     description: text('description').notNull(),
+    /** The host, for an action a partner member owns: the host tracks it for them. */
     ownerOrgId: uuid('owner_org_id')
       .notNull()
       .references(() => organisations.id),
+    partnerMemberId: uuid('partner_member_id').references(() => learningPartnerMembers.id),
     owner: text('owner').notNull(),
     dueOn: date('due_on').notNull(),
     status: text('status').$type<ActionStatus>().notNull().default('open'),
@@ -184,4 +213,39 @@ export const learningActions = pgTable(
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [index('learning_actions_group_idx').on(t.groupOrgId), index('learning_actions_owner_idx').on(t.ownerOrgId)],
+);
+
+/** The partner members who attended a meeting, beside the free text of who else came. */
+export const learningMeetingPartners = pgTable(
+  'learning_meeting_partners',
+  {
+    orgId: uuid('org_id')
+      .notNull()
+      .references(() => organisations.id),
+    meetingId: uuid('meeting_id')
+      .notNull()
+      .references(() => learningMeetings.id, { onDelete: 'cascade' }),
+    partnerMemberId: uuid('partner_member_id')
+      .notNull()
+      .references(() => learningPartnerMembers.id),
+  },
+  (t) => [primaryKey({ columns: [t.meetingId, t.partnerMemberId] }), index('learning_meeting_partners_org_idx').on(t.orgId)],
+);
+
+/** A group's shared case study featured by a region's lead (org_id: the region) for regional learning. */
+export const regionalFeaturedCaseStudies = pgTable(
+  'regional_featured_case_studies',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    orgId: uuid('org_id')
+      .notNull()
+      .references(() => organisations.id),
+    sharedCaseStudyId: uuid('shared_case_study_id')
+      .notNull()
+      .references(() => sharedCaseStudies.id, { onDelete: 'cascade' }),
+    featuredBy: uuid('featured_by').references(() => users.id),
+    featuredByName: text('featured_by_name').notNull(),
+    featuredAt: timestamp('featured_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex('regional_featured_case_studies_study_idx').on(t.orgId, t.sharedCaseStudyId)],
 );
