@@ -1,18 +1,21 @@
 import type { Db, Tx } from '../../db/client.ts';
 import { type Scope, withScope } from '../../db/tenancy.ts';
-import { addDays, financialYearLabel, todayInLondon } from '../../platform/dates.ts';
+import { addDays, addMonths, financialYearLabel, todayInLondon } from '../../platform/dates.ts';
 import { NotFoundError } from '../../platform/errors.ts';
 import * as boardReports from '../board-reports/service.ts';
 import * as contracts from '../contracts/service.ts';
+import * as development from '../development/service.ts';
+import * as informationRequests from '../information-requests/service.ts';
 import * as leads from '../leads/service.ts';
 import * as lessons from '../lessons/service.ts';
 import * as organisations from '../organisations/service.ts';
+import * as partnership from '../partnership/service.ts';
 import * as policies from '../policies/service.ts';
 import * as programme from '../programme/service.ts';
 import * as referrals from '../referrals/service.ts';
 import * as risks from '../risks/service.ts';
 import * as training from '../training/service.ts';
-import type { AssuranceFigures, LeadFigures } from './rules.ts';
+import type { AssuranceFigures, LeadFigures, PartnershipAssurance, RequestsAssurance } from './rules.ts';
 
 const leadFigures = (held: leads.Appointment | null): LeadFigures | null =>
   held
@@ -82,6 +85,7 @@ async function figuresOf(
   const registerOf = await risks.registerStandingOf(tx, ids, asAt);
   const needsOf = await training.approvedNeedsAnalysesOf(tx, ids, asAt);
   const boardReportOf = await boardReports.boardReportStandingOf(tx, ids, asAt);
+  const developmentOf = await development.developmentFiguresOf(tx, ids, asAt);
   const reviewsOf = await lessons.reviewsOfCasesOf(tx, new Map(ids.map((id) => [id, referredOf.get(id)?.caseIds ?? []])), asAt);
   const figures = new Map<string, AssuranceFigures>();
   for (const org of orgs) {
@@ -118,7 +122,34 @@ async function figuresOf(
         reviews: reviewsOf.get(org.id) as lessons.ReviewsOfCases,
       },
       boardReport: boardReportFigures(boardReportOf.get(org.id) ?? null),
+      development: developmentOf.get(org.id) as development.DevelopmentFigures,
+      ...(await partnershipFiguresIn(tx, org.id, asAt)),
     });
   }
   return figures;
+}
+
+/**
+ * The engagement log and the information requests of one organisation, for the partnership rules. One organisation
+ * at a time (three small queries each): the logs are short, and a commissioner's providers are tens, not thousands.
+ */
+async function partnershipFiguresIn(
+  tx: Tx,
+  orgId: string,
+  asAt: string,
+): Promise<{ partnership: PartnershipAssurance; requests: RequestsAssurance }> {
+  const log = await partnership.partnershipFiguresIn(tx, orgId, asAt);
+  const asked = await informationRequests.requestFiguresIn(tx, orgId, addDays(addMonths(asAt, -12), 1), asAt, asAt);
+  return {
+    partnership: {
+      total: log.lastYear.total,
+      byKind: partnership.engagementKinds
+        .filter((kind) => log.lastYear.byKind[kind] > 0)
+        .map((kind) => ({ name: partnership.engagementKindNames[kind], count: log.lastYear.byKind[kind] })),
+      quietPeriods: log.periods.filter((p) => p.total === 0).map(({ from, to }) => ({ from, to })),
+      communityOfPractice: log.lastYear.byKind.community_of_practice,
+      overdueActions: log.overdueActions,
+    },
+    requests: asked,
+  };
 }

@@ -46,6 +46,24 @@ function meetsEverything(): AssuranceFigures {
       reviews: { missing: 0, toDo: 0, inProgress: 0, complete: 3, overdueActions: 0 },
     },
     boardReport: { yearLabel: 'April 2025 to March 2026', version: 2, presentedOn: '2026-05-21', minuteReference: 'BM/26/114' },
+    development: {
+      leads: [
+        { name: 'Dana Director', hasAccount: true, activities: 2, hours: 9.25, overdueTargets: 0 },
+        { name: 'Pat Lead', hasAccount: true, activities: 4, hours: 13, overdueTargets: 0 },
+      ],
+      practitioners: { people: 3, withDevelopment: 2, activities: 3, hours: 4.5 },
+    },
+    partnership: {
+      total: 6,
+      byKind: [
+        { name: 'Channel panel', count: 4 },
+        { name: 'Community of practice event you hosted', count: 2 },
+      ],
+      quietPeriods: [],
+      communityOfPractice: 2,
+      overdueActions: 0,
+    },
+    requests: { received: 3, answered: 3, answeredOnTime: 3, overdue: 0 },
   };
 }
 
@@ -470,6 +488,109 @@ describe('the rules that compute a core standard’s result', () => {
       result: 'not_met',
       reason: 'No annual Prevent report has been approved and presented to the board.',
       links: link,
+    });
+  });
+
+  it('the development of the leads: every lead in post developed with no overdue target, some, none, no leads', () => {
+    expect(evaluate('lead-development', meetsEverything(), asAt)).toEqual({
+      result: 'met',
+      reason:
+        '2 of 2 Prevent leads in post with development recorded in the 12 months to 1 December 2026 and no overdue plan target: ' +
+        'Dana Director, 2 activities (9.25 hours); Pat Lead, 4 activities (13 hours). ' +
+        'Safeguarding practitioners: 2 of 3 people with development recorded, 4.5 hours in all.',
+      links: [{ text: 'Development of Prevent leads', href: '/development' }],
+    });
+    const overdue = changed((f) => {
+      const lead = f.development.leads[1];
+      if (lead) lead.overdueTargets = 1;
+    });
+    expect(evaluate('lead-development', overdue, asAt)).toMatchObject({
+      result: 'partly_met',
+      reason: expect.stringContaining(
+        '1 of 2 Prevent leads in post with development recorded in the 12 months to 1 December 2026 and no overdue plan target: ' +
+          'Dana Director, 2 activities (9.25 hours); Pat Lead, 4 activities (13 hours), 1 plan target overdue.',
+      ),
+    });
+    const oneWithout = changed((f) => {
+      f.development.leads[0] = { name: 'Dana Director', hasAccount: false, activities: 0, hours: 0, overdueTargets: 0 };
+    });
+    expect(evaluate('lead-development', oneWithout, asAt).reason).toContain(
+      'Dana Director, no account in Prevent Assure, so no development recorded; Pat Lead, 4 activities (13 hours).',
+    );
+    expect(evaluate('lead-development', oneWithout, asAt).result).toBe('partly_met');
+    const none = changed((f) => {
+      f.development.leads = f.development.leads.map((l) => ({ ...l, activities: 0, hours: 0 }));
+      f.development.practitioners = { people: 0, withDevelopment: 0, activities: 0, hours: 0 };
+    });
+    expect(evaluate('lead-development', none, asAt)).toMatchObject({
+      result: 'not_met',
+      reason:
+        '0 of 2 Prevent leads in post with development recorded in the 12 months to 1 December 2026 and no overdue plan target: ' +
+        'Dana Director, no development recorded; Pat Lead, no development recorded.',
+    });
+    const noLeads = changed((f) => {
+      f.development.leads = [];
+    });
+    expect(evaluate('lead-development', noLeads, asAt)).toMatchObject({
+      result: 'not_met',
+      reason:
+        'No Prevent lead is in post, so no lead’s development can be shown. Safeguarding practitioners: 2 of 3 people with development recorded, 4.5 hours in all.',
+    });
+  });
+
+  it('multi-agency engagement: meetings in every three months and no agreed action overdue', () => {
+    expect(evaluate('multi-agency-engagement', meetsEverything(), asAt)).toEqual({
+      result: 'met',
+      reason:
+        '6 multi-agency meetings in the 12 months to 1 December 2026 (Channel panel 4, Community of practice event you hosted 2), in every three months, with no agreed action overdue.',
+      links: [{ text: 'Multi-agency partnership', href: '/partnership' }],
+    });
+    const gaps = changed((f) => {
+      f.partnership.quietPeriods = [{ from: '2025-12-02', to: '2026-03-01' }];
+      f.partnership.overdueActions = 1;
+    });
+    expect(evaluate('multi-agency-engagement', gaps, asAt)).toMatchObject({
+      result: 'partly_met',
+      reason:
+        '6 multi-agency meetings in the 12 months to 1 December 2026 (Channel panel 4, Community of practice event you hosted 2), but none from 2 December 2025 to 1 March 2026; and 1 agreed action is overdue.',
+    });
+    const none = changed((f) => {
+      f.partnership = { total: 0, byKind: [], quietPeriods: [], communityOfPractice: 0, overdueActions: 0 };
+    });
+    expect(evaluate('multi-agency-engagement', none, asAt)).toMatchObject({
+      result: 'not_met',
+      reason: 'No multi-agency meeting or forum is recorded in the 12 months to 1 December 2026.',
+    });
+    expect(evaluate('community-of-practice', meetsEverything(), asAt)).toMatchObject({
+      result: 'met',
+      reason: '2 community of practice events hosted in the 12 months to 1 December 2026.',
+    });
+    expect(evaluate('community-of-practice', none, asAt).result).toBe('not_met');
+  });
+
+  it('information requests: every one received answered by its date, none overdue', () => {
+    expect(evaluate('requests-answered', meetsEverything(), asAt)).toEqual({
+      result: 'met',
+      reason: '3 of 3 requests received in the 12 months to 1 December 2026 answered by the date due.',
+      links: [{ text: 'Information requests', href: '/information-requests' }],
+    });
+    const late = changed((f) => {
+      f.requests = { received: 3, answered: 2, answeredOnTime: 1, overdue: 1 };
+    });
+    expect(evaluate('requests-answered', late, asAt)).toMatchObject({
+      result: 'partly_met',
+      reason: '1 of 3 requests received in the 12 months to 1 December 2026 answered by the date due; 1 request is overdue now.',
+    });
+    const unanswered = changed((f) => {
+      f.requests = { received: 1, answered: 0, answeredOnTime: 0, overdue: 1 };
+    });
+    expect(evaluate('requests-answered', unanswered, asAt).result).toBe('not_met');
+    const none = changed((f) => {
+      f.requests = { received: 0, answered: 0, answeredOnTime: 0, overdue: 0 };
+    });
+    expect(evaluate('requests-answered', none, asAt)).toMatchObject({
+      result: 'not_assessed',
+      reason: 'No information request was received in the 12 months to 1 December 2026, so there is none to measure.',
     });
   });
 });

@@ -7,9 +7,16 @@ import type { RuleId } from '../standards/service.ts';
  * figures in it, and links to the pages where the lead acts. No database, no clock: `asAt` is given.
  */
 
-export type Result = 'met' | 'partly_met' | 'not_met' | 'not_assessed';
-export type RecordLink = { text: string; href: string };
-export type RuleOutcome = { result: Result; reason: string; links: RecordLink[] };
+import {
+  communityOfPractice,
+  multiAgencyEngagement,
+  type PartnershipAssurance,
+  type RequestsAssurance,
+  requestsAnswered,
+} from './partnership-rules.ts';
+import type { RecordLink, Result, RuleOutcome } from './rule-outcome.ts';
+
+export type { PartnershipAssurance, RecordLink, RequestsAssurance, Result, RuleOutcome };
 
 /** The core standards' training target: at least 85 % of staff trained to the level their role needs. */
 export const trainingTarget = 85;
@@ -17,6 +24,15 @@ export const trainingTarget = 85;
 export const currentMonths = 12;
 
 export type LeadFigures = { name: string; since: string; commissionerToldOn: string | null };
+
+/** A Prevent lead in post's development over the 12 months to the as-at date, and their plan's overdue targets then. */
+export type LeadDevelopmentFigures = {
+  name: string;
+  hasAccount: boolean;
+  activities: number;
+  hours: number;
+  overdueTargets: number;
+};
 
 export type AssuranceFigures = {
   organisation: { name: string; commissioned: boolean };
@@ -58,6 +74,15 @@ export type AssuranceFigures = {
   };
   /** The latest annual report to the board approved and presented on or before the as-at date; null if none. */
   boardReport: { yearLabel: string; version: number; presentedOn: string; minuteReference: string | null } | null;
+  /** The development of each Prevent lead in post, and of the safeguarding practitioners, in the 12 months to the date. */
+  development: {
+    leads: LeadDevelopmentFigures[];
+    practitioners: { people: number; withDevelopment: number; activities: number; hours: number };
+  };
+  /** The engagement log over the 12 months to the as-at date. */
+  partnership: PartnershipAssurance;
+  /** Information requests received in the 12 months to the as-at date, and those overdue on it. */
+  requests: RequestsAssurance;
 };
 
 const outcome = (result: Result, reason: string, ...links: RecordLink[]): RuleOutcome => ({ result, reason, links });
@@ -78,6 +103,7 @@ const links = {
   referred: { text: 'Referred cases', href: '/concerns?status=referred' },
   contracts: { text: 'Contract register', href: '/contracts' },
   reports: { text: 'Board reports', href: '/reports' },
+  development: { text: 'Development of Prevent leads', href: '/development' },
 } satisfies Record<string, RecordLink>;
 
 const postNames = { accountable: 'accountable Prevent lead', operational: 'operational Prevent lead' } as const;
@@ -276,6 +302,32 @@ function boardReport(figures: AssuranceFigures, asAt: string): RuleOutcome {
   return outcome('not_met', `${meeting}: more than 12 months ago.`, links.reports);
 }
 
+/** An ongoing development programme: every lead in post developed in the last 12 months, with no plan target overdue. */
+function leadDevelopment(figures: AssuranceFigures, asAt: string): RuleOutcome {
+  const { leads, practitioners: p } = figures.development;
+  const period = `in the 12 months to ${spokenDate(asAt)}`;
+  const staff = p.people
+    ? ` Safeguarding practitioners: ${p.withDevelopment} of ${count(p.people, 'person', 'people')} with development recorded, ${count(p.hours, 'hour', 'hours')} in all.`
+    : '';
+  if (leads.length === 0) {
+    return outcome('not_met', `No Prevent lead is in post, so no lead’s development can be shown.${staff}`, links.development);
+  }
+  const shown = (l: LeadDevelopmentFigures) => {
+    if (!l.hasAccount) return `${l.name}, no account in Prevent Assure, so no development recorded`;
+    const done = l.activities
+      ? `${count(l.activities, 'activity', 'activities')} (${count(l.hours, 'hour', 'hours')})`
+      : 'no development recorded';
+    return `${l.name}, ${done}${l.overdueTargets ? `, ${count(l.overdueTargets, 'plan target', 'plan targets')} overdue` : ''}`;
+  };
+  const developed = leads.filter((l) => l.activities > 0 && l.overdueTargets === 0).length;
+  const result = developed === leads.length ? 'met' : leads.some((l) => l.activities > 0) ? 'partly_met' : 'not_met';
+  return outcome(
+    result,
+    `${developed} of ${count(leads.length, 'Prevent lead', 'Prevent leads')} in post with development recorded ${period} and no overdue plan target: ${leads.map(shown).join('; ')}.${staff}`,
+    links.development,
+  );
+}
+
 const rules: Record<RuleId, (figures: AssuranceFigures, asAt: string) => RuleOutcome> = {
   'accountable-lead-in-post': (f, asAt) => leadInPost('accountable', f, asAt),
   'operational-lead-in-post': (f, asAt) => leadInPost('operational', f, asAt),
@@ -290,6 +342,10 @@ const rules: Record<RuleId, (figures: AssuranceFigures, asAt: string) => RuleOut
   'sharing-decisions': sharingDecisions,
   'provider-contracts': providerContracts,
   'board-report': boardReport,
+  'lead-development': leadDevelopment,
+  'multi-agency-engagement': (f, asAt) => multiAgencyEngagement(f.partnership, asAt),
+  'community-of-practice': (f, asAt) => communityOfPractice(f.partnership, asAt),
+  'requests-answered': (f, asAt) => requestsAnswered(f.requests, asAt),
 };
 
 /** The result of one rule for an organisation's figures as at a date (YYYY-MM-DD). */

@@ -38,8 +38,13 @@ describe('the CQC evidence pack', () => {
       narrative: `Talked of the Grimsvald movement and ${marker} Academy.`,
       location: `${marker} ward`,
     });
+    // A meeting written before its check existed, naming someone: the pack withholds the text, not only the form.
+    await t.database.db.execute(
+      sql`insert into partnership_engagements (org_id, kind, title, held_on, contribution)
+          values (${rz1}, 'channel_panel', 'Channel panel', current_date - 3, ${`Shared what we hold on Isolde ${marker}.`})`,
+    );
     const { zip, contents } = await evidence.packFor(t.database.db, lead.actor, lead.user.activeOrg);
-    expect(contents).toMatch(/7 pages, \d+ policy documents, the board report/);
+    expect(contents).toMatch(/8 pages, \d+ policy documents, the board report/);
     const files = await zipFiles(zip);
     const names = [...files.keys()];
     for (const page of evidence.pageSlugs) expect(names).toContain(`${page}.html`);
@@ -53,6 +58,10 @@ describe('the CQC evidence pack', () => {
 
     const training = files.get('training.html')?.toString('utf8') ?? '';
     expect(training).toContain('Compliance by staff group');
+    const partnershipPage = files.get('partnership.html')?.toString('utf8') ?? '';
+    expect(partnershipPage).toContain('Northshire Channel panel (Channel panel)');
+    expect(partnershipPage).toContain('Withheld: it looks as if it identifies someone');
+    expect(partnershipPage).toContain('Information requests in the last 12 months');
     const text = [
       ...names.filter((n) => n.endsWith('.html')).map((n) => files.get(n)?.toString('utf8') ?? ''),
       await pdfText(files.get('board-report.pdf') ?? Buffer.alloc(0)),

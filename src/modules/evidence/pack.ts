@@ -1,13 +1,14 @@
 /**
  * The CQC evidence for an organisation: the pages an inspector reads (the self-assessment, the Prevent policy
  * and linked policies, training compliance, the latest approved board report, the risk register and CTLP
- * review, the multi-agency contacts, lessons learned), each a document, and the files that go with them.
+ * review, the multi-agency contacts and partnership work, lessons learned), each a document, and the files that go with them.
  * It leaves the organisation, so every count goes through the small-number gate; it holds no case and no
  * one a concern was about.
  */
 import { zipSync } from 'fflate';
 import type { Db } from '../../db/client.ts';
 import { withScope } from '../../db/tenancy.ts';
+import { identifiersIn } from '../../platform/anonymiser/outgoing.ts';
 import type { OrganisationSummary } from '../../platform/context.ts';
 import { addDays, spokenDate, todayInLondon } from '../../platform/dates.ts';
 import type { Block, ReportDocument, Section } from '../../platform/documents/document.ts';
@@ -15,7 +16,9 @@ import { reportPdf } from '../../platform/documents/pdf.ts';
 import { FigureBook } from '../../platform/figure-book.ts';
 import { suppressionNote } from '../../platform/suppression.ts';
 import * as contacts from '../contacts/service.ts';
+import * as informationRequests from '../information-requests/service.ts';
 import * as lessons from '../lessons/service.ts';
+import * as partnership from '../partnership/service.ts';
 import * as policies from '../policies/service.ts';
 import { escapeHtml, reportHtml } from '../reports/render-html.ts';
 import * as reports from '../reports/service.ts';
@@ -27,7 +30,16 @@ export type EvidenceOrganisation = Pick<OrganisationSummary, 'id' | 'name' | 'od
   commissionerId?: string | null;
 };
 
-export const pageSlugs = ['self-assessment', 'policies', 'training', 'board-report', 'risks', 'contacts', 'lessons'] as const;
+export const pageSlugs = [
+  'self-assessment',
+  'policies',
+  'training',
+  'board-report',
+  'risks',
+  'contacts',
+  'partnership',
+  'lessons',
+] as const;
 export type PageSlug = (typeof pageSlugs)[number];
 
 export const pageTitles: Record<PageSlug, string> = {
@@ -37,6 +49,7 @@ export const pageTitles: Record<PageSlug, string> = {
   'board-report': 'Annual Prevent report to the board',
   risks: 'Prevent risk register and CTLP review',
   contacts: 'Multi-agency contacts',
+  partnership: 'Multi-agency partnership',
   lessons: 'Lessons learned',
 };
 
@@ -230,6 +243,65 @@ function riskSections(register: risks.Register, ctlp: risks.CtlpStanding | null)
   ];
 }
 
+/** Text typed in the organisation, as it may leave it: withheld whole if the anonymiser finds an identifier in it. */
+const outgoing = (text: string) => (identifiersIn(text).length ? 'Withheld: it looks as if it identifies someone' : text);
+
+function partnershipSections(
+  meetings: partnership.Engagement[],
+  figures: partnership.PartnershipFigures,
+  requests: informationRequests.RequestFigures,
+): Section[] {
+  const book = new FigureBook(false);
+  const kinds = partnership.engagementKinds.map((kind) => book.count(`kind.${kind}`, figures.lastYear.byKind[kind]));
+  const total = book.count('total', figures.lastYear.total);
+  book.sum(total, kinds);
+  const requestCounts = [requests.received, requests.answered, requests.answeredOnTime, requests.overdue, requests.made].map(
+    (n, i) => book.count(`requests.${i}`, n),
+  );
+  return [
+    {
+      heading: 'Meetings and forums in the last 12 months',
+      level: 1,
+      blocks: [
+        {
+          kind: 'table',
+          caption: 'By kind',
+          columns: ['Kind of meeting', 'Meetings'],
+          rows: [
+            ...partnership.engagementKinds.map((kind, i) => [partnership.engagementKindNames[kind], book.text(kinds[i] ?? '')]),
+            ['All meetings', book.text(total)],
+          ],
+        },
+        meetings.length
+          ? {
+              kind: 'table',
+              caption: 'Each meeting, latest first',
+              columns: ['Date', 'Meeting', 'Partner agencies', 'What the organisation contributed'],
+              rows: meetings.map((m) => [
+                spokenDate(m.heldOn),
+                `${outgoing(m.title)} (${partnership.engagementKindNames[m.kind]})`,
+                m.partnerAgencies.map(outgoing).join(', '),
+                outgoing(m.contribution),
+              ]),
+            }
+          : paragraph('No multi-agency meetings are recorded for the last 12 months.', true),
+      ],
+    },
+    {
+      heading: 'Information requests in the last 12 months',
+      level: 1,
+      blocks: [
+        {
+          kind: 'table',
+          caption: 'Requests from and to partners',
+          columns: ['Received', 'Answered', 'Answered on time', 'Overdue now', 'Made of partners'],
+          rows: [requestCounts.map((c) => book.text(c))],
+        },
+      ],
+    },
+  ];
+}
+
 function contactSections(directory: { own: contacts.Contact[]; fromCommissioner: contacts.Contact[] }): Section[] {
   const rows = (list: contacts.Contact[]) =>
     list.map((c) => [
@@ -357,6 +429,15 @@ const builders: Record<PageSlug, (db: Db, base: Base) => Promise<Built>> = {
   contacts: async (db, base) => {
     const directory = await withScope(db, ownScope(base.org), (tx) => contacts.directoryIn(tx, base.org.id));
     return { document: page(base, 'contacts', contactSections(directory)) };
+  },
+  partnership: async (db, base) => {
+    const today = base.generatedOn;
+    const gathered = await withScope(db, ownScope(base.org), async (tx) => ({
+      meetings: await partnership.engagementsForEvidenceIn(tx, base.org.id, today),
+      figures: await partnership.partnershipFiguresIn(tx, base.org.id, today),
+      requests: await informationRequests.requestFiguresIn(tx, base.org.id, addDays(today, -365), today, today),
+    }));
+    return { document: page(base, 'partnership', partnershipSections(gathered.meetings, gathered.figures, gathered.requests)) };
   },
   lessons: async (db, base) => {
     const today = base.generatedOn;

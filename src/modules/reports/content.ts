@@ -15,6 +15,7 @@ import * as selfAssessment from '../self-assessment/service.ts';
 import * as training from '../training/service.ts';
 import type { ReportFigures } from './figures.ts';
 import { type Route, routes } from './month-end.ts';
+import { partnershipSection } from './partnership-content.ts';
 
 /** What a person writes into the report. */
 export type WrittenSections = {
@@ -377,6 +378,7 @@ export function boardReportDocument(
     ...trainingSection(figures, book),
     activitySection(figures, book),
     ...lessonsAndRisksSections(figures, book),
+    partnershipSection(figures, book),
     selfAssessmentSection(figures),
     ...writtenSections(written, standing),
   ];

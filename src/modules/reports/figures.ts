@@ -6,8 +6,10 @@ import type { Db } from '../../db/client.ts';
 import { type Scope, withScope } from '../../db/tenancy.ts';
 import type { OrganisationSummary } from '../../platform/context.ts';
 import { addDays, addMonths, financialYearLabel, todayInLondon } from '../../platform/dates.ts';
+import * as informationRequests from '../information-requests/service.ts';
 import * as leads from '../leads/service.ts';
 import * as lessons from '../lessons/service.ts';
+import * as partnership from '../partnership/service.ts';
 import * as policies from '../policies/service.ts';
 import * as programme from '../programme/service.ts';
 import * as risks from '../risks/service.ts';
@@ -36,6 +38,10 @@ export type ReportFigures = {
   risksByBand: Record<risks.Band, number>;
   ctlp: risks.CtlpStanding | null;
   selfAssessment: selfAssessment.YearStanding | null;
+  /** The engagement log: the year's meetings by kind and quarter, and overdue actions. */
+  partnership: partnership.PartnershipFigures;
+  /** Information requests asked from the year's start to the as-at date. */
+  requests: informationRequests.RequestFigures;
 };
 
 /** The months of a financial year that have ended by `today`. */
@@ -69,6 +75,8 @@ export async function reportFiguresOf(
     lessons: await lessons.lessonsFiguresIn(tx, org.id, { from: `${year}-04-01`, before: addDays(yearEnd, 1) }, today),
     risksByBand: await risks.openRisksByBandIn(tx, org.id),
     ctlp: (await risks.ctlpStandingOf(tx, [org.id], asAt)).get(org.id) ?? null,
+    partnership: await partnership.partnershipFiguresIn(tx, org.id, asAt),
+    requests: await informationRequests.requestFiguresIn(tx, org.id, `${year}-04-01`, asAt, asAt),
   }));
   const forecast = await training.forecastOf(db, scope, org.id, asAt, addMonths(asAt, 12));
   const standing = await selfAssessment.yearStandingOf(db, org, year, today, scope);
@@ -88,5 +96,7 @@ export async function reportFiguresOf(
     risksByBand: gathered.risksByBand,
     ctlp: gathered.ctlp,
     selfAssessment: standing,
+    partnership: gathered.partnership,
+    requests: gathered.requests,
   };
 }

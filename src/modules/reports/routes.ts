@@ -2,7 +2,6 @@ import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { Db } from '../../db/client.ts';
 import type { RequestContext } from '../../platform/context.ts';
 import type { AppDeps } from '../../platform/deps.ts';
-import type { ReportDocument } from '../../platform/documents/document.ts';
 import { sendDocument } from '../../platform/documents/send.ts';
 import { chartSvg } from '../../platform/documents/svg.ts';
 import { InputError } from '../../platform/errors.ts';

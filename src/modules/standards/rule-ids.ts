@@ -30,6 +30,14 @@ export const ruleIds = [
   'provider-contracts',
   /** The annual board report presented: "not assessed" until the reporting module exists. */
   'board-report',
+  /** Every Prevent lead in post has development recorded in the last 12 months, and no development plan target overdue. */
+  'lead-development',
+  /** Meetings of the local multi-agency Prevent arrangements in every three months of the last 12, no agreed action overdue. */
+  'multi-agency-engagement',
+  /** A community of practice event hosted in the last 12 months. */
+  'community-of-practice',
+  /** Every information request received in the last 12 months answered by its due date, none overdue. */
+  'requests-answered',
 ] as const;
 
 export type RuleId = (typeof ruleIds)[number];
