@@ -44,7 +44,7 @@ describe('the CQC evidence pack', () => {
           values (${rz1}, 'channel_panel', 'Channel panel', current_date - 3, ${`Shared what we hold on Isolde ${marker}.`})`,
     );
     const { zip, contents } = await evidence.packFor(t.database.db, lead.actor, lead.user.activeOrg);
-    expect(contents).toMatch(/8 pages, \d+ policy documents, the board report/);
+    expect(contents).toMatch(/9 pages, \d+ policy documents, the board report/);
     const files = await zipFiles(zip);
     const names = [...files.keys()];
     for (const page of evidence.pageSlugs) expect(names).toContain(`${page}.html`);
@@ -62,6 +62,8 @@ describe('the CQC evidence pack', () => {
     expect(partnershipPage).toContain('Northshire Channel panel (Channel panel)');
     expect(partnershipPage).toContain('Withheld: it looks as if it identifies someone');
     expect(partnershipPage).toContain('Information requests in the last 12 months');
+    const developmentPage = files.get('development.html')?.toString('utf8') ?? '';
+    expect(developmentPage).toContain('Development of the Prevent leads in the 12 months to');
     const text = [
       ...names.filter((n) => n.endsWith('.html')).map((n) => files.get(n)?.toString('utf8') ?? ''),
       await pdfText(files.get('board-report.pdf') ?? Buffer.alloc(0)),

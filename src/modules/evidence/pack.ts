@@ -16,10 +16,12 @@ import { reportPdf } from '../../platform/documents/pdf.ts';
 import { FigureBook } from '../../platform/figure-book.ts';
 import { suppressionNote } from '../../platform/suppression.ts';
 import * as contacts from '../contacts/service.ts';
+import * as development from '../development/service.ts';
 import * as informationRequests from '../information-requests/service.ts';
 import * as lessons from '../lessons/service.ts';
 import * as partnership from '../partnership/service.ts';
 import * as policies from '../policies/service.ts';
+import { developmentSection } from '../reports/partnership-content.ts';
 import { escapeHtml, reportHtml } from '../reports/render-html.ts';
 import * as reports from '../reports/service.ts';
 import * as risks from '../risks/service.ts';
@@ -38,6 +40,7 @@ export const pageSlugs = [
   'risks',
   'contacts',
   'partnership',
+  'development',
   'lessons',
 ] as const;
 export type PageSlug = (typeof pageSlugs)[number];
@@ -50,6 +53,7 @@ export const pageTitles: Record<PageSlug, string> = {
   risks: 'Prevent risk register and CTLP review',
   contacts: 'Multi-agency contacts',
   partnership: 'Multi-agency partnership',
+  development: 'Development of the Prevent leads and safeguarding staff',
   lessons: 'Lessons learned',
 };
 
@@ -438,6 +442,12 @@ const builders: Record<PageSlug, (db: Db, base: Base) => Promise<Built>> = {
       requests: await informationRequests.requestFiguresIn(tx, base.org.id, addDays(today, -365), today, today),
     }));
     return { document: page(base, 'partnership', partnershipSections(gathered.meetings, gathered.figures, gathered.requests)) };
+  },
+  development: async (db, base) => {
+    const figures = await withScope(db, ownScope(base.org), (tx) =>
+      development.developmentFiguresIn(tx, base.org.id, base.generatedOn),
+    );
+    return { document: page(base, 'development', [developmentSection(figures, base.generatedOn, new FigureBook(false))]) };
   },
   lessons: async (db, base) => {
     const today = base.generatedOn;

@@ -15,7 +15,7 @@ import * as selfAssessment from '../self-assessment/service.ts';
 import * as training from '../training/service.ts';
 import type { ReportFigures } from './figures.ts';
 import { type Route, routes } from './month-end.ts';
-import { partnershipSection } from './partnership-content.ts';
+import { developmentSection, partnershipSection } from './partnership-content.ts';
 
 /** What a person writes into the report. */
 export type WrittenSections = {
@@ -151,8 +151,23 @@ function trainingSection(figures: ReportFigures, book: FigureBook): Section[] {
       ];
     }),
   };
+  const updates = figures.training.annualUpdates;
+  const updateRows = [
+    ...updates.byLevel.map((u) => ({ ...u, name: training.levelNames[u.level] })),
+    { ...updates.total, name: 'All levels' },
+  ].map((u, i) => {
+    const inScope = book.count(`updates${i}.inScope`, u.inScope);
+    const updated = book.count(`updates${i}.updated`, u.updated);
+    return [u.name, book.text(inScope), book.text(updated), percentText(book.percent(u.percent, u.inScope))];
+  });
+  const annualUpdates: Table = {
+    kind: 'table',
+    caption: `Annual Prevent updates (briefings, newsletters, sessions) in the 12 months to ${spokenDate(figures.asAt)}`,
+    columns: ['Level', 'In scope', 'Had an update', 'Share'],
+    rows: updateRows,
+  };
   return [
-    { heading: 'Training compliance', level: 1, blocks: [byLevel, byGroup] },
+    { heading: 'Training compliance', level: 1, blocks: [byLevel, byGroup, annualUpdates] },
     {
       heading: 'Trend and forecast',
       level: 2,
@@ -378,6 +393,7 @@ export function boardReportDocument(
     ...trainingSection(figures, book),
     activitySection(figures, book),
     ...lessonsAndRisksSections(figures, book),
+    developmentSection(figures.development, figures.asAt, book),
     partnershipSection(figures, book),
     selfAssessmentSection(figures),
     ...writtenSections(written, standing),

@@ -6,6 +6,7 @@ import type { Db } from '../../db/client.ts';
 import { type Scope, withScope } from '../../db/tenancy.ts';
 import type { OrganisationSummary } from '../../platform/context.ts';
 import { addDays, addMonths, financialYearLabel, todayInLondon } from '../../platform/dates.ts';
+import * as development from '../development/service.ts';
 import * as informationRequests from '../information-requests/service.ts';
 import * as leads from '../leads/service.ts';
 import * as lessons from '../lessons/service.ts';
@@ -42,6 +43,8 @@ export type ReportFigures = {
   partnership: partnership.PartnershipFigures;
   /** Information requests asked from the year's start to the as-at date. */
   requests: informationRequests.RequestFigures;
+  /** The development of the leads in post and the safeguarding practitioners in the 12 months to the as-at date. */
+  development: development.DevelopmentFigures;
 };
 
 /** The months of a financial year that have ended by `today`. */
@@ -77,6 +80,7 @@ export async function reportFiguresOf(
     ctlp: (await risks.ctlpStandingOf(tx, [org.id], asAt)).get(org.id) ?? null,
     partnership: await partnership.partnershipFiguresIn(tx, org.id, asAt),
     requests: await informationRequests.requestFiguresIn(tx, org.id, `${year}-04-01`, asAt, asAt),
+    development: await development.developmentFiguresIn(tx, org.id, asAt),
   }));
   const forecast = await training.forecastOf(db, scope, org.id, asAt, addMonths(asAt, 12));
   const standing = await selfAssessment.yearStandingOf(db, org, year, today, scope);
@@ -98,5 +102,6 @@ export async function reportFiguresOf(
     selfAssessment: standing,
     partnership: gathered.partnership,
     requests: gathered.requests,
+    development: gathered.development,
   };
 }

@@ -76,6 +76,15 @@ describe('the board report’s multi-agency partnership section', () => {
     expect(meetings?.rows.at(-1)).toEqual(['All meetings', '2', '0', '0', '1', '3']);
     expect(asked?.rows[0]).toEqual(['1', '0', '0', '1', '0']);
 
+    // The leads' development and the annual updates are in the same report.
+    const board = boardReportDocument(figures, written, standing, { audience: 'board', exact: true });
+    const people = board.sections.find((s) => s.heading === 'Development of the Prevent leads and safeguarding staff');
+    expect(JSON.stringify(people?.blocks)).toContain('No Prevent lead is in post.');
+    const updates = tablesOf(board.sections.find((s) => s.heading === 'Training compliance')).find((t) =>
+      t.caption?.startsWith('Annual Prevent updates'),
+    );
+    expect(updates?.rows.at(-1)?.[0]).toBe('All levels');
+
     // Shared outside the organisation: every count through the small-number gate.
     const [sharedMeetings] = tablesOf(section({ audience: 'shared', exact: true }));
     expect(sharedMeetings?.rows.at(-1)?.slice(1)).not.toContain('3');

@@ -1,11 +1,13 @@
 /**
- * The board report's section on multi-agency work: the meetings the organisation took part in, by kind and
- * quarter, and the information requests it received and made. Counts only, through the report's figure book;
- * no meeting's name or contribution leaves the engagement log.
+ * The board report's sections on the people and partnerships that deliver Prevent: the development of the leads
+ * and safeguarding practitioners, the multi-agency meetings the organisation took part in by kind and quarter,
+ * and the information requests it received and made. Counts through the report's figure book; the leads are
+ * named as the report's leads table names them; no meeting's name or contribution leaves the engagement log.
  */
 import { spokenDate } from '../../platform/dates.ts';
 import type { Block, Section } from '../../platform/documents/document.ts';
 import type { FigureBook } from '../../platform/figure-book.ts';
+import type * as development from '../development/service.ts';
 import * as partnership from '../partnership/service.ts';
 import type { ReportFigures } from './figures.ts';
 
@@ -74,4 +76,35 @@ export function partnershipSection(figures: ReportFigures, book: FigureBook): Se
     },
   ];
   return { heading: 'Multi-agency partnership', level: 1, blocks };
+}
+
+/** The leads in post by name with what they did in the 12 months to the as-at date, and the practitioners as counts. */
+export function developmentSection(d: development.DevelopmentFigures, asAt: string, book: FigureBook): Section {
+  const rows = d.leads.map((l, i) => {
+    const activities = book.count(`development.lead${i}.activities`, l.activities);
+    const overdue = book.count(`development.lead${i}.overdue`, l.overdueTargets);
+    return [
+      l.name,
+      l.hasAccount ? book.text(activities) : 'No account in Prevent Assure',
+      l.hasAccount ? String(l.hours) : '',
+      l.hasAccount ? book.text(overdue) : '',
+    ];
+  });
+  const people = book.count('development.practitioners', d.practitioners.people);
+  const developed = book.count('development.practitionersDeveloped', d.practitioners.withDevelopment);
+  const blocks: Block[] = [
+    rows.length
+      ? {
+          kind: 'table',
+          caption: `Development of the Prevent leads in the 12 months to ${spokenDate(asAt)}`,
+          columns: ['Lead', 'Activities', 'Hours', 'Plan targets overdue'],
+          rows,
+        }
+      : { kind: 'paragraph', text: 'No Prevent lead is in post.' },
+    {
+      kind: 'paragraph',
+      text: `Safeguarding practitioners with development recorded in the same 12 months: ${book.text(developed)} of ${book.text(people)}.`,
+    },
+  ];
+  return { heading: 'Development of the Prevent leads and safeguarding staff', level: 1, blocks };
 }
