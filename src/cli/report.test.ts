@@ -104,7 +104,7 @@ describe('prevent-assure report', { timeout: 120_000 }, () => {
     const written = await run('cqc-pack', '--org', 'RZ1', '--out', out);
     expect(written.stderr).toBe('');
     expect(written.code).toBe(0);
-    expect(written.stdout).toMatch(/7 pages/);
+    expect(written.stdout).toMatch(/9 pages/);
     const files = await zipFiles(fs.readFileSync(out));
     expect([...files.keys()]).toEqual(expect.arrayContaining(['index.html', 'training.html', 'board-report.pdf']));
     const again = await run('cqc-pack', '--org', 'RZ1', '--out', out);
