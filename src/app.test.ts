@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { modules } from './app.ts';
+import { informationRequestsSection } from './modules/information-requests/routes.ts';
 import { lessonsSection } from './modules/lessons/routes.ts';
 import { reminderSourcesOf } from './modules/notifications/service.ts';
 import { patientRecordSection } from './modules/patient-record/routes.ts';
@@ -35,6 +36,13 @@ describe('the module list', () => {
 
   it('puts the case page’s sections in the protocol’s order', () => {
     const sections = list.flatMap((m) => (m.caseSection ? [m.caseSection] : []));
-    expect(sections).toEqual([patientRecordSection, sharingSection, referralSection, retentionSection, lessonsSection]);
+    expect(sections).toEqual([
+      patientRecordSection,
+      sharingSection,
+      referralSection,
+      informationRequestsSection,
+      retentionSection,
+      lessonsSection,
+    ]);
   });
 });

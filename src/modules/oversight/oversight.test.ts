@@ -12,6 +12,7 @@ import {
 import { type TestApp, testApp, textOf, type Visitor } from '../../../test/harness.ts';
 import { addDays, todayInLondon } from '../../platform/dates.ts';
 import * as leads from '../leads/service.ts';
+import * as partnership from '../partnership/service.ts';
 import { providerSections, rollUp } from './service.ts';
 
 const today = todayInLondon();
@@ -94,6 +95,22 @@ describe('oversight: the commissioner’s heat map and the region’s counts', {
     await leads.appoint(db, kept.ctx, { post: 'operational', personName: 'Pat Lead', startsOn: since });
     // The ICB is told of the accountable lead only: the leads' section is partly met.
     await leads.tellCommissioner(t.database, { appointmentId: accountable.id });
+    // The kept trust takes part in multi-agency meetings in every three months of the year and hosted a community
+    // of practice event: the partnership rules of the leads' section are met.
+    for (const [kind, daysAgo] of [
+      ['community_of_practice', 10],
+      ['channel_panel', 100],
+      ['channel_panel', 190],
+      ['prevent_board', 280],
+    ] as const) {
+      await partnership.recordEngagement(db, kept.ctx, {
+        kind,
+        title: 'Oversight test meeting',
+        heldOn: addDays(today, -daysAgo),
+        ourAttendees: 'Operational Prevent lead',
+        contribution: 'An update on training.',
+      });
+    }
     await newCompletePreventFramework(t.database, kept.ctx, today);
     await newPreventRisk(t.database, kept.ctx);
     // Six concerns at the kept trust (shown as 5), two at the other (shown as fewer than 5).
