@@ -98,11 +98,10 @@ export async function partnershipLog(db: Db, ctx: RequestContext, today = todayI
   return withScope(db, ctx.scope, async (tx) => {
     const orgId = orgOf(ctx);
     const year = financialYearOf(today);
-    const [engagements, actions, days] = await Promise.all([
-      repository.engagementsOf(tx, orgId),
-      repository.actionsOf(tx, orgId),
-      repository.engagementDaysBetween(tx, orgId, `${year}-04-01`, `${year + 1}-03-31`),
-    ]);
+    // One after another: a transaction is one connection, which runs one statement at a time.
+    const engagements = await repository.engagementsOf(tx, orgId);
+    const actions = await repository.actionsOf(tx, orgId);
+    const days = await repository.engagementDaysBetween(tx, orgId, `${year}-04-01`, `${year + 1}-03-31`);
     return {
       engagements,
       actions: actions.map((a) => ({ ...a, status: actionStatusOf(a, today) })),
@@ -236,10 +235,8 @@ export async function partnershipFiguresIn(tx: Tx, orgId: string, asAt: string):
   const year = financialYearOf(asAt);
   const yearAgo = addMonths(asAt, -12);
   const from = yearAgo < `${year}-04-01` ? yearAgo : `${year}-04-01`;
-  const [days, actions] = await Promise.all([
-    repository.engagementDaysBetween(tx, orgId, from, asAt),
-    repository.actionsOf(tx, orgId),
-  ]);
+  const days = await repository.engagementDaysBetween(tx, orgId, from, asAt);
+  const actions = await repository.actionsOf(tx, orgId);
   const lastYearDays = days.filter((d) => d.heldOn > yearAgo);
   const byKind = noKinds();
   for (const d of lastYearDays) byKind[d.kind]++;
